@@ -1,0 +1,25 @@
+"""The project's exceptions. The magic layer turns each into one clean ``UsageError`` line."""
+
+
+class GradientError(Exception):
+    """Base class: a problem with the user's input or with computing the answer."""
+
+
+class ExpressionError(GradientError):
+    """The expression text cannot be read as mathematics."""
+
+
+class VariableError(GradientError):
+    """Variables are missing, ambiguous, or not in the expression."""
+
+
+class OptionError(GradientError):
+    """An option's value is not valid (points, ranges, orders)."""
+
+
+class EvaluationError(GradientError):
+    """A value cannot be computed (a function that raises, returns a non-number, ...)."""
+
+
+class ComputationTimeout(GradientError):
+    """A symbolic step took longer than the configured timeout."""

@@ -1,0 +1,398 @@
+"""The expression language: text or a Python callable → a SymPy expression and its variables.
+
+The language is mathematics, not Python. SymPy's own parser ends in ``eval``, so the text is
+checked token by token first (with the column of any problem), then SymPy's transformations add
+what lecture notes write (``x^2``, ``2x``, ``3 sin(x)``), and the resulting code is checked against
+a whitelist of syntax nodes and names before it is evaluated in a namespace of our own.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import inspect
+import io
+import keyword
+import re
+import tokenize
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy.core.function import UndefinedFunction
+from sympy.parsing.sympy_parser import (
+    auto_number,
+    auto_symbol,
+    convert_xor,
+    factorial_notation,
+    function_exponentiation,
+    implicit_multiplication,
+    repeated_decimals,
+)
+
+from .errors import ExpressionError, OptionError, VariableError
+
+FUNCTIONS: dict[str, Callable] = {
+    "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "cot": sp.cot, "sec": sp.sec, "csc": sp.csc,
+    "asin": sp.asin, "acos": sp.acos, "atan": sp.atan, "acot": sp.acot, "asec": sp.asec,
+    "acsc": sp.acsc, "arcsin": sp.asin, "arccos": sp.acos, "arctan": sp.atan, "arccot": sp.acot,
+    "arcsec": sp.asec, "arccsc": sp.acsc, "atan2": sp.atan2, "arctan2": sp.atan2,
+    "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh, "coth": sp.coth, "sech": sp.sech,
+    "csch": sp.csch, "asinh": sp.asinh, "acosh": sp.acosh, "atanh": sp.atanh, "acoth": sp.acoth,
+    "arcsinh": sp.asinh, "arccosh": sp.acosh, "arctanh": sp.atanh, "arsinh": sp.asinh,
+    "arcosh": sp.acosh, "artanh": sp.atanh,
+    "exp": sp.exp, "log": sp.log, "ln": sp.log, "sqrt": sp.sqrt, "cbrt": sp.cbrt, "root": sp.root,
+    "log10": lambda x: sp.log(x, 10), "log2": lambda x: sp.log(x, 2),
+    "abs": sp.Abs, "Abs": sp.Abs, "sign": sp.sign, "floor": sp.floor, "ceiling": sp.ceiling,
+    "ceil": sp.ceiling, "max": sp.Max, "min": sp.Min, "Max": sp.Max, "Min": sp.Min,
+    "Heaviside": sp.Heaviside, "heaviside": sp.Heaviside, "erf": sp.erf, "gamma": sp.gamma,
+    "factorial": sp.factorial,
+}
+CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "π": sp.pi, "e": sp.E, "E": sp.E}
+# What SymPy's transformations write into the code, and nothing else, may be called besides FUNCTIONS.
+_CONSTRUCTORS: dict[str, Callable] = {
+    "Integer": sp.Integer, "Float": sp.Float, "Rational": sp.Rational, "Symbol": sp.Symbol,
+    "factorial": sp.factorial,
+}
+_TRANSFORMATIONS = (auto_symbol, repeated_decimals, auto_number, factorial_notation, convert_xor,
+                    implicit_multiplication, function_exponentiation)
+_BINARY = {"*", "/", "**", "^"}
+_SIGNS = {"+", "-"}
+_ALLOWED_OPS = _BINARY | _SIGNS | {"(", ")", ",", "!"}
+_ALLOWED_NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Call, ast.Name, ast.Constant, ast.Load,
+                  ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd)
+_DEFINITION = re.compile(r"^\s*([^\W\d]\w*)\s*\(([^()]*)\)\s*=(?!=)(.*)$")
+_IDENTIFIER = re.compile(r"^[^\W\d]\w*$")
+_DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+@dataclass(frozen=True)
+class ParsedFunction:
+    """A function ready for calculus: a SymPy expression, or a Python callable that could not be traced."""
+
+    expr: sp.Expr | None
+    variables: tuple[sp.Symbol, ...]
+    name: str | None = None  # "f" for f(x) = ..., or the namespace name
+    func: Callable | None = None  # the Python function, when one was given
+    traced: bool = False  # True: expr came from calling func with symbols
+
+    @property
+    def is_symbolic(self) -> bool:
+        return self.expr is not None
+
+
+def natural_key(symbol: sp.Symbol) -> list:
+    """Sort x_2 before x_10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", symbol.name)]
+
+
+def real_symbol(name: str) -> sp.Symbol:
+    return sp.Symbol(name, real=True)
+
+
+def parse_function(text: str, namespace: dict | None = None) -> ParsedFunction:
+    """Read the function a magic line names: an expression, a definition, or a namespace name."""
+    text = text.strip()
+    if not text:
+        raise ExpressionError("no expression given: write one, for example x^2 sin(x)")
+    namespace = namespace or {}
+    definition = _DEFINITION.match(text)
+    if definition:
+        name, params, body = definition.groups()
+        variables = _parse_parameters(params, text)
+        expr = parse_expression(body, namespace, {v.name: v for v in variables})
+        return ParsedFunction(expr, variables, name=name)
+    referenced = _namespace_function(text, namespace)
+    if referenced is not None:
+        return referenced
+    expr = parse_expression(text, namespace)
+    return ParsedFunction(expr, tuple(sorted(expr.free_symbols, key=natural_key)))
+
+
+def _parse_parameters(params: str, text: str) -> tuple[sp.Symbol, ...]:
+    names = [p.strip() for p in params.split(",")]
+    if not names or not all(names):
+        raise ExpressionError(f"the definition {text!r} needs variable names, as in f(x, y) = ...")
+    for name in names:
+        if not _IDENTIFIER.match(name) or name.startswith("_") or keyword.iskeyword(name):
+            raise ExpressionError(f"{name!r} in {text!r} is not a variable name")
+        if name in FUNCTIONS or name in CONSTANTS:
+            raise ExpressionError(f"{name!r} is a built-in name and cannot be a variable")
+    if len(set(names)) != len(names):
+        raise ExpressionError(f"a variable is repeated in {text!r}")
+    return tuple(real_symbol(n) for n in names)
+
+
+def _namespace_function(text: str, namespace: dict) -> ParsedFunction | None:
+    """``name`` or ``name(x, y)`` where name is a SymPy expression or a callable in the namespace."""
+    match = re.match(r"^([^\W\d]\w*)\s*(?:\(([^()]*)\))?$", text)
+    if not match or match.group(1).startswith("_"):
+        return None
+    name, params = match.groups()
+    value = namespace.get(name)
+    if value is None or isinstance(value, (sp.Symbol, UndefinedFunction)):
+        return None
+    if isinstance(value, sp.Lambda):
+        variables = (_parse_parameters(params, text) if params is not None
+                     else tuple(real_symbol(s.name) for s in value.variables))
+        if len(variables) != len(value.variables):
+            raise VariableError(f"{name} takes {len(value.variables)} variable(s), got {len(variables)}")
+        expr = value(*variables)
+        return ParsedFunction(expr, variables, name=name)
+    if isinstance(value, sp.Expr) and params is None:
+        return ParsedFunction(value, tuple(sorted(value.free_symbols, key=natural_key)), name=name)
+    if callable(value) and not isinstance(value, (type, sp.Basic)) and name not in FUNCTIONS:
+        return trace_callable(value, name, params)
+    return None
+
+
+def trace_callable(func: Callable, name: str, params: str | None = None) -> ParsedFunction:
+    """Call a Python function with SymPy symbols; fall back to the callable itself if that fails."""
+    if params is not None:
+        variables = _parse_parameters(params, f"{name}({params})")
+    else:
+        variables = tuple(real_symbol(n) for n in _positional_parameters(func, name))
+    try:
+        result = func(*variables)
+        expr = sp.sympify(result, strict=True) if not isinstance(result, sp.Basic) else result
+    except TypeError as error:
+        if "positional argument" in str(error) or "takes" in str(error):
+            raise VariableError(f"{name} cannot be called with {len(variables)} argument(s): {error}") from None
+        expr = None
+    except Exception:  # branches on values, NumPy calls on symbols: not traceable, so go numeric
+        expr = None
+    if not isinstance(expr, sp.Expr) or not expr.free_symbols <= set(variables):
+        return ParsedFunction(None, variables, name=name, func=func)
+    return ParsedFunction(tidy_floats(expr), variables, name=name, func=func, traced=True)
+
+
+def _positional_parameters(func: Callable, name: str) -> list[str]:
+    try:
+        parameters = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        raise VariableError(f"cannot tell which variables {name} takes: write {name}(x)") from None
+    names = [p.name for p in parameters
+             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty]
+    if not names:
+        raise VariableError(f"{name} takes no variables: write {name}(x) to name them")
+    return names
+
+
+def tidy_floats(expr: sp.Expr) -> sp.Expr:
+    """x**2.0 → x**2: whole-number floats from Python code become integers."""
+    whole = {f: sp.Integer(int(f)) for f in expr.atoms(sp.Float) if f.is_finite and f == int(f)}
+    return expr.xreplace(whole) if whole else expr
+
+
+def parse_expression(text: str, namespace: dict | None = None,
+                     symbols: dict[str, sp.Symbol] | None = None) -> sp.Expr:
+    """Parse ``text`` as a SymPy expression; raise ExpressionError with the column of any problem."""
+    namespace = namespace or {}
+    symbols = symbols or {}
+    text = text.strip()
+    if not text:
+        raise ExpressionError("no expression given: write one, for example x^2 sin(x)")
+    tokens = _tokens(text)
+    names = _check_tokens(text, tokens, namespace, symbols)
+    local_dict: dict = {}
+    for name in names:
+        if name in symbols:
+            local_dict[name] = symbols[name]
+        elif isinstance(namespace.get(name), (sp.Expr, UndefinedFunction)):
+            local_dict[name] = namespace[name]  # the user's own SymPy object, used as it is
+        elif name in CONSTANTS:
+            local_dict[name] = CONSTANTS[name]
+        elif name in FUNCTIONS:
+            local_dict[name] = FUNCTIONS[name]
+        else:
+            local_dict[name] = real_symbol(name)
+    global_dict = dict(_CONSTRUCTORS)
+    pairs = [(t.type, t.string) for t in tokens]
+    try:
+        for transform in _TRANSFORMATIONS:
+            pairs = transform(pairs, local_dict, global_dict)
+        tree = ast.parse(tokenize.untokenize(pairs).strip(), mode="eval")
+    except (SyntaxError, tokenize.TokenError, TypeError, ValueError):
+        raise ExpressionError(f"cannot read {text!r} as an expression (add * or parentheses, "
+                              "as in sin(x^2) or 2*x)") from None
+    _check_tree(tree, text, set(local_dict) | set(global_dict))
+    try:
+        value = eval(compile(tree, "<expression>", "eval"), {"__builtins__": {}, **global_dict}, local_dict)
+        expr = sp.sympify(value)
+    except (TypeError, ValueError, ArithmeticError, AttributeError, sp.SympifyError) as error:
+        raise ExpressionError(f"cannot evaluate {text!r}: {error}") from None
+    if not isinstance(expr, sp.Expr):
+        raise ExpressionError(f"{text!r} is not a mathematical expression")
+    return tidy_floats(expr)
+
+
+def _tokens(text: str) -> list[tokenize.TokenInfo]:
+    if "\n" in text or "\r" in text:
+        raise ExpressionError("an expression must fit on one line")
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except tokenize.TokenError:
+        raise ExpressionError(f"unbalanced parentheses in {text!r}") from None
+    except (SyntaxError, IndentationError) as error:
+        raise ExpressionError(f"cannot read {text!r}: {error.msg}") from None
+    return [t for t in tokens if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER,
+                                                   tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)]
+
+
+def _check_tokens(text: str, tokens: list[tokenize.TokenInfo], namespace: dict,
+                  symbols: dict) -> list[str]:
+    """Refuse anything that is not mathematics, saying where; return the names used."""
+
+    def fail(token: tokenize.TokenInfo, message: str):
+        raise ExpressionError(f"{message} (column {token.start[1] + 1} of {text!r})")
+
+    names = []
+    plain_names = {t.string for i, t in enumerate(tokens) if t.type == tokenize.NAME
+                   and not (i + 1 < len(tokens) and tokens[i + 1].string == "(")}
+    brackets: list[tuple[tokenize.TokenInfo, bool]] = []  # open "(" and whether it is a call
+    previous = None
+    for i, token in enumerate(tokens):
+        kind, s = token.type, token.string
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if kind == tokenize.ERRORTOKEN:
+            if s.strip():
+                fail(token, "quotes are not part of the expression language" if s in "'\""
+                     else f"unexpected character {s!r}")
+            continue
+        if kind == tokenize.STRING:
+            fail(token, "quotes are not part of the expression language")
+        if kind == tokenize.NAME:
+            if keyword.iskeyword(s) or s in ("print", "exec", "eval"):
+                fail(token, f"{s!r} is Python, not part of the expression language")
+            if s.startswith("_"):
+                fail(token, f"names starting with '_' are not allowed ({s!r})")
+            called = following is not None and following.string == "("
+            is_function = s in FUNCTIONS or isinstance(namespace.get(s), UndefinedFunction)
+            if called and not is_function and s not in plain_names and s not in symbols:
+                fail(token, _unknown_function_message(s, namespace))
+            if is_function and not called and s not in symbols and not (
+                    following is not None and following.string in ("^", "**")
+                    and s in FUNCTIONS and s not in namespace):
+                fail(token, f"the function {s!r} needs parentheses, as in {s}(x)")
+            names.append(s)
+        elif kind == tokenize.OP:
+            if s not in _ALLOWED_OPS:
+                fail(token, _operator_message(s))
+            if s == "(":
+                brackets.append((token, previous is not None and previous.type == tokenize.NAME
+                                 and (previous.string in FUNCTIONS
+                                      or isinstance(namespace.get(previous.string), UndefinedFunction))))
+            elif s == ")":
+                if not brackets:
+                    fail(token, "unmatched ')'")
+                if previous is not None and previous.string == "(":
+                    fail(previous, "empty parentheses '()'")
+                brackets.pop()
+            elif s == "," and not (brackets and brackets[-1][1]):
+                fail(token, "',' separates the arguments of a function, as in log(x, 2); "
+                     "write decimals with '.'")
+            if s in _BINARY or s in _SIGNS:
+                left_missing = previous is None or (previous.type == tokenize.OP
+                                                    and previous.string not in (")", "!"))
+                if left_missing and s in _BINARY:
+                    fail(token, f"operator {s!r} has nothing on its left")
+                if following is None or (following.type == tokenize.OP
+                                         and following.string in (")", ",") | _BINARY):
+                    fail(token, f"operator {s!r} has nothing on its right")
+        previous = token
+    if brackets:
+        fail(brackets[-1][0], "unbalanced '('")
+    return names
+
+
+def _unknown_function_message(name: str, namespace: dict) -> str:
+    if callable(namespace.get(name)):
+        return (f"{name!r} is a Python function: differentiate it on its own (%deriv {name}), "
+                f"or write {name}*(...) for a product")
+    close = difflib.get_close_matches(name, FUNCTIONS, n=1)
+    hint = f"did you mean {close[0]}? " if close else ""
+    return f"unknown function {name!r}: {hint}for a product write {name}*(...)"
+
+
+def _operator_message(op: str) -> str:
+    if op == ".":
+        return "'.' is only allowed inside numbers (attribute access is not part of the language)"
+    if op in ("[", "]", "{", "}"):
+        return f"brackets {op!r} are not allowed: use parentheses"
+    if op == "=":
+        return "'=' is only allowed in a definition such as f(x) = x^2"
+    return f"operator {op!r} is not part of the expression language"
+
+
+def _check_tree(tree: ast.AST, text: str, allowed_names: set[str]) -> None:
+    """Second line of defence: only arithmetic, whitelisted names and constructor calls reach eval."""
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED_NODES):
+            raise ExpressionError(f"{text!r} is not a mathematical expression ({type(node).__name__})")
+        if isinstance(node, ast.Name) and (node.id not in allowed_names or node.id.startswith("_")):
+            raise ExpressionError(f"the name {node.id!r} is not allowed in {text!r}")
+        if isinstance(node, ast.Call) and (node.keywords or not isinstance(node.func, ast.Name)):
+            raise ExpressionError(f"{text!r} is not a mathematical expression")
+        if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float, str)):
+            raise ExpressionError(f"{text!r} is not a mathematical expression")
+
+
+def parse_number(text: str) -> sp.Expr:
+    """A real number: a decimal (kept exact: 0.1 is 1/10) or a constant expression such as pi/4."""
+    text = text.strip()
+    if _DECIMAL.match(text):
+        return sp.Rational(text)
+    try:
+        value = parse_expression(text)
+    except ExpressionError:
+        value = None
+    if value is None or value.free_symbols or not value.is_extended_real or not value.is_finite:
+        raise OptionError(f"{text!r} is not a number")
+    return value
+
+
+def parse_points(at, dimension: int) -> list[tuple[tuple[sp.Expr, ...], tuple[str, ...]]]:
+    """Points from ``"-0.5,0.5,0"`` (one variable), ``"1,2;0,0"`` (several), or Python numbers/tuples.
+
+    Each point comes with its coordinates as written, so ``0.0`` is shown as the user typed it.
+    """
+    if isinstance(at, str):
+        text = at.strip()
+        if not text:
+            raise OptionError("--at needs at least one point")
+        if dimension == 1:
+            groups = [[c] for part in text.split(";") for c in part.split(",")]
+        else:
+            groups = [part.split(",") for part in text.split(";")]
+    else:
+        items = [at] if isinstance(at, (int, float, sp.Expr)) else list(at)
+        groups = [[c] if dimension == 1 and not isinstance(c, (tuple, list)) else list(c) for c in items]
+    points = []
+    for group in groups:
+        if len(group) != dimension:
+            shown = ",".join(str(c) for c in group)
+            raise OptionError(f"the point ({shown}) has {len(group)} coordinate(s); "
+                              f"expected {dimension} (separate points with ';')")
+        texts = tuple(c.strip() if isinstance(c, str) else format(c, "g") if isinstance(c, (int, float))
+                      else str(c) for c in group)
+        coordinates = tuple(c if isinstance(c, sp.Expr) else parse_number(text) for c, text in zip(group, texts))
+        points.append((coordinates, texts))
+    return points
+
+
+def parse_range(value) -> tuple[float, float]:
+    """A plotting range from ``"A,B"`` or a pair of numbers, with A < B."""
+    parts: Sequence = value.split(",") if isinstance(value, str) else value
+    if len(parts) != 2:
+        raise OptionError(f"--range needs two numbers A,B, got {value!r}")
+    a, b = (float(parse_number(str(p))) for p in parts)
+    if a >= b:
+        raise OptionError(f"--range needs A < B, got {a:g},{b:g}")
+    return a, b
+
+
+def parse_variable_names(value: str | Iterable[str]) -> list[str]:
+    names = [n.strip() for n in (value.split(",") if isinstance(value, str) else value)]
+    if not names or not all(names):
+        raise VariableError("--wrt needs variable names, as in --wrt x or --wrt x,y")
+    return names

@@ -1,0 +1,89 @@
+"""``GradientMagics``: the configuration traits and thin magic methods.
+
+No mathematics here: each magic splits its line, parses the options, calls the API and turns the
+project's errors into one clean ``UsageError`` line. The API (and with it SymPy, NumPy and
+matplotlib) is imported on first use, so ``%load_ext`` stays fast.
+"""
+
+from __future__ import annotations
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments
+from traitlets import Bool, CaselessStrEnum, Float, Int, TraitError, Tuple, validate
+
+from .options import DERIV, MagicSpec, split_magic_line
+from .settings import FIGURE_FORMATS, HELP, NOTATIONS, Settings, check_setting
+
+DEFAULTS = Settings()
+
+
+def with_options(spec: MagicSpec):
+    """Apply ``magic_arguments`` decorators for every option of ``spec`` (so ``%deriv?`` lists them)."""
+
+    def decorate(func):
+        func = argument(spec.positional, nargs="*", help=spec.positional_help)(func)
+        for option in reversed(spec.options):
+            func = argument(option.flag, **option.argparse_kwargs())(func)
+        return magic_arguments()(func)
+
+    return decorate
+
+
+@magics_class
+class GradientMagics(Magics):
+    """Derivatives, gradients and tangent lines as IPython magics."""
+
+    precision = Int(DEFAULTS.precision, help=HELP["precision"]).tag(config=True)
+    plot = Bool(DEFAULTS.plot, help=HELP["plot"]).tag(config=True)
+    samples = Int(DEFAULTS.samples, help=HELP["samples"]).tag(config=True)
+    x_range = Tuple(Float(), Float(), default_value=DEFAULTS.x_range, help=HELP["x_range"]).tag(config=True)
+    figure_format = CaselessStrEnum(FIGURE_FORMATS, DEFAULTS.figure_format,
+                                    help=HELP["figure_format"]).tag(config=True)
+    figure_size = Tuple(Float(), Float(), default_value=DEFAULTS.figure_size,
+                        help=HELP["figure_size"]).tag(config=True)
+    notation = CaselessStrEnum(NOTATIONS, DEFAULTS.notation, help=HELP["notation"]).tag(config=True)
+    simplify = Bool(DEFAULTS.simplify, help=HELP["simplify"]).tag(config=True)
+    timeout = Float(DEFAULTS.timeout, help=HELP["timeout"]).tag(config=True)
+
+    @validate("precision", "samples", "x_range", "figure_size", "timeout")
+    def _check(self, proposal):
+        try:
+            return check_setting(proposal["trait"].name, proposal["value"])
+        except ValueError as error:
+            raise TraitError(f"GradientMagics.{error}") from None
+
+    def settings(self) -> Settings:
+        return Settings(precision=self.precision, plot=self.plot, samples=self.samples,
+                        x_range=tuple(self.x_range), figure_format=self.figure_format.lower(),
+                        figure_size=tuple(self.figure_size), notation=self.notation.lower(),
+                        simplify=self.simplify, timeout=self.timeout)
+
+    def _parse(self, magic, spec: MagicSpec, line: str):
+        args = magic.parser.parse_args(split_magic_line(spec, line))
+        args.expression = " ".join(args.expression)
+        return args
+
+    @with_options(DERIV)
+    @line_magic
+    def deriv(self, line: str = ""):
+        """Differentiate a function; evaluate and interpret the derivative at points; plot both.
+
+        Examples::
+
+            %deriv x**2 --at -0.5,0.5,0
+            %deriv f(x) = x^3 - 3x --at -1,0,1 --order 2
+            %deriv x^2 y + sin(x y) --wrt x,y
+            %deriv abs(x) --at 0
+            r = %deriv objective --at 1     # a Python function from the namespace
+        """
+        from . import api
+        from .errors import GradientError
+
+        args = self._parse(GradientMagics.deriv, DERIV, line)
+        try:
+            return api.deriv(args.expression, wrt=args.wrt, order=1 if args.order is None else args.order,
+                             at=args.at, range=args.range, plot=args.plot, simplify=args.simplify,
+                             namespace=self.shell.user_ns, settings=self.settings())
+        except GradientError as error:
+            raise UsageError(str(error)) from None

@@ -1,0 +1,116 @@
+"""The one table of magic options.
+
+It feeds the ``magic_arguments`` decorators (and so ``%deriv?``), the line splitter below, and the
+README's reference. Only the standard library is imported here: the extension loads it at
+``%load_ext`` time.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Option:
+    """One command-line option of a magic."""
+
+    flag: str  # e.g. "--at"
+    help: str
+    metavar: str | None = None  # None: a switch that takes no value
+    type: type = str
+    choices: tuple[str, ...] = ()
+    negatable: bool = False  # --plot also accepts --no-plot
+
+    @property
+    def dest(self) -> str:
+        return self.flag.lstrip("-").replace("-", "_")
+
+    @property
+    def takes_value(self) -> bool:
+        return self.metavar is not None
+
+    def argparse_kwargs(self) -> dict:
+        if self.negatable:
+            return {"action": argparse.BooleanOptionalAction, "default": None, "help": self.help}
+        if not self.takes_value:
+            return {"action": "store_true", "default": None, "help": self.help}
+        kwargs = {"metavar": self.metavar, "type": self.type, "default": None, "help": self.help}
+        if self.choices:
+            kwargs["choices"] = self.choices
+        return kwargs
+
+
+@dataclass(frozen=True)
+class MagicSpec:
+    name: str
+    positional: str  # name of what the magic line holds besides options
+    positional_help: str
+    options: tuple[Option, ...] = field(default_factory=tuple)
+
+    def option(self, flag: str) -> Option | None:
+        """The option for ``--flag`` or ``--no-flag``, or None."""
+        for option in self.options:
+            if flag == option.flag or (option.negatable and flag == "--no-" + option.flag[2:]):
+                return option
+        return None
+
+
+PLOT = Option("--plot", "Draw the figure (--no-plot: equations and values only). "
+              "Default: GradientMagics.plot.", negatable=True)
+
+DERIV = MagicSpec(
+    name="deriv",
+    positional="expression",
+    positional_help="The function: an expression such as x^2 sin(x), a definition f(x) = x^2, "
+                    "or the name of a SymPy expression or Python function in the namespace.",
+    options=(
+        Option("--wrt", "Variable(s) to differentiate with respect to; x,y gives the mixed "
+               "partial derivative. Default: the only variable, or x.", metavar="VARS"),
+        Option("--order", "Order of the derivative (a positive integer). Default: 1.",
+               metavar="N", type=int),
+        Option("--at", "Points where the derivative is evaluated and interpreted, separated by "
+               "commas (-0.5,0.5,0); for several variables, coordinates by commas and points "
+               "by semicolons (1,2;0,0).", metavar="POINTS"),
+        Option("--range", "Plotting range A,B with A < B. Default: around the --at points, "
+               "else GradientMagics.x_range.", metavar="A,B"),
+        PLOT,
+        Option("--simplify", "Simplify the derivative. Default: GradientMagics.simplify."),
+    ),
+)
+
+MAGICS = {spec.name: spec for spec in (DERIV,)}
+
+
+def split_magic_line(spec: MagicSpec, line: str) -> list[str]:
+    """Turn a magic line into an argv for argparse: options first, then ``--``, then the rest.
+
+    The expression may contain spaces and start with ``-`` (``-x^2``), and option values may
+    start with ``-`` (``--at -0.5,0.5``); argparse alone would read both as options. A value
+    written with spaces after its commas (``--at -1, 0, 1``) is joined back together.
+    """
+    tokens = line.split()
+    options: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        i += 1
+        if not (token.startswith("--") and len(token) > 2 and token[2].isalpha()):
+            rest.append(token)
+            continue
+        flag, has_value, value = token.partition("=")
+        option = spec.option(flag)
+        if option is None or not option.takes_value or has_value:
+            options.append(token)
+            continue
+        if i >= len(tokens):
+            options.append(token)  # argparse reports the missing value
+            continue
+        value = tokens[i]
+        i += 1
+        while i < len(tokens) and (value.endswith((",", ";")) or tokens[i].startswith((",", ";"))):
+            value += tokens[i]
+            i += 1
+        options.append(f"{flag}={value}")
+    return options + ["--"] + rest

@@ -1,0 +1,107 @@
+"""Figures: matplotlib ``Figure`` objects built without pyplot, and their bytes.
+
+Without pyplot no figure is registered globally, so nothing shows twice under ``%matplotlib
+inline``, nothing is left behind after an error, and figures appear with any backend.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from dataclasses import dataclass, field
+
+import numpy as np
+from matplotlib.figure import Figure
+
+COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")
+DPI = 100
+
+
+@dataclass
+class Curve:
+    label: str
+    xs: np.ndarray
+    ys: np.ndarray
+    markers: list[tuple[float, float]] = field(default_factory=list)  # points to mark on it
+    open_markers: list[tuple[float, float]] = field(default_factory=list)  # e.g. kinks
+
+
+def visible(ys: np.ndarray) -> tuple[np.ndarray, tuple[float, float] | None]:
+    """Mask what would wreck the y-axis near a pole; return the values and y-limits (None: automatic).
+
+    The limits come from the bulk of the finite values (2nd to 98th percentile) when the extremes
+    lie far outside it, and values far beyond those limits become gaps, so no vertical line joins
+    +∞ to -∞ across a pole.
+    """
+    ys = np.where(np.isfinite(ys), ys, np.nan)
+    finite = ys[np.isfinite(ys)]
+    if finite.size < 2:
+        return ys, None
+    low, high = np.percentile(finite, [2, 98])
+    span = max(high - low, 1e-9 * max(1.0, abs(high)))
+    if finite.min() >= low - 2 * span and finite.max() <= high + 2 * span:
+        return ys, None
+    limits = (low - 0.5 * span, high + 0.5 * span)
+    far = (ys < limits[0] - 2 * span) | (ys > limits[1] + 2 * span)
+    return np.where(far, np.nan, ys), limits
+
+
+def curves_figure(curves: list[Curve], x_label: str, size: tuple[float, float]) -> Figure:
+    """One axes with every curve, its marked points, a legend and axis labels."""
+    figure = Figure(figsize=size, dpi=DPI, layout="constrained")
+    axes = figure.add_subplot()
+    y_limits = []
+    for curve, color in zip(curves, COLORS * 4):
+        ys, limits = visible(curve.ys)
+        if limits is not None:
+            y_limits.append(limits)
+        axes.plot(curve.xs, ys, color=color, linewidth=2, label=mathtext_or_plain(curve.label))
+        if curve.markers:
+            px, py = zip(*curve.markers)
+            axes.plot(px, py, "o", color=color, markersize=6, zorder=3)
+        if curve.open_markers:
+            px, py = zip(*curve.open_markers)
+            axes.plot(px, py, "o", markerfacecolor="white", markeredgecolor=color, markersize=7, zorder=3)
+    if y_limits:
+        axes.set_ylim(min(l for l, _ in y_limits), max(h for _, h in y_limits))
+    axes.axhline(0, color="0.6", linewidth=0.8, zorder=0)
+    low, high = curves[0].xs[0], curves[0].xs[-1]
+    if low < 0 < high:
+        axes.axvline(0, color="0.6", linewidth=0.8, zorder=0)
+    axes.set_xlim(low, high)
+    axes.set_xlabel(mathtext_or_plain(f"${x_label}$"))
+    axes.set_ylabel("y")
+    axes.grid(True, alpha=0.3)
+    axes.legend(loc="best", fontsize="small")
+    return figure
+
+
+@functools.lru_cache(maxsize=256)
+def mathtext_or_plain(label: str) -> str:
+    """Keep a ``$...$`` label that matplotlib's mathtext can draw; otherwise the plain text.
+
+    SymPy's LaTeX is richer than mathtext; checking here keeps a bad label from failing later,
+    half-way through drawing.
+    """
+    if "$" not in label:
+        return label
+    from matplotlib.mathtext import MathTextParser
+
+    try:
+        MathTextParser("path").parse(label)
+    except ValueError:
+        return label.replace("$", "").replace("\\", "")
+    return label
+
+
+def figure_bytes(figure: Figure, figure_format: str) -> tuple[dict, dict]:
+    """MIME data and metadata for a figure: PNG, retina PNG (double resolution) or SVG."""
+    buffer = io.BytesIO()
+    if figure_format == "svg":
+        figure.savefig(buffer, format="svg")
+        return {"image/svg+xml": buffer.getvalue().decode("utf-8")}, {}
+    scale = 2 if figure_format == "retina" else 1
+    figure.savefig(buffer, format="png", dpi=DPI * scale)
+    width, height = figure.get_size_inches() * DPI
+    metadata = {"image/png": {"width": int(width), "height": int(height)}} if scale > 1 else {}
+    return {"image/png": buffer.getvalue()}, metadata

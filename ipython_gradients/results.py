@@ -1,0 +1,297 @@
+"""Result objects and how they display.
+
+A result shows its mathematics first (text/latex with ``$$`` delimiters, text/plain as unicode
+pretty text), then its figure as a separate image output: frontends show only one MIME type of a
+bundle, and VS Code and JupyterLab both prefer LaTeX over PNG. In a plain terminal, which shows
+no images, the figure is saved to a PNG file and its path printed.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+
+@dataclass(frozen=True)
+class PointValue:
+    """A derivative at one point: its value, or why there is none, and what it means."""
+
+    status: str  # "ok", "not differentiable", "infinite" (vertical tangent), "undefined"
+    value: float | None = None
+    left: float | None = None  # one-sided derivatives, where they were needed
+    right: float | None = None
+    meaning: str = ""  # "increasing", "stationary: local minimum", "concave up", ...
+    reason: str = ""  # why there is no value
+    point: tuple[float, ...] = ()
+    label: tuple[str, ...] = ()  # the coordinates as the user wrote them
+    latex_label: tuple[str, ...] = ()
+    error: float | None = None  # error estimate of a numeric value
+
+
+def format_number(value: float | None, precision: int) -> str:
+    """-1.000 at precision 3; scientific for very large or very small numbers; ∞ for infinities."""
+    if value is None:
+        return "undefined"
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    if value != 0 and (abs(value) >= 1e6 or abs(value) < 0.5 * 10 ** -precision):
+        return f"{value:.{precision}e}"
+    text = f"{value:.{precision}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def latex_number(value: float | None, precision: int) -> str:
+    text = format_number(value, precision)
+    if text in ("∞", "-∞"):
+        return text.replace("∞", r"\infty")
+    if "e" in text and text != "undefined":
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return text
+
+
+@dataclass(frozen=True)
+class Display:
+    """How a result is shown: the settings in force when it was computed."""
+
+    precision: int = 3
+    notation: str = "leibniz"
+    figure_format: str = "png"
+
+
+class FigureOutput:
+    """Show a matplotlib figure as its own output (or save it, in a terminal)."""
+
+    figure: Any
+    display: Display
+
+    def figure_bundle(self) -> tuple[dict, dict]:
+        from .plotting import figure_bytes
+
+        return figure_bytes(self.figure, self.display.figure_format)
+
+    def _ipython_display_(self):
+        from IPython.core.displaypub import DisplayPublisher
+        from IPython.display import display
+
+        math_bundle = self._repr_mimebundle_()
+        display(math_bundle, raw=True)
+        if self.figure is None:
+            return
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is not None and type(shell.display_pub) is DisplayPublisher:
+            print(f"Figure saved to {self.save_figure()}")
+            return
+        data, metadata = self.figure_bundle()
+        display(data, raw=True, metadata=metadata)
+
+    def save_figure(self, path: str | None = None) -> str:
+        """Write the figure to ``path`` (default: a new PNG file in the temporary folder)."""
+        if path is None:
+            folder = os.path.join(tempfile.gettempdir(), "ipython_gradients")
+            os.makedirs(folder, exist_ok=True)
+            handle, path = tempfile.mkstemp(prefix="figure-", suffix=".png", dir=folder)
+            os.close(handle)
+        self.figure.savefig(path)
+        return path
+
+    def _repr_latex_(self) -> str:
+        return self.latex()
+
+    def _repr_pretty_(self, printer, cycle):
+        printer.text(self.text())
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {"text/plain": self.text(), "text/latex": self.latex()}
+
+
+@dataclass(repr=False, eq=False)
+class DerivativeResult(FigureOutput):
+    """What ``%deriv`` and ``deriv()`` return."""
+
+    expr: sp.Expr | None  # None for a Python function that could not be traced
+    function_variables: tuple[sp.Symbol, ...]
+    wrt: tuple[sp.Symbol, ...]  # differentiation sequence: (x, x) for d²/dx², (x, y) for ∂²/∂y∂x
+    derivative: sp.Expr | None  # None when computed numerically
+    name: str | None = None
+    method: str = "symbolic"  # "symbolic", or "numeric" for a function that could not be traced
+    points: list[PointValue] = field(default_factory=list)
+    figure: Any = None
+    notes: list[str] = field(default_factory=list)
+    display: Display = field(default_factory=Display)
+
+    @property
+    def order(self) -> int:
+        return len(self.wrt)
+
+    @property
+    def variables(self) -> tuple[sp.Symbol, ...]:
+        """The distinct variables differentiated with respect to, in order."""
+        return tuple(dict.fromkeys(self.wrt))
+
+    @property
+    def variable(self) -> sp.Symbol | None:
+        """The variable, when there is one (None for a mixed partial derivative)."""
+        return self.wrt[0] if len(self.variables) == 1 else None
+
+    @property
+    def partial(self) -> bool:
+        return len(self.function_variables) > 1
+
+    @property
+    def values(self) -> dict:
+        """Point → value (None where undefined or not differentiable). A point of one variable is a float."""
+        return {(p.point[0] if len(p.point) == 1 else p.point): (p.value if p.status == "ok" else None)
+                for p in self.points}
+
+    def __repr__(self) -> str:
+        return (f"DerivativeResult(expr={self.expr}, wrt={self.wrt}, derivative={self.derivative}, "
+                f"values={self.values}, figure={'yes' if self.figure is not None else 'None'})")
+
+    # --- notation -------------------------------------------------------------------------
+    def _function_name(self) -> str:
+        return self.name or "f"
+
+    def _args_latex(self, coordinates: tuple[str, ...] | None = None) -> str:
+        return ", ".join(coordinates or [sp.latex(v) for v in self.function_variables])
+
+    def _prime_latex(self, coordinates: tuple[str, ...] | None = None) -> str:
+        """f'(x), f''(x), f^{(4)}(x); partials as subscripts f_{xy}(x, y)."""
+        name = _latex_name(self._function_name())
+        args = self._args_latex(coordinates)
+        if self.partial:
+            return rf"{name}_{{{''.join(sp.latex(v) for v in self.wrt)}}}({args})"
+        marks = "'" * self.order if self.order <= 3 else f"^{{({self.order})}}"
+        return f"{name}{marks}({args})"
+
+    def _prime_text(self, coordinates: tuple[str, ...] | None = None) -> str:
+        name = self._function_name()
+        args = ", ".join(coordinates or [str(v) for v in self.function_variables])
+        if self.partial:
+            return f"{name}_{''.join(str(v) for v in self.wrt)}({args})"
+        marks = "'" * self.order if self.order <= 3 else f"^({self.order})"
+        return f"{name}{marks}({args})"
+
+    def _leibniz_latex(self) -> str:
+        d = r"\partial" if self.partial else "d"
+        top = d if self.order == 1 else f"{d}^{{{self.order}}}"
+        bottom = r"\,".join(_power(f"{d} {sp.latex(v)}", n) for v, n in _runs(reversed(self.wrt)))
+        name = self._function_name()
+        if self.name and len(name) == 1:
+            return rf"\frac{{{top} {name}}}{{{bottom}}}"
+        operator = rf"\frac{{{top}}}{{{bottom}}}"
+        if self.name:
+            return rf"{operator} {_latex_name(name)}({self._args_latex()})"
+        return rf"{operator} \left({sp.latex(self.expr)}\right)" if self.expr is not None \
+            else rf"{operator} f({self._args_latex()})"
+
+    def _leibniz_text(self) -> str:
+        d = "∂" if self.partial else "d"
+        top = d if self.order == 1 else f"{d}^{self.order}"
+        bottom = "".join(f"{d}{v}" + (f"^{n}" if n > 1 else "") for v, n in _runs(reversed(self.wrt)))
+        name = self._function_name()
+        if self.name:
+            return f"{top}{name}/{bottom}" if len(name) == 1 else f"{top}/{bottom} {name}({self._args_text()})"
+        return f"{top}/{bottom} ({sp.pretty(self.expr)})" if self.expr is not None else f"{top}/{bottom} f"
+
+    def _args_text(self) -> str:
+        return ", ".join(str(v) for v in self.function_variables)
+
+    # --- rendering ------------------------------------------------------------------------
+    def latex(self) -> str:
+        lhs = self._prime_latex() if self.display.notation == "prime" else self._leibniz_latex()
+        if self.derivative is not None:
+            rhs = sp.latex(self.derivative)
+        else:
+            rhs = r"\text{computed numerically}"
+        blocks = [f"$${lhs} = {rhs}$$"]
+        rows = [self._point_latex(p) for p in self.points]
+        if rows:
+            blocks.append(r"$$\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$$")
+        blocks += [rf"$\text{{{_escape_text(note)}}}$" for note in self.notes]
+        return "\n\n".join(blocks)
+
+    def _point_latex(self, p: PointValue) -> str:
+        lhs = self._prime_latex(p.latex_label)
+        digits = self.display.precision
+        if p.status == "ok":
+            words = p.meaning
+            if p.error is not None:
+                words = (words + "; " if words else "") + f"error ≈ {format_number(p.error, 1)}"
+            return rf"{lhs} &= {latex_number(p.value, digits)} && \text{{{_escape_text(words)}}}"
+        return rf"{lhs} &\ \text{{{_escape_text(self._status_words(p))}}} &&"
+
+    def _status_words(self, p: PointValue) -> str:
+        digits = self.display.precision
+        if p.status == "infinite":
+            return f"infinite ({format_number(p.value, digits)}): {p.reason}"
+        if p.status == "not differentiable":
+            sides = ", ".join(f"{side} {format_number(v, digits)}" for side, v in
+                              (("left", p.left), ("right", p.right)) if v is not None)
+            parts = [p.reason] + ([sides] if sides else []) + ([p.meaning] if p.meaning else [])
+            return "not differentiable: " + "; ".join(parts)
+        return f"undefined: {p.reason}"
+
+    def text(self) -> str:
+        if self.display.notation == "prime":
+            lhs = self._prime_text()
+        else:
+            lhs = None
+        if self.derivative is None:
+            equation = f"{lhs or self._leibniz_text()} = (computed numerically)"
+        elif lhs is None and self.name is None:
+            equation = sp.pretty(sp.Eq(sp.Derivative(self.expr, *self.wrt, evaluate=False),
+                                       self.derivative, evaluate=False))
+        else:
+            equation = sp.pretty(sp.Eq(sp.Symbol(lhs or self._leibniz_text()), self.derivative,
+                                       evaluate=False))
+        lines = [equation]
+        if self.points:
+            lines.append("")
+            labels = [self._prime_text(p.label) for p in self.points]
+            width = max(len(label) for label in labels)
+            for label, p in zip(labels, self.points):
+                if p.status == "ok":
+                    value = format_number(p.value, self.display.precision)
+                    extra = "   " + p.meaning if p.meaning else ""
+                    if p.error is not None:
+                        extra += f"   (error ≈ {format_number(p.error, 1)})"
+                    lines.append(f"{label.ljust(width)} = {value}{extra}")
+                else:
+                    lines.append(f"{label.ljust(width)}   {self._status_words(p)}")
+        lines += [""] * bool(self.notes) + self.notes
+        return "\n".join(lines)
+
+
+def _runs(symbols) -> list[tuple[sp.Symbol, int]]:
+    """(x, x, y) → [(x, 2), (y, 1)]."""
+    runs: list[list] = []
+    for s in symbols:
+        if runs and runs[-1][0] == s:
+            runs[-1][1] += 1
+        else:
+            runs.append([s, 1])
+    return [(s, n) for s, n in runs]
+
+
+def _power(base: str, n: int) -> str:
+    return base if n == 1 else f"{base}^{{{n}}}"
+
+
+def _latex_name(name: str) -> str:
+    return name if len(name) == 1 else rf"\operatorname{{{name}}}"
+
+
+def _escape_text(text: str) -> str:
+    """Text safe inside \\text{} for MathJax, KaTeX and LaTeX alike."""
+    for char, replacement in (("\\", ""), ("{", "("), ("}", ")"), ("_", r"\_"), ("%", r"\%"),
+                              ("&", r"\&"), ("#", r"\#"), ("$", r"\$"), ("^", ""), ("≈", "~"), ("∞", "infinity")):
+        text = text.replace(char, replacement)
+    return text

@@ -1,0 +1,95 @@
+"""Settings shared by the magics' configuration traits and the Python API.
+
+The defaults and the checks live here once: ``GradientMagics`` builds its traits from them, and
+the API validates keyword overrides with the same checks. Standard library only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+FIGURE_FORMATS = ("png", "retina", "svg")
+NOTATIONS = ("leibniz", "prime")
+MAX_SAMPLES = 100_000
+MAX_PRECISION = 15
+
+
+@dataclass(frozen=True)
+class Settings:
+    precision: int = 3
+    plot: bool = True
+    samples: int = 400
+    x_range: tuple[float, float] = (-5.0, 5.0)
+    figure_format: str = "png"
+    figure_size: tuple[float, float] = (6.4, 4.0)
+    notation: str = "leibniz"
+    simplify: bool = False
+    timeout: float = 10.0
+
+    def replace(self, **changes) -> "Settings":
+        """A copy with ``changes`` applied, each one checked."""
+        unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
+        if unknown:
+            raise ValueError(f"unknown setting {sorted(unknown)[0]!r}")
+        checked = {name: check_setting(name, value) for name, value in changes.items()}
+        return dataclasses.replace(self, **checked)
+
+
+HELP = {
+    "precision": "Digits shown after the decimal point for numbers (0 to 15).",
+    "plot": "Draw a figure by default (each magic's --plot / --no-plot overrides it).",
+    "samples": f"Points per plotted curve (2 to {MAX_SAMPLES}).",
+    "x_range": "Default plotting range (A, B), A < B, used when no points suggest one.",
+    "figure_format": "Figure output: 'png', 'retina' (PNG at twice the resolution) or 'svg'.",
+    "figure_size": "Figure size in inches (width, height).",
+    "notation": "'leibniz' (d/dx f) or 'prime' (f'(x)).",
+    "simplify": "Simplify derivatives before showing them (slower on large expressions).",
+    "timeout": "Seconds a symbolic step (differentiation, simplification, limits) may take "
+               "before the magic gives up with a message.",
+}
+
+
+def _pair(name: str, value) -> tuple[float, float]:
+    try:
+        a, b = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair of numbers, got {value!r}") from None
+    if not (math.isfinite(a) and math.isfinite(b)):
+        raise ValueError(f"{name} must be finite numbers, got {value!r}")
+    return a, b
+
+
+def check_setting(name: str, value):
+    """Return ``value`` checked (and normalised) for setting ``name``; raise ValueError if invalid."""
+    if name == "precision":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_PRECISION:
+            raise ValueError(f"precision must be an integer from 0 to {MAX_PRECISION}, got {value!r}")
+    elif name in ("plot", "simplify"):
+        if not isinstance(value, bool):
+            raise ValueError(f"{name} must be True or False, got {value!r}")
+    elif name == "samples":
+        if isinstance(value, bool) or not isinstance(value, int) or not 2 <= value <= MAX_SAMPLES:
+            raise ValueError(f"samples must be an integer from 2 to {MAX_SAMPLES}, got {value!r}")
+    elif name == "x_range":
+        a, b = _pair(name, value)
+        if a >= b:
+            raise ValueError(f"x_range must be (A, B) with A < B, got {value!r}")
+        value = (a, b)
+    elif name == "figure_size":
+        w, h = _pair(name, value)
+        if not (0 < w <= 50 and 0 < h <= 50):
+            raise ValueError(f"figure_size must be two positive sizes in inches (up to 50), got {value!r}")
+        value = (w, h)
+    elif name == "figure_format":
+        if value not in FIGURE_FORMATS:
+            raise ValueError(f"figure_format must be one of {', '.join(FIGURE_FORMATS)}, got {value!r}")
+    elif name == "notation":
+        if value not in NOTATIONS:
+            raise ValueError(f"notation must be one of {', '.join(NOTATIONS)}, got {value!r}")
+    elif name == "timeout":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 3600:
+            raise ValueError(f"timeout must be a number of seconds above 0 (up to 3600), got {value!r}")
+        value = float(value)
+    return value

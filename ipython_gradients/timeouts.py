@@ -1,0 +1,34 @@
+"""A time limit for slow symbolic steps (simplify, limit, solve)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from contextlib import contextmanager
+
+from .errors import ComputationTimeout
+
+
+@contextmanager
+def time_limit(seconds: float, what: str = "the symbolic computation"):
+    """Raise ``ComputationTimeout`` inside the block once ``seconds`` have passed.
+
+    SymPy is pure Python, so a timer signal interrupts it between bytecodes. Signals can only be
+    handled in the main thread: elsewhere (a thread a frontend started) the block runs unbounded.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise ComputationTimeout(
+            f"gave up after {seconds:g} s: {what} took too long "
+            "(simplify the input or raise GradientMagics.timeout)")
+
+    previous_handler = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous_handler)
