@@ -30,6 +30,8 @@ def classify_number(value: sp.Expr) -> tuple[str, float | None]:
     """("real", v), ("infinite", ±inf), ("complex", None) or ("undefined", None) for a SymPy value."""
     if value.has(sp.nan, sp.zoo):
         return "undefined", None
+    if value.is_infinite:  # oo·(-1)^(1/3) is a complex infinity, whatever N() makes of it
+        return ("infinite", float(value)) if value in (sp.oo, -sp.oo) else ("complex", None)
     try:
         number = complex(sp.N(value, 20))
     except (TypeError, ValueError):
@@ -108,14 +110,14 @@ def one_sided_derivatives(g: sp.Expr, x: sp.Symbol, point: sp.Expr) -> tuple[flo
 
 def _kink_reason(left: float | None, right: float | None) -> str:
     if left is None or right is None:
-        return "at the edge of the domain"
+        return "edge of the domain"
     if math.isinf(left) or math.isinf(right):
-        return "cusp" if (math.isinf(left) and math.isinf(right)) else "one side is vertical"
-    return "corner: the left and right derivatives differ"
+        return "cusp" if (math.isinf(left) and math.isinf(right)) else "vertical on one side"
+    return "corner"
 
 
 def _corner_meaning(order: int, left: float | None, right: float | None) -> str:
-    if order != 1 or left is None or right is None:
+    if order != 1 or left is None or right is None or math.isinf(left) or math.isinf(right):
         return ""
     if left < 0 < right:
         return "local minimum"

@@ -180,7 +180,7 @@ def _positional_parameters(func: Callable, name: str) -> list[str]:
 
 def tidy_floats(expr: sp.Expr) -> sp.Expr:
     """x**2.0 → x**2: whole-number floats from Python code become integers."""
-    whole = {f: sp.Integer(int(f)) for f in expr.atoms(sp.Float) if f.is_finite and f == int(f)}
+    whole = {f: sp.Integer(int(f)) for f in expr.atoms(sp.Float) if f.is_finite and float(f).is_integer()}
     return expr.xreplace(whole) if whole else expr
 
 
@@ -232,11 +232,24 @@ def _tokens(text: str) -> list[tokenize.TokenInfo]:
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except tokenize.TokenError:
-        raise ExpressionError(f"unbalanced parentheses in {text!r}") from None
+        raise ExpressionError(_bracket_problem(text)) from None
     except (SyntaxError, IndentationError) as error:
         raise ExpressionError(f"cannot read {text!r}: {error.msg}") from None
     return [t for t in tokens if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER,
                                                    tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)]
+
+
+def _bracket_problem(text: str) -> str:
+    open_columns = []
+    for column, char in enumerate(text, start=1):
+        if char == "(":
+            open_columns.append(column)
+        elif char == ")":
+            if not open_columns:
+                return f"unmatched ')' (column {column} of {text!r})"
+            open_columns.pop()
+    column = open_columns[-1] if open_columns else len(text)
+    return f"unbalanced '(' (column {column} of {text!r})"
 
 
 def _check_tokens(text: str, tokens: list[tokenize.TokenInfo], namespace: dict,
@@ -291,14 +304,12 @@ def _check_tokens(text: str, tokens: list[tokenize.TokenInfo], namespace: dict,
             elif s == "," and not (brackets and brackets[-1][1]):
                 fail(token, "',' separates the arguments of a function, as in log(x, 2); "
                      "write decimals with '.'")
-            if s in _BINARY or s in _SIGNS:
-                left_missing = previous is None or (previous.type == tokenize.OP
-                                                    and previous.string not in (")", "!"))
-                if left_missing and s in _BINARY:
-                    fail(token, f"operator {s!r} has nothing on its left")
-                if following is None or (following.type == tokenize.OP
-                                         and following.string in (")", ",") | _BINARY):
-                    fail(token, f"operator {s!r} has nothing on its right")
+            if s in _BINARY and (previous is None or previous.string in ("(", ",")):
+                fail(token, f"operator {s!r} has nothing on its left")
+            if s in _BINARY and previous.type == tokenize.OP and previous.string in _BINARY | _SIGNS:
+                fail(token, f"two operators in a row ({previous.string!r} then {s!r})")
+            if (s in _BINARY or s in _SIGNS) and (following is None or following.string in (")", ",")):
+                fail(token, f"operator {s!r} has nothing on its right")
         previous = token
     if brackets:
         fail(brackets[-1][0], "unbalanced '('")

@@ -95,7 +95,7 @@ class FigureOutput:
     def save_figure(self, path: str | None = None) -> str:
         """Write the figure to ``path`` (default: a new PNG file in the temporary folder)."""
         if path is None:
-            folder = os.path.join(tempfile.gettempdir(), "ipython_gradients")
+            folder = os.path.join(tempfile.gettempdir(), "ipython-gradients-figures")
             os.makedirs(folder, exist_ok=True)
             handle, path = tempfile.mkstemp(prefix="figure-", suffix=".png", dir=folder)
             os.close(handle)
@@ -160,16 +160,17 @@ class DerivativeResult(FigureOutput):
         return self.name or "f"
 
     def _args_latex(self, coordinates: tuple[str, ...] | None = None) -> str:
-        return ", ".join(coordinates or [sp.latex(v) for v in self.function_variables])
+        args = ", ".join(coordinates or [sp.latex(v) for v in self.function_variables])
+        return rf"\left({args}\right)" if "\\" in args else f"({args})"
 
     def _prime_latex(self, coordinates: tuple[str, ...] | None = None) -> str:
         """f'(x), f''(x), f^{(4)}(x); partials as subscripts f_{xy}(x, y)."""
         name = _latex_name(self._function_name())
         args = self._args_latex(coordinates)
         if self.partial:
-            return rf"{name}_{{{''.join(sp.latex(v) for v in self.wrt)}}}({args})"
+            return rf"{name}_{{{''.join(sp.latex(v) for v in self.wrt)}}}{args}"
         marks = "'" * self.order if self.order <= 3 else f"^{{({self.order})}}"
-        return f"{name}{marks}({args})"
+        return f"{name}{marks}{args}"
 
     def _prime_text(self, coordinates: tuple[str, ...] | None = None) -> str:
         name = self._function_name()
@@ -188,18 +189,18 @@ class DerivativeResult(FigureOutput):
             return rf"\frac{{{top} {name}}}{{{bottom}}}"
         operator = rf"\frac{{{top}}}{{{bottom}}}"
         if self.name:
-            return rf"{operator} {_latex_name(name)}({self._args_latex()})"
+            return rf"{operator} {_latex_name(name)}{self._args_latex()}"
         return rf"{operator} \left({sp.latex(self.expr)}\right)" if self.expr is not None \
-            else rf"{operator} f({self._args_latex()})"
+            else rf"{operator} f{self._args_latex()}"
 
     def _leibniz_text(self) -> str:
         d = "∂" if self.partial else "d"
-        top = d if self.order == 1 else f"{d}^{self.order}"
-        bottom = "".join(f"{d}{v}" + (f"^{n}" if n > 1 else "") for v, n in _runs(reversed(self.wrt)))
+        top = d + _superscript(self.order)
+        bottom = "".join(f"{d}{v}{_superscript(n)}" for v, n in _runs(reversed(self.wrt)))
         name = self._function_name()
-        if self.name:
-            return f"{top}{name}/{bottom}" if len(name) == 1 else f"{top}/{bottom} {name}({self._args_text()})"
-        return f"{top}/{bottom} ({sp.pretty(self.expr)})" if self.expr is not None else f"{top}/{bottom} f"
+        if self.name and len(name) == 1:
+            return f"{top}{name}/{bottom}"
+        return f"{top}/{bottom} {name}({self._args_text()})"
 
     def _args_text(self) -> str:
         return ", ".join(str(v) for v in self.function_variables)
@@ -225,8 +226,9 @@ class DerivativeResult(FigureOutput):
             words = p.meaning
             if p.error is not None:
                 words = (words + "; " if words else "") + f"error ≈ {format_number(p.error, 1)}"
-            return rf"{lhs} &= {latex_number(p.value, digits)} && \text{{{_escape_text(words)}}}"
-        return rf"{lhs} &\ \text{{{_escape_text(self._status_words(p))}}} &&"
+            words = rf" && \text{{{_escape_text(words)}}}" if words else ""
+            return rf"{lhs} &= {latex_number(p.value, digits)}{words}"
+        return rf"{lhs} &\ \text{{{_escape_text(self._status_words(p))}}}"
 
     def _status_words(self, p: PointValue) -> str:
         digits = self.display.precision
@@ -235,39 +237,55 @@ class DerivativeResult(FigureOutput):
         if p.status == "not differentiable":
             sides = ", ".join(f"{side} {format_number(v, digits)}" for side, v in
                               (("left", p.left), ("right", p.right)) if v is not None)
-            parts = [p.reason] + ([sides] if sides else []) + ([p.meaning] if p.meaning else [])
-            return "not differentiable: " + "; ".join(parts)
+            words = f"not differentiable ({p.reason})" + (f": {sides}" if sides else "")
+            return words + (f"; {p.meaning}" if p.meaning else "")
         return f"undefined: {p.reason}"
 
     def text(self) -> str:
-        if self.display.notation == "prime":
-            lhs = self._prime_text()
-        else:
-            lhs = None
         if self.derivative is None:
-            equation = f"{lhs or self._leibniz_text()} = (computed numerically)"
-        elif lhs is None and self.name is None:
+            lhs = self._prime_text() if self.display.notation == "prime" else self._leibniz_text()
+            equation = f"{lhs} = (computed numerically)"
+        elif self.display.notation == "leibniz" and self.name is None:
             equation = sp.pretty(sp.Eq(sp.Derivative(self.expr, *self.wrt, evaluate=False),
                                        self.derivative, evaluate=False))
         else:
-            equation = sp.pretty(sp.Eq(sp.Symbol(lhs or self._leibniz_text()), self.derivative,
-                                       evaluate=False))
+            lhs = self._prime_text() if self.display.notation == "prime" else self._leibniz_text()
+            equation = _pretty_equation(lhs, self.derivative)
         lines = [equation]
         if self.points:
-            lines.append("")
             labels = [self._prime_text(p.label) for p in self.points]
-            width = max(len(label) for label in labels)
-            for label, p in zip(labels, self.points):
-                if p.status == "ok":
-                    value = format_number(p.value, self.display.precision)
-                    extra = "   " + p.meaning if p.meaning else ""
-                    if p.error is not None:
-                        extra += f"   (error ≈ {format_number(p.error, 1)})"
-                    lines.append(f"{label.ljust(width)} = {value}{extra}")
-                else:
-                    lines.append(f"{label.ljust(width)}   {self._status_words(p)}")
+            values = [format_number(p.value, self.display.precision) if p.status == "ok" else ""
+                      for p in self.points]
+            label_width = max(map(len, labels))
+            value_width = max(map(len, values))
+            lines.append("")
+            for label, value, p in zip(labels, values, self.points):
+                if p.status != "ok":
+                    lines.append(f"{label.ljust(label_width)}   {self._status_words(p)}")
+                    continue
+                words = [p.meaning] if p.meaning else []
+                if p.error is not None:
+                    words.append(f"(error ≈ {format_number(p.error, 1)})")
+                lines.append(f"{label.ljust(label_width)} = {value.rjust(value_width)}   "
+                             + "   ".join(words))
         lines += [""] * bool(self.notes) + self.notes
-        return "\n".join(lines)
+        return "\n".join(line.rstrip() for line in "\n".join(lines).split("\n"))
+
+
+def _pretty_equation(lhs: str, rhs: sp.Expr) -> str:
+    """``lhs = rhs`` with rhs in SymPy's 2D unicode form and lhs on its baseline."""
+    from sympy.printing.pretty.pretty import PrettyPrinter
+    from sympy.printing.pretty.stringpict import prettyForm
+
+    form = PrettyPrinter({"use_unicode": True, "wrap_line": False})._print(rhs)
+    return prettyForm(*form.left(f"{lhs} = ")).render(wrap_line=False)
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _superscript(n: int) -> str:
+    return "" if n == 1 else str(n).translate(_SUPERSCRIPTS)
 
 
 def _runs(symbols) -> list[tuple[sp.Symbol, int]]:

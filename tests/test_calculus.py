@@ -1,0 +1,73 @@
+"""Symbolic derivatives at points, without a shell."""
+
+import math
+
+import pytest
+import sympy as sp
+
+from ipython_gradients import calculus
+
+x = sp.Symbol("x", real=True)
+
+
+def at(f, point, order=1):
+    d = sp.diff(f, x, order)
+    return calculus.analyse_point(f, x, order, sp.sympify(point), d)
+
+
+def test_smooth_values_and_meaning():
+    assert at(x**2, sp.Rational(-1, 2)).value == -1.0
+    assert at(x**2, sp.Rational(-1, 2)).meaning == "decreasing"
+    assert at(x**2, 1).meaning == "increasing"
+
+
+@pytest.mark.parametrize("f, kind", [
+    (x**2, "local minimum"),
+    (-x**2, "local maximum"),
+    (x**4, "local minimum"),
+    (-x**6, "local maximum"),
+    (x**3, "neither minimum nor maximum"),
+    (x**5, "neither minimum nor maximum"),
+])
+def test_stationary_points_are_classified_by_higher_derivatives(f, kind):
+    result = at(f, 0)
+    assert result.value == 0 and result.meaning.startswith("stationary") and kind in result.meaning
+
+
+def test_abs_at_zero_is_a_corner_not_zero():
+    # SymPy alone says d|x|/dx = sign(x) = 0 at 0, which is wrong
+    result = at(sp.Abs(x), 0)
+    assert result.status == "not differentiable"
+    assert (result.left, result.right) == (-1.0, 1.0)
+    assert result.meaning == "local minimum"
+
+
+def test_kinks_elsewhere_and_smooth_points_of_non_smooth_functions():
+    result = at(sp.Abs(x**2 - 1), 1)
+    assert result.status == "not differentiable" and (result.left, result.right) == (-2.0, 2.0)
+    assert at(sp.Abs(x), 2).value == 1.0
+    assert at(sp.Max(x, 0), 0).status == "not differentiable"
+    assert at(x * sp.Abs(x), 0).value == 0.0  # differentiable although Abs appears
+
+
+def test_singularities_and_domain():
+    assert at(1 / x, 0).status == "undefined"
+    assert "singularity" in at(1 / x, 0).reason
+    assert "outside the domain" in at(sp.log(x), -1).reason
+    edge = at(sp.sqrt(x), 0)
+    assert edge.status == "not differentiable" and edge.right == math.inf and edge.left is None
+
+
+def test_second_derivative_meaning():
+    f = x**3 - 3 * x
+    assert at(f, -1, order=2).meaning == "concave down"
+    assert at(f, 1, order=2).meaning == "concave up"
+    assert at(f, 0, order=2).meaning == "possible inflection point"
+
+
+def test_classify_number():
+    assert calculus.classify_number(sp.zoo) == ("undefined", None)
+    assert calculus.classify_number(sp.I) == ("complex", None)
+    assert calculus.classify_number(-sp.oo) == ("infinite", -math.inf)
+    assert calculus.classify_number(-sp.oo * (-1)**sp.Rational(1, 3)) == ("complex", None)
+    assert calculus.classify_number(sp.pi) == ("real", math.pi)
