@@ -26,44 +26,62 @@ class Curve:
     open_markers: list[tuple[float, float]] = field(default_factory=list)  # e.g. kinks
 
 
-def visible(ys: np.ndarray) -> tuple[np.ndarray, tuple[float, float] | None]:
-    """Mask what would wreck the y-axis near a pole; return the values and y-limits (None: automatic).
+def bulk_limits(ys: np.ndarray) -> tuple[float, float] | None:
+    """The y-limits that show the bulk of a curve, or None when its whole range is fine to show.
 
-    The limits come from the bulk of the finite values (2nd to 98th percentile) when the extremes
-    lie far outside it, and values far beyond those limits become gaps, so no vertical line joins
-    +∞ to -∞ across a pole.
+    A pole puts a few huge values far outside the bulk (10th to 90th percentile); steady growth
+    (eˣ on the default range) stays within three spans of it and keeps automatic limits.
     """
-    ys = np.where(np.isfinite(ys), ys, np.nan)
     finite = ys[np.isfinite(ys)]
     if finite.size < 2:
-        return ys, None
-    low, high = np.percentile(finite, [2, 98])
+        return None
+    low, high = np.percentile(finite, [10, 90])
     span = max(high - low, 1e-9 * max(1.0, abs(high)))
-    if finite.min() >= low - 2 * span and finite.max() <= high + 2 * span:
-        return ys, None
-    limits = (low - 0.5 * span, high + 0.5 * span)
-    far = (ys < limits[0] - 2 * span) | (ys > limits[1] + 2 * span)
-    return np.where(far, np.nan, ys), limits
+    if finite.min() >= low - 3 * span and finite.max() <= high + 3 * span:
+        return None
+    return low - 0.5 * span, high + 0.5 * span
+
+
+def y_window(curves: list[Curve]) -> tuple[float, float] | None:
+    """Common y-limits when some curve has a pole: every curve's bulk, and the full range of the others."""
+    limits = [bulk_limits(c.ys) for c in curves]
+    if all(l is None for l in limits):
+        return None
+    lows, highs = [], []
+    for curve, l in zip(curves, limits):
+        finite = curve.ys[np.isfinite(curve.ys)]
+        if l is not None:
+            lows.append(l[0]), highs.append(l[1])
+        elif finite.size:
+            lows.append(finite.min()), highs.append(finite.max())
+    return min(lows), max(highs)
+
+
+def masked(ys: np.ndarray, window: tuple[float, float] | None) -> np.ndarray:
+    """Gaps instead of values far outside the window, so no vertical line joins +∞ to -∞ at a pole."""
+    ys = np.where(np.isfinite(ys), ys, np.nan)
+    if window is None:
+        return ys
+    height = window[1] - window[0]
+    return np.where((ys < window[0] - height) | (ys > window[1] + height), np.nan, ys)
 
 
 def curves_figure(curves: list[Curve], x_label: str, size: tuple[float, float]) -> Figure:
     """One axes with every curve, its marked points, a legend and axis labels."""
     figure = Figure(figsize=size, dpi=DPI, layout="constrained")
     axes = figure.add_subplot()
-    y_limits = []
+    window = y_window(curves)
     for curve, color in zip(curves, COLORS * 4):
-        ys, limits = visible(curve.ys)
-        if limits is not None:
-            y_limits.append(limits)
-        axes.plot(curve.xs, ys, color=color, linewidth=2, label=mathtext_or_plain(curve.label))
+        axes.plot(curve.xs, masked(curve.ys, window), color=color, linewidth=2,
+                  label=mathtext_or_plain(curve.label))
         if curve.markers:
             px, py = zip(*curve.markers)
             axes.plot(px, py, "o", color=color, markersize=6, zorder=3)
         if curve.open_markers:
             px, py = zip(*curve.open_markers)
             axes.plot(px, py, "o", markerfacecolor="white", markeredgecolor=color, markersize=7, zorder=3)
-    if y_limits:
-        axes.set_ylim(min(l for l, _ in y_limits), max(h for _, h in y_limits))
+    if window is not None:
+        axes.set_ylim(*window)
     axes.axhline(0, color="0.6", linewidth=0.8, zorder=0)
     low, high = curves[0].xs[0], curves[0].xs[-1]
     if low < 0 < high:

@@ -18,7 +18,8 @@ def shell():
 @pytest.fixture
 def ip(shell):
     """The shell with the extension loaded, default configuration and a clean user namespace."""
-    shell.run_line_magic("load_ext", "ipython_gradients")
+    if "GradientMagics" not in shell.magics_manager.registry:
+        shell.run_line_magic("load_ext", "ipython_gradients")
     magics = shell.magics_manager.registry["GradientMagics"]
     saved_ns = dict(shell.user_ns)
     yield shell

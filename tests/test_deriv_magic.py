@@ -1,0 +1,191 @@
+"""%deriv through a real IPython shell: outputs, results, and every bad input."""
+
+import gc
+import time
+
+import pytest
+import sympy as sp
+from IPython.core.error import UsageError
+from IPython.utils.capture import capture_output
+from matplotlib.figure import Figure
+
+from conftest import user_names
+from ipython_gradients.results import DerivativeResult
+
+
+def run(ip, cell):
+    """Run a cell as a user would and return what it displayed and printed."""
+    with capture_output() as captured:
+        ip.run_cell(cell)
+    return captured
+
+
+def test_the_tutorial_worked_example(ip):
+    captured = run(ip, "%deriv x**2 --at -0.5,0.5,0.0")
+    math, figure = captured.outputs  # math first, then the figure as its own output
+    latex = math.data["text/latex"]
+    assert latex.startswith("$$") and r"\frac{d}{d x} \left(x^{2}\right) = 2 x" in latex
+    assert r"f'(-0.5) &= -1.000" in latex and r"f'(0.5) &= 1.000" in latex and r"f'(0.0) &= 0.000" in latex
+    text = math.data["text/plain"]
+    assert "2⋅x" in text
+    assert "f'(-0.5) = -1.000   decreasing" in text
+    assert "f'(0.5)  =  1.000   increasing" in text
+    assert "f'(0.0)  =  0.000   stationary: local minimum" in text
+    assert set(figure.data) == {"image/png"}
+    assert figure.data["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert "Traceback" not in captured.stderr
+
+
+def test_assignment_captures_the_result_without_showing_it(ip):
+    captured = run(ip, "r = %deriv x**2 --at -0.5,0.5,0.0")
+    assert captured.outputs == [] and captured.stdout == ""
+    r = ip.user_ns["r"]
+    x = sp.Symbol("x", real=True)
+    assert isinstance(r, DerivativeResult)
+    assert (r.expr, r.variable, r.order, r.derivative) == (x**2, x, 1, 2 * x)
+    assert r.values == {-0.5: -1.0, 0.5: 1.0, 0.0: 0.0}
+    assert isinstance(r.figure, Figure)
+    again = run(ip, "r")  # displaying it later shows it again
+    assert [set(o.data) for o in again.outputs] == [{"text/plain", "text/latex"}, {"image/png"}]
+
+
+def test_no_plot_and_the_plot_trait(ip):
+    assert [set(o.data) for o in run(ip, "%deriv sin(x) --no-plot").outputs] == [{"text/plain", "text/latex"}]
+    ip.run_line_magic("config", "GradientMagics.plot = False")
+    assert ip.run_line_magic("deriv", "sin(x)").figure is None
+    assert ip.run_line_magic("deriv", "sin(x) --plot").figure is not None
+
+
+def test_several_variables_partial_and_mixed(ip):
+    r = ip.run_line_magic("deriv", "x^2 y + sin(x y) --at 1,0 --no-plot")
+    x, y = sp.symbols("x y", real=True)
+    assert r.derivative == 2 * x * y + y * sp.cos(x * y)
+    assert r.values == {(1.0, 0.0): 0.0}
+    assert r"\frac{\partial}{\partial x}" in r.latex() and "f_x(1, 0)" in r.text()
+    mixed = ip.run_line_magic("deriv", "x^2 y + sin(x y) --wrt x,y --no-plot")
+    assert mixed.variables == (x, y) and mixed.variable is None and mixed.order == 2
+    assert sp.simplify(mixed.derivative - (2 * x - x * y * sp.sin(x * y) + sp.cos(x * y))) == 0
+    assert r"\frac{\partial^{2}}{\partial y\,\partial x}" in mixed.latex()
+    assert ip.run_line_magic("deriv", "x y --wrt y --no-plot").derivative == x
+
+
+def test_higher_orders_and_definition_form(ip):
+    r = ip.run_line_magic("deriv", "f(x) = x^3 - 3x --at -1,0,1 --order 2 --no-plot")
+    assert r.name == "f" and r.order == 2 and r.derivative == 6 * sp.Symbol("x", real=True)
+    assert r.values == {-1.0: -6.0, 0.0: 0.0, 1.0: 6.0}
+    assert r"\frac{d^{2} f}{d x^{2}} = 6 x" in r.latex()
+    assert "f''(-1) = -6.000   concave down" in r.text()
+
+
+def test_prime_notation(ip):
+    ip.run_line_magic("config", "GradientMagics.notation = 'prime'")
+    r = ip.run_line_magic("deriv", "g(t) = t^4 --order 4 --no-plot")
+    assert r.latex().startswith("$$g^{(4)}(t) = 24$$")
+    assert r.text() == "g^(4)(t) = 24"
+
+
+def test_points_where_the_derivative_fails(ip):
+    r = ip.run_line_magic("deriv", "abs(x) --at 0,1 --no-plot")
+    assert r.values == {0.0: None, 1.0: 1.0}
+    assert "f'(0)   not differentiable (corner): left -1.000, right 1.000; local minimum" in r.text()
+    r = ip.run_line_magic("deriv", "1/x --at 0,2 --no-plot")
+    assert r.values[0.0] is None and "undefined: f is not defined there (singularity)" in r.text()
+    assert "zoo" not in r.text() and "zoo" not in r.latex()
+    r = ip.run_line_magic("deriv", "log(x) --at -1 --no-plot")
+    assert "outside the domain" in r.text()
+
+
+def test_precision_trait(ip):
+    ip.run_line_magic("config", "GradientMagics.precision = 6")
+    assert "f'(1) = 0.540302" in ip.run_line_magic("deriv", "sin(x) --at 1 --no-plot").text()
+
+
+def test_exact_points_and_latex(ip):
+    r = ip.run_line_magic("deriv", "sin(x) --at pi/3 --no-plot")
+    [(point, value)] = r.values.items()
+    assert point == pytest.approx(1.0471975511965976) and value == pytest.approx(0.5)
+    assert r"f'\left(\frac{\pi}{3}\right) &= 0.500" in r.latex()
+
+
+def test_namespace_expressions_functions_and_var_expansion(ip):
+    t = sp.Symbol("t")
+    ip.user_ns.update(expr=t**3, n=4)
+    assert ip.run_line_magic("deriv", "expr --no-plot").derivative == 3 * t**2
+    ip.run_cell("%deriv x^{n} --no-plot")
+    assert ip.user_ns["_"].derivative == 4 * sp.Symbol("x", real=True)**3
+    ip.run_cell("def objective(x):\n    return x**2.0\n")
+    r = ip.run_line_magic("deriv", "objective --at 1 --no-plot")
+    assert r.method == "symbolic" and r.derivative == 2 * sp.Symbol("x", real=True)
+    assert "traced" in r.text()
+
+
+def test_untraceable_functions_go_numeric_with_a_note(ip):
+    ip.run_cell("def relu(x):\n    return x if x > 0 else 0.0\n")
+    r = ip.run_line_magic("deriv", "relu --at 2,-1")
+    assert r.method == "numeric" and r.derivative is None
+    assert r.values[2.0] == pytest.approx(1.0, abs=1e-8) and r.values[-1.0] == pytest.approx(0.0, abs=1e-8)
+    assert "differentiated numerically" in r.text() and r.figure is not None
+
+
+def test_figure_covers_the_points_and_names_the_curves(ip):
+    r = ip.run_line_magic("deriv", "x**2 --at -0.5,0.5,0")
+    axes = r.figure.axes[0]
+    assert axes.get_xlim() == (-1.0, 1.0)  # the tutorial's range around the points
+    labels = [t.get_text() for t in axes.get_legend().get_texts()]
+    assert labels == ["$f(x) = x^{2}$", "$f'(x) = 2 x$"]
+    assert axes.get_xlabel() == "$x$"
+    r = ip.run_line_magic("deriv", "x**2 --range 2,3")
+    assert r.figure.axes[0].get_xlim() == (2.0, 3.0)
+
+
+def test_poles_do_not_wreck_the_y_axis(ip):
+    r = ip.run_line_magic("deriv", "1/x --range -1,1")
+    low, high = r.figure.axes[0].get_ylim()
+    assert -1e3 < low < high < 1e3  # 1/x² reaches 1e5 in the samples next to 0
+
+
+@pytest.mark.parametrize("line, phrase", [
+    ("", "no expression given"),
+    ("x^^2", "two operators in a row"),
+    ("sin(x", "unbalanced '('"),
+    ("foo(x)", "unknown function 'foo'"),
+    ("x --bogus", "unrecognized arguments: --bogus"),
+    ("x --order 0", "--order must be a positive integer"),
+    ("x --order -2", "--order must be a positive integer"),
+    ("x --order two", "invalid int value"),
+    ("x --at a", "'a' is not a number"),
+    ("x --at 1,", "'' is not a number"),
+    ("x --range 1,0", "--range needs A < B"),
+    ("x --range 1", "--range needs two numbers"),
+    ("a*b", "several variables (a, b): choose one with --wrt"),
+    ("x*y --wrt z", "z is not a variable"),
+    ("x*y --at 1", "expected 2"),
+    ("f(x) = a x^2 --at 1", "also depends on a"),
+    ("__import__('os').system('echo hi')", "names starting with '_'"),
+    ("x.real", "attribute access"),
+    ("lambda x: x", "'lambda' is Python"),
+    ("[t for t in x]", "brackets"),
+    ("x --at", "expected one argument"),
+])
+def test_bad_input_is_one_clean_usage_error(ip, line, phrase):
+    before = user_names(ip)
+    figures_before = sum(isinstance(o, Figure) for o in gc.get_objects())
+    with pytest.raises(UsageError) as caught:
+        ip.run_line_magic("deriv", line)
+    assert type(caught.value) is UsageError  # exactly: IPython prints a subclass with a traceback
+    assert phrase in str(caught.value)
+    captured = run(ip, f"%deriv {line}")
+    assert "Traceback" not in captured.stdout + captured.stderr
+    assert f"UsageError: {caught.value}" in captured.stderr and captured.outputs == []
+    gc.collect()
+    assert sum(isinstance(o, Figure) for o in gc.get_objects()) <= figures_before
+    assert user_names(ip) == before
+
+
+def test_a_slow_symbolic_step_stops_at_the_timeout(ip):
+    ip.run_line_magic("config", "GradientMagics.timeout = 0.5")
+    start = time.perf_counter()
+    with pytest.raises(UsageError, match=r"gave up after 0.5 s"):
+        ip.run_line_magic("deriv", "atan(sqrt(1+x^2)-x) log(1+exp(x))^3/(cosh(x)^4+sinh(x)^3) --simplify --no-plot")
+    assert time.perf_counter() - start < 5
+    assert ip.run_line_magic("deriv", "x^2 --no-plot").derivative is not None  # still responsive
