@@ -76,21 +76,23 @@ class FigureOutput:
         return figure_bytes(self.figure, self.display.figure_format)
 
     def _ipython_display_(self):
+        from IPython import get_ipython
         from IPython.core.displaypub import DisplayPublisher
         from IPython.display import display
 
-        math_bundle = self._repr_mimebundle_()
-        display(math_bundle, raw=True)
-        if self.figure is None:
-            return
-        from IPython import get_ipython
-
         shell = get_ipython()
         if shell is not None and type(shell.display_pub) is DisplayPublisher:
-            print(f"Figure saved to {self.save_figure()}")
+            # A plain terminal shows text only; a multi-line result starts below the Out[n] prompt,
+            # as IPython itself does for multi-line reprs.
+            text = self.text()
+            print("\n" + text if "\n" in text else text)
+            if self.figure is not None:
+                print(f"Figure saved to {self.save_figure()}")
             return
-        data, metadata = self.figure_bundle()
-        display(data, raw=True, metadata=metadata)
+        display(self._repr_mimebundle_(), raw=True)
+        if self.figure is not None:
+            data, metadata = self.figure_bundle()
+            display(data, raw=True, metadata=metadata)
 
     def save_figure(self, path: str | None = None) -> str:
         """Write the figure to ``path`` (default: a new PNG file in the temporary folder)."""
