@@ -202,8 +202,7 @@ def _derivative_figure(function: ParsedFunction, result: DerivativeResult, x_ran
         label = _curve_label(result, k)
         curves.append(Curve(label, xs, evaluators[k](xs)))
     _mark_points(result, curves, shown, evaluators)
-    return curves_figure(curves, x.name if len(x.name) == 1 else rf"\mathrm{{{x.name}}}",
-                         settings.figure_size)
+    return curves_figure(curves, x.name, settings.figure_size)
 
 
 def _numeric_curve(f: Callable, order: int) -> Callable[[np.ndarray], np.ndarray]:

@@ -133,7 +133,7 @@ def test_figure_covers_the_points_and_names_the_curves(ip):
     assert axes.get_xlim() == (-1.0, 1.0)  # the tutorial's range around the points
     labels = [t.get_text() for t in axes.get_legend().get_texts()]
     assert labels == ["$f(x) = x^{2}$", "$f'(x) = 2 x$"]
-    assert axes.get_xlabel() == "$x$"
+    assert axes.get_xlabel() == "x"
     r = ip.run_line_magic("deriv", "x**2 --range 2,3")
     assert r.figure.axes[0].get_xlim() == (2.0, 3.0)
 

@@ -1,0 +1,156 @@
+"""Speed of %deriv against the hand-written SymPy (and matplotlib) code it replaces.
+
+Run: python benchmarks/bench_deriv.py [--repeat N]
+
+Prints, measured in this run:
+- the time of ``%load_ext ipython_gradients`` in a fresh interpreter (median of 5; goal < 50 ms);
+- warm ``%deriv EXPR --no-plot``, shown as a user sees it (text/latex and text/plain), as a ratio
+  to hand-written SymPy showing the same thing: parse, diff, and the equation d/dx f = f' as IPython
+  shows a SymPy result after ``sympy.init_printing()`` (LaTeX and unicode pretty text) (goal < 1.3).
+  For reference, also against parse, diff and the LaTeX of f' alone, a smaller output (no f, no
+  text/plain);
+- warm ``%deriv EXPR`` with its figure rendered to PNG, as a ratio to hand-written SymPy +
+  matplotlib drawing the same figure: the above, then sample f and f', both curves with LaTeX
+  labels, a legend, axis lines and grid, PNG (goal < 1.3).
+
+"Warm" means after one call: imports done, SymPy's caches primed, for both sides alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import subprocess
+import sys
+import time
+
+EXPRESSIONS = [
+    "x**2",
+    "x**3 - 3*x + 1",
+    "sin(x)*exp(-x**2)",
+    "log(1 + x**2)/(1 + x**2)",
+    "sqrt(1 + x**2)*atan(x)",
+    "exp(sin(x))*cos(3*x)",
+]
+
+LOAD_SNIPPET = """
+import time
+from IPython.core.interactiveshell import InteractiveShell
+ip = InteractiveShell.instance()
+start = time.perf_counter()
+ip.run_line_magic("load_ext", "ipython_gradients")
+print(time.perf_counter() - start)
+"""
+
+
+def load_time() -> float:
+    runs = [float(subprocess.run([sys.executable, "-c", LOAD_SNIPPET], capture_output=True, text=True,
+                                 check=True).stdout) for _ in range(5)]
+    return statistics.median(runs)
+
+
+def best_time(func, repeat: int) -> float:
+    """Median of ``repeat`` timings after a warm-up call (warm: SymPy's caches and imports are primed)."""
+    func()
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
+
+
+def hand_written_latex_only(text: str):
+    import sympy
+    from sympy.parsing.sympy_parser import parse_expr
+
+    x = sympy.Symbol("x", real=True)
+    derivative = sympy.diff(parse_expr(text, local_dict={"x": x}), x)
+    return sympy.latex(derivative)
+
+
+def hand_written_sympy(text: str):
+    """What IPython shows for Eq(Derivative(f, x), f') after sympy.init_printing()."""
+    import sympy
+    from sympy.parsing.sympy_parser import parse_expr
+
+    x = sympy.Symbol("x", real=True)
+    expr = parse_expr(text, local_dict={"x": x})
+    derivative = sympy.diff(expr, x)
+    equation = sympy.Eq(sympy.Derivative(expr, x), derivative, evaluate=False)
+    shown = {"text/latex": f"$\\displaystyle {sympy.latex(equation)}$", "text/plain": sympy.pretty(equation)}
+    return expr, derivative, shown
+
+
+def hand_written_sympy_matplotlib(text: str):
+    import numpy as np
+    import sympy
+    from matplotlib.figure import Figure
+
+    expr, derivative, _ = hand_written_sympy(text)
+    x = sympy.Symbol("x", real=True)
+    xs = np.linspace(-5, 5, 400)
+    figure = Figure(figsize=(6.4, 4.0))
+    axes = figure.add_subplot()
+    for e, name in ((expr, "f(x)"), (derivative, "f'(x)")):
+        ys = sympy.lambdify(x, e, "numpy")(xs) * np.ones_like(xs)
+        axes.plot(xs, ys, linewidth=2, label=f"${name} = {sympy.latex(e)}$")
+    axes.axhline(0, color="0.6", linewidth=0.8)
+    axes.axvline(0, color="0.6", linewidth=0.8)
+    axes.set_xlabel("x")
+    axes.set_ylabel("y")
+    axes.grid(True, alpha=0.3)
+    axes.legend()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+
+    print(f"%load_ext ipython_gradients: {load_time() * 1000:.1f} ms (goal < 50 ms)")
+
+    from IPython.core.interactiveshell import InteractiveShell
+
+    ip = InteractiveShell.instance()
+    ip.run_line_magic("load_ext", "ipython_gradients")
+
+    def magic_no_plot(text):
+        return ip.run_line_magic("deriv", f"{text} --no-plot")._repr_mimebundle_()
+
+    def magic_with_plot(text):
+        result = ip.run_line_magic("deriv", text)
+        result._repr_mimebundle_()
+        return result.figure_bundle()
+
+    rows = []
+    for text in EXPRESSIONS:
+        ours = best_time(lambda: magic_no_plot(text), args.repeat)
+        theirs = best_time(lambda: hand_written_sympy(text), args.repeat)
+        latex_only = best_time(lambda: hand_written_latex_only(text), args.repeat)
+        ours_plot = best_time(lambda: magic_with_plot(text), max(5, args.repeat // 3))
+        theirs_plot = best_time(lambda: hand_written_sympy_matplotlib(text), max(5, args.repeat // 3))
+        rows.append((text, ours, theirs, latex_only, ours_plot, theirs_plot))
+
+    print()
+    print(f"{'expression':26} {'%deriv':>8} {'SymPy':>8} {'ratio':>5} {'latex(fʹ)':>9} {'ratio':>5}"
+          f"   {'+plot':>8} {'SymPy+mpl':>9} {'ratio':>5}")
+    for text, ours, theirs, latex_only, ours_plot, theirs_plot in rows:
+        print(f"{text:26} {ours * 1e3:6.2f}ms {theirs * 1e3:6.2f}ms {ours / theirs:5.2f} "
+              f"{latex_only * 1e3:7.2f}ms {ours / latex_only:5.2f}"
+              f"   {ours_plot * 1e3:6.1f}ms {theirs_plot * 1e3:7.1f}ms {ours_plot / theirs_plot:5.2f}")
+
+    def mean_ratio(i, j):
+        return statistics.geometric_mean([r[i] / r[j] for r in rows])
+
+    print(f"\ngeometric mean ratio without plot, same output:  {mean_ratio(1, 2):.2f} (goal < 1.3)")
+    print(f"geometric mean ratio with plot, same figure:      {mean_ratio(4, 5):.2f} (goal < 1.3)")
+    print(f"for reference, against latex(f') alone:           {mean_ratio(1, 3):.2f}")
+
+
+if __name__ == "__main__":
+    main()
