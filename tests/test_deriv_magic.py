@@ -189,3 +189,25 @@ def test_a_slow_symbolic_step_stops_at_the_timeout(ip):
         ip.run_line_magic("deriv", "atan(sqrt(1+x^2)-x) log(1+exp(x))^3/(cosh(x)^4+sinh(x)^3) --simplify --no-plot")
     assert time.perf_counter() - start < 5
     assert ip.run_line_magic("deriv", "x^2 --no-plot").derivative is not None  # still responsive
+
+
+def test_more_ways_to_name_the_function(ip):
+    ip.run_cell("def cube(t):\n    return t**3\n")
+    r = ip.run_line_magic("deriv", "cube(s) --no-plot")
+    assert str(r.derivative) == "3*s**2" and r.name == "cube"
+    ip.user_ns["n"] = 3
+    ip.run_cell("%deriv x^$n --no-plot")
+    assert str(ip.user_ns["_"].derivative) == "3*x**2"
+    r = ip.run_line_magic("deriv", "x^2 --at -1, 0, 1 --no-plot")  # spaces after commas
+    assert r.values == {-1.0: -2.0, 0.0: 0.0, 1.0: 2.0}
+
+
+def test_python_api_mirrors_the_magic():
+    from ipython_gradients import deriv
+
+    r = deriv("x^2", at=[-0.5, 0.5, 0], plot=False)
+    assert r.values == {-0.5: -1.0, 0.5: 1.0, 0.0: 0.0}
+    r = deriv(lambda x: x**3, at=2, plot=False, notation="prime")
+    assert r.values == {2.0: 12.0} and "f'(x) = 3⋅x" in r.text()
+    with pytest.raises(ValueError, match="precision must be an integer"):
+        deriv("x", precision=-1)
