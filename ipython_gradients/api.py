@@ -21,7 +21,6 @@ from .expressions import (
     real_symbol,
     trace_callable,
 )
-from .plotting import Curve, curves_figure
 from .results import DerivativeResult, Display, PointValue
 from .settings import Settings
 from .timeouts import time_limit
@@ -178,6 +177,8 @@ def _plot_range(result: DerivativeResult, x_range, settings: Settings) -> tuple[
 
 def _derivative_figure(function: ParsedFunction, result: DerivativeResult, x_range,
                        settings: Settings):
+    from .plotting import Curve, curves_figure  # here, so --no-plot calls never import matplotlib
+
     if len(function.variables) != 1:
         result.notes.append("No plot: plots are drawn for functions of one variable (use %grad "
                             "for several).")
@@ -211,9 +212,10 @@ def _numeric_curve(f: Callable, order: int) -> Callable[[np.ndarray], np.ndarray
     def evaluate(xs: np.ndarray) -> np.ndarray:
         h = np.maximum(1.0, np.abs(xs)) * np.finfo(float).eps ** (1.0 / (order + 2))
         total = np.zeros_like(xs)
-        for k in range(order + 1):
-            total += (-1) ** k * math.comb(order, k) * numeric.call_vectorised(f, xs + (order / 2 - k) * h)
-        return total / h ** order
+        with np.errstate(all="ignore"):
+            for k in range(order + 1):
+                total += (-1) ** k * math.comb(order, k) * numeric.call_vectorised(f, xs + (order / 2 - k) * h)
+            return total / h ** order
 
     return evaluate
 

@@ -153,12 +153,14 @@ def trace_callable(func: Callable, name: str, params: str | None = None) -> Pars
     else:
         variables = tuple(real_symbol(n) for n in _positional_parameters(func, name))
     try:
-        result = func(*variables)
-        expr = sp.sympify(result, strict=True) if not isinstance(result, sp.Basic) else result
+        inspect.signature(func).bind(*variables)
     except TypeError as error:
-        if "positional argument" in str(error) or "takes" in str(error):
-            raise VariableError(f"{name} cannot be called with {len(variables)} argument(s): {error}") from None
-        expr = None
+        raise VariableError(f"{name} cannot be called with {len(variables)} argument(s): {error}") from None
+    except ValueError:  # no signature to check (some built-ins): calling it will tell
+        pass
+    try:
+        result = func(*variables)
+        expr = result if isinstance(result, sp.Basic) else sp.sympify(result, strict=True)
     except Exception:  # branches on values, NumPy calls on symbols: not traceable, so go numeric
         expr = None
     if not isinstance(expr, sp.Expr) or not expr.free_symbols <= set(variables):

@@ -15,6 +15,8 @@ from matplotlib.figure import Figure
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")
 DPI = 100
+# Beyond this magnitude values are not drawn: axis arithmetic on them overflows.
+LARGEST_DRAWN = 1e100
 
 
 @dataclass
@@ -24,6 +26,10 @@ class Curve:
     ys: np.ndarray
     markers: list[tuple[float, float]] = field(default_factory=list)  # points to mark on it
     open_markers: list[tuple[float, float]] = field(default_factory=list)  # e.g. kinks
+
+    def __post_init__(self):
+        with np.errstate(invalid="ignore"):
+            self.ys = np.where(np.abs(self.ys) < LARGEST_DRAWN, self.ys, np.nan)
 
 
 def bulk_limits(ys: np.ndarray) -> tuple[float, float] | None:
@@ -46,7 +52,7 @@ def y_window(curves: list[Curve]) -> tuple[float, float] | None:
     """Common y-limits when some curve has a pole: every curve's bulk, and the full range of the others."""
     limits = [bulk_limits(c.ys) for c in curves]
     if all(l is None for l in limits):
-        return None
+        return None  # (also when nothing is finite: matplotlib then keeps its default limits)
     lows, highs = [], []
     for curve, l in zip(curves, limits):
         finite = curve.ys[np.isfinite(curve.ys)]
@@ -59,7 +65,6 @@ def y_window(curves: list[Curve]) -> tuple[float, float] | None:
 
 def masked(ys: np.ndarray, window: tuple[float, float] | None) -> np.ndarray:
     """Gaps instead of values far outside the window, so no vertical line joins +∞ to -∞ at a pole."""
-    ys = np.where(np.isfinite(ys), ys, np.nan)
     if window is None:
         return ys
     height = window[1] - window[0]

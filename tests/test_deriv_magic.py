@@ -211,3 +211,13 @@ def test_python_api_mirrors_the_magic():
     assert r.values == {2.0: 12.0} and "f'(x) = 3⋅x" in r.text()
     with pytest.raises(ValueError, match="precision must be an integer"):
         deriv("x", precision=-1)
+
+
+def test_python_functions_that_cannot_be_used(ip):
+    ip.run_cell("def two(a, b):\n    return a * b\n\ndef boom(x):\n    raise ValueError('no')\n")
+    before = user_names(ip)
+    with pytest.raises(UsageError, match=r"two cannot be called with 1 argument\(s\)"):
+        ip.run_line_magic("deriv", "two(x)")
+    with pytest.raises(UsageError, match="boom raised ValueError at x = 1: no"):
+        ip.run_line_magic("deriv", "boom --at 1")
+    assert user_names(ip) == before
