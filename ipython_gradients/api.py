@@ -21,21 +21,22 @@ from .expressions import (
     real_symbol,
     trace_callable,
 )
-from .results import DerivativeResult, Display, PointValue
-from .settings import Settings
+from .results import Check, DerivativeResult, Display, PointValue
+from .settings import METHODS, Settings
 from .timeouts import time_limit
 
 
 def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bool | None = None,
-          simplify: bool | None = None, namespace: dict | None = None,
-          settings: Settings | None = None, **overrides) -> DerivativeResult:
+          simplify: bool | None = None, method: str | None = None, check: bool = False,
+          namespace: dict | None = None, settings: Settings | None = None, **overrides) -> DerivativeResult:
     """Differentiate ``expression`` and, optionally, evaluate and interpret it at points.
 
     ``expression``: text in the expression language (``"x^2 sin(x)"``, ``"f(x) = x^2"``), a
     SymPy expression, or a Python function. ``wrt``: ``"x"``, ``"x,y"`` (mixed partial) or a list.
     ``at``: ``"-0.5,0.5,0"`` or a list of numbers (tuples for several variables). ``range``:
-    ``"A,B"`` or a pair. Other keywords (``precision=6``, ``notation="prime"``, ...) override
-    ``settings``.
+    ``"A,B"`` or a pair. ``method``: ``"symbolic"``, ``"numeric"`` or ``"auto"``; ``check``:
+    compute the values both ways and compare. Other keywords (``precision=6``,
+    ``notation="prime"``, ...) override ``settings``.
     """
     settings = (settings or Settings()).replace(**overrides)
     plot = settings.plot if plot is None else plot
@@ -46,25 +47,50 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
 
     with time_limit(settings.timeout):
         function = _as_function(expression, namespace)
+        method = _choose_method(function, method or settings.backend, check)
         wrt_symbols = _choose_wrt(function, wrt, order)
         points = parse_points(at, len(function.variables)) if at is not None else []
-        if function.is_symbolic:
+        result_derivative = None
+        if method == "symbolic":
             result_derivative = calculus.derivative(function.expr, wrt_symbols, simplify)
             values = [_symbolic_point(function, wrt_symbols, result_derivative, p) for p, _ in points]
         else:
-            result_derivative = None
             values = [_numeric_point(function, wrt_symbols, p) for p, _ in points]
+        checks = []
+        if check:
+            other = [_numeric_point(function, wrt_symbols, p) for p, _ in points]
+            checks = [Check(texts, _latex_coordinates(p, texts), _ok_value(v), _ok_value(o))
+                      for v, o, (p, texts) in zip(values, other, points)]
 
     result = DerivativeResult(
         expr=function.expr, function_variables=function.variables, wrt=wrt_symbols,
-        derivative=result_derivative, name=function.name,
-        method="symbolic" if function.is_symbolic else "numeric",
-        points=[_labelled(v, *p) for v, p in zip(values, points)],
+        derivative=result_derivative, name=function.name, method=method,
+        points=[_labelled(v, *p) for v, p in zip(values, points)], checks=checks,
         display=Display(settings.precision, settings.notation, settings.figure_format))
-    result.notes.extend(_method_notes(function))
+    result.notes.extend(_method_notes(function, method))
+    if check and not points:
+        result.notes.append("Nothing to check: --check compares the values at the --at points.")
     if plot:
         result.figure = _derivative_figure(function, result, x_range, settings)
     return result
+
+
+def _choose_method(function: ParsedFunction, method: str, check: bool) -> str:
+    if method not in METHODS:
+        raise OptionError(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
+    if check and not function.is_symbolic:
+        raise OptionError(f"--check needs a symbolic derivative, and {function.name} could not be traced "
+                          "with SymPy symbols")
+    if method == "symbolic" and not function.is_symbolic:
+        raise OptionError(f"{function.name} could not be traced with SymPy symbols (it branches on values "
+                          "or calls functions SymPy does not know): use --method numeric or auto")
+    if method == "auto":
+        return "symbolic" if function.is_symbolic else "numeric"
+    return "symbolic" if check else method
+
+
+def _ok_value(point: PointValue) -> float | None:
+    return point.value if point.status == "ok" else None
 
 
 def _as_function(expression, namespace: dict | None) -> ParsedFunction:
@@ -128,21 +154,83 @@ def _symbolic_point(function: ParsedFunction, wrt: tuple[sp.Symbol, ...], result
 
 
 def _numeric_point(function: ParsedFunction, wrt: tuple[sp.Symbol, ...], point: tuple) -> PointValue:
-    if len(function.variables) > 1:
-        raise EvaluationError("numeric derivatives of functions of several variables need %grad")
-    value, error = numeric.finite_difference(function.func, float(point[0]), len(wrt), function.name or "f")
-    meaning = ""
-    if len(wrt) == 1 and abs(value) > error:
-        meaning = "increasing" if value > 0 else "decreasing"
-    elif len(wrt) == 1:
-        meaning = "stationary"
-    return PointValue(status="ok", value=value, error=error, meaning=meaning)
+    """The derivative at a point by the numeric engine, with the same interpretation as symbolic values."""
+    variables = function.variables
+    coordinates = tuple(float(c) for c in point)
+    name = function.name or "f"
+    if len(set(wrt)) > 1:
+        return _numeric_mixed_partial(function, wrt, coordinates)
+    x = wrt[0]
+    index = variables.index(x)
+    order = len(wrt)
+    if function.func is not None:  # a Python function is differentiated as the black box it is
+        func = function.func if len(variables) == 1 else numeric.along(function.func, coordinates, index, False)
+        evaluator, analytic = numeric.Evaluator(func, name), False
+    else:
+        others = {v: c for v, c in zip(variables, point) if v != x}
+        restricted = function.expr.subs(others)
+        evaluator = numeric.expression_evaluator(restricted, x, name)
+        analytic = numeric.is_analytic(restricted)
+    found = numeric.derivative_at(evaluator, coordinates[index], order, analytic=analytic)
+    if found.status == "ok" and analytic and order > 1:
+        value, error = numeric.mpmath_derivative(restricted, (x,), (coordinates[index],), (order,))
+        if math.isfinite(value):
+            found = replace(found, value=value, error=error, method="mpmath (30 digits)", step=None)
+    return _numeric_point_value(found, evaluator, coordinates[index], order,
+                                x.name if len(variables) > 1 else None)
+
+
+def _numeric_mixed_partial(function: ParsedFunction, wrt: tuple[sp.Symbol, ...],
+                           coordinates: tuple[float, ...]) -> PointValue:
+    variables = function.variables
+    if function.func is None:
+        orders = tuple(wrt.count(v) for v in variables)
+        value, error = numeric.mpmath_derivative(function.expr, variables, coordinates, orders)
+        method = "mpmath (30 digits)"
+    elif len(wrt) == 2:
+        matrix, errors = numeric.hessian(function.func, coordinates, name=function.name or "f")
+        i, j = variables.index(wrt[0]), variables.index(wrt[1])
+        value, error, method = float(matrix[i, j]), float(errors[i, j]), "central differences"
+    else:
+        raise EvaluationError("numeric mixed partial derivatives of Python functions go up to second order")
+    if not math.isfinite(value):
+        return PointValue(status="undefined", reason="the derivative is not defined there")
+    return PointValue(status="ok", value=value, error=error, method=method)
+
+
+def _numeric_point_value(found: numeric.NumericDerivative, evaluator: numeric.Evaluator, x: float,
+                         order: int, partial_in: str | None) -> PointValue:
+    """A NumericDerivative as a PointValue, with its meaning judged within its error."""
+    common = dict(error=found.error, method=found.method, step=found.step)
+    if found.status == "ok":
+        zero = abs(found.value) <= max(found.error or 0.0, 1e-14)
+        stationary = ""
+        if zero and order == 1 and partial_in is None:
+            stationary = _numeric_stationary_kind(evaluator, x)
+        meaning = calculus.describe(order, found.value, zero, partial_in, stationary)
+        return PointValue(status="ok", value=found.value, meaning=meaning, **common)
+    if found.status == "undefined":
+        return PointValue(status="undefined", reason=found.reason)
+    meaning = calculus.corner_meaning(order, found.left, found.right) if found.status != "infinite" else ""
+    return PointValue(status=found.status, value=found.value, left=found.left, right=found.right,
+                      reason=found.reason, meaning=meaning, **common)
+
+
+def _numeric_stationary_kind(evaluator: numeric.Evaluator, x: float) -> str:
+    second = numeric.derivative_at(evaluator, x, 2, kink_check=False)
+    if second.status != "ok" or abs(second.value) <= max(second.error or 0.0, 1e-8):
+        return "second-derivative test inconclusive"
+    return calculus.extremum_kind(2, second.value)
 
 
 def _labelled(value: PointValue, coordinates: tuple[sp.Expr, ...], texts: tuple[str, ...]) -> PointValue:
     """Attach the point's coordinates: floats, the user's own text, and LaTeX (π/4 rather than pi/4)."""
-    latex = tuple(text if _is_plain_number(text) else sp.latex(c) for c, text in zip(coordinates, texts))
-    return replace(value, point=tuple(float(c) for c in coordinates), label=texts, latex_label=latex)
+    return replace(value, point=tuple(float(c) for c in coordinates), label=texts,
+                   latex_label=_latex_coordinates(coordinates, texts))
+
+
+def _latex_coordinates(coordinates: tuple[sp.Expr, ...], texts: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(text if _is_plain_number(text) else sp.latex(c) for c, text in zip(coordinates, texts))
 
 
 def _is_plain_number(text: str) -> bool:
@@ -153,14 +241,16 @@ def _is_plain_number(text: str) -> bool:
     return True
 
 
-def _method_notes(function: ParsedFunction) -> list[str]:
+def _method_notes(function: ParsedFunction, method: str) -> list[str]:
+    notes = []
     if function.traced:
-        return [f"{function.name} was traced with SymPy symbols and differentiated symbolically."]
-    if not function.is_symbolic:
-        return [f"{function.name} could not be traced with SymPy symbols (it branches on values or "
-                "uses functions SymPy does not know), so it was differentiated numerically "
-                "(central differences with Richardson extrapolation)."]
-    return []
+        notes.append(f"{function.name} was traced with SymPy symbols and differentiated symbolically.")
+    elif function.func is not None:
+        notes.append(f"{function.name} could not be traced with SymPy symbols (it branches on values or "
+                     "uses functions SymPy does not know), so it was differentiated numerically.")
+    elif method == "numeric":
+        notes.append("Differentiated numerically (method: numeric).")
+    return notes
 
 
 def _plot_range(result: DerivativeResult, x_range, settings: Settings) -> tuple[float, float]:
@@ -184,40 +274,38 @@ def _derivative_figure(function: ParsedFunction, result: DerivativeResult, x_ran
                             "for several).")
         return None
     x = function.variables[0]
-    if function.is_symbolic:
-        extra = function.expr.free_symbols - {x}
-        if extra or function.expr.has(sp.core.function.AppliedUndef):
-            result.notes.append("No plot: the expression has symbols without values.")
-            return None
-        steps = [function.expr] + [sp.diff(function.expr, x, k) for k in range(1, result.order + 1)]
-        evaluators: list[Callable] = [numeric.vectorised(e, x) for e in steps]
-    else:
-        f = function.func
-        evaluators = [lambda xs: numeric.call_vectorised(f, xs)]
-        evaluators += [_numeric_curve(f, k) for k in range(1, result.order + 1)]
+    if function.is_symbolic and (function.expr.free_symbols - {x} or function.expr.has(sp.core.function.AppliedUndef)):
+        result.notes.append("No plot: the expression has symbols without values.")
+        return None
     low, high = _plot_range(result, x_range, settings)
     xs = np.linspace(low, high, settings.samples)
     shown = sorted({0, 1, result.order}) if result.order > 3 else list(range(result.order + 1))
-    curves = []
-    for k in shown:
-        label = _curve_label(result, k)
-        curves.append(Curve(label, xs, evaluators[k](xs)))
-    _mark_points(result, curves, shown, evaluators)
+    curves = [Curve(_curve_label(result, k), xs, _curve_values(function, result, k, xs)) for k in shown]
+    for p in result.points:  # mark --at points on f, and their values on the derivative asked for
+        a = p.point[0]
+        fa = float(_curve_values(function, result, 0, np.array([a]))[0])
+        if math.isfinite(fa):
+            (curves[0].markers if p.status == "ok" else curves[0].open_markers).append((a, fa))
+        if p.status == "ok" and p.value is not None and math.isfinite(p.value):
+            curves[shown.index(result.order)].markers.append((a, p.value))
     return curves_figure(curves, x.name, settings.figure_size)
 
 
-def _numeric_curve(f: Callable, order: int) -> Callable[[np.ndarray], np.ndarray]:
-    """A vectorised central difference for the plot (the point values use the careful estimate)."""
-
-    def evaluate(xs: np.ndarray) -> np.ndarray:
-        h = np.maximum(1.0, np.abs(xs)) * np.finfo(float).eps ** (1.0 / (order + 2))
-        total = np.zeros_like(xs)
-        with np.errstate(all="ignore"):
-            for k in range(order + 1):
-                total += (-1) ** k * math.comb(order, k) * numeric.call_vectorised(f, xs + (order / 2 - k) * h)
-            return total / h ** order
-
-    return evaluate
+def _curve_values(function: ParsedFunction, result: DerivativeResult, k: int, xs: np.ndarray) -> np.ndarray:
+    """f^(k) on xs in one vectorised call: from the formula, or from the numeric engine."""
+    x = function.variables[0]
+    if result.method == "symbolic":
+        formula = function.expr if k == 0 else (result.derivative if k == result.order
+                                                else sp.diff(function.expr, x, k))
+        return numeric.expression_evaluator(formula, x).many(xs)
+    if function.func is not None:
+        evaluator, analytic = numeric.Evaluator(function.func, function.name or "f"), False
+    else:
+        evaluator = numeric.expression_evaluator(function.expr, x)
+        analytic = numeric.is_analytic(function.expr)
+    if k == 0:
+        return evaluator.many(xs)
+    return numeric.derivative_many(evaluator, xs, k, analytic=analytic)[0]
 
 
 def _curve_label(result: DerivativeResult, k: int) -> str:
@@ -229,17 +317,3 @@ def _curve_label(result: DerivativeResult, k: int) -> str:
     if k == result.order and result.derivative is not None:
         return f"${head} = {sp.latex(result.derivative)}$"
     return f"${head}$"
-
-
-def _mark_points(result: DerivativeResult, curves: list[Curve], shown: list[int],
-                 evaluators: list[Callable]) -> None:
-    """Mark each --at point on f, and its value on the curve of the derivative asked for."""
-    for p in result.points:
-        a = p.point[0]
-        (fa,) = evaluators[0](np.array([a]))
-        if np.isfinite(fa):
-            target = curves[0].markers if p.status == "ok" else curves[0].open_markers
-            target.append((a, fa))
-        if p.status == "ok" and p.value is not None and np.isfinite(p.value):
-            curves[shown.index(result.order)].markers.append((a, p.value))
-

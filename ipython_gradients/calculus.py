@@ -85,7 +85,7 @@ def analyse_point(f: sp.Expr, x: sp.Symbol, order: int, point: sp.Expr,
             return PointValue(status="infinite", value=left, left=left, right=right,
                               reason="vertical tangent")
     return PointValue(status="not differentiable", left=left, right=right,
-                      reason=_kink_reason(left, right), meaning=_corner_meaning(order, left, right))
+                      reason=_kink_reason(left, right), meaning=corner_meaning(order, left, right))
 
 
 def one_sided_derivatives(g: sp.Expr, x: sp.Symbol, point: sp.Expr) -> tuple[float | None, float | None]:
@@ -116,7 +116,7 @@ def _kink_reason(left: float | None, right: float | None) -> str:
     return "corner"
 
 
-def _corner_meaning(order: int, left: float | None, right: float | None) -> str:
+def corner_meaning(order: int, left: float | None, right: float | None) -> str:
     if order != 1 or left is None or right is None or math.isinf(left) or math.isinf(right):
         return ""
     if left < 0 < right:
@@ -128,18 +128,30 @@ def _corner_meaning(order: int, left: float | None, right: float | None) -> str:
 
 def _meaning(f: sp.Expr, x: sp.Symbol, order: int, point: sp.Expr, derivative_expr: sp.Expr,
              number: float, partial: bool, smooth: bool = True) -> str:
-    """Words for a derivative's value: increasing/decreasing/stationary, or concavity."""
     zero = is_zero(derivative_expr.subs(x, point), number) if smooth else abs(number) < 1e-14
-    in_x = f" in {x}" if partial else ""
+    stationary = stationary_kind(f, x, point) if zero and smooth and not partial and order == 1 else ""
+    return describe(order, number, zero, x.name if partial else None, stationary)
+
+
+def describe(order: int, number: float, zero: bool, partial_in: str | None = None, stationary: str = "") -> str:
+    """Words for a derivative's value: increasing/decreasing/stationary, or concavity."""
+    in_x = f" in {partial_in}" if partial_in else ""
     if order == 1:
         if not zero:
             return ("increasing" if number > 0 else "decreasing") + in_x
-        return "stationary" + in_x + (": " + stationary_kind(f, x, point) if smooth and not partial else "")
-    if order == 2 and not partial:
+        return "stationary" + in_x + (f": {stationary}" if stationary else "")
+    if order == 2 and not partial_in:
         if zero:
             return "possible inflection point"
         return "concave up" if number > 0 else "concave down"
     return ""
+
+
+def extremum_kind(order: int, number: float) -> str:
+    """What a stationary point is when its first non-zero derivative has this order and value."""
+    if order % 2:
+        return "neither minimum nor maximum (inflection point)"
+    return "local minimum" if number > 0 else "local maximum"
 
 
 def stationary_kind(f: sp.Expr, x: sp.Symbol, point: sp.Expr) -> str:
@@ -151,9 +163,6 @@ def stationary_kind(f: sp.Expr, x: sp.Symbol, point: sp.Expr) -> str:
         kind, number = classify_number(value)
         if kind != "real":
             break
-        if is_zero(value, number):
-            continue
-        if k % 2:
-            return "neither minimum nor maximum (inflection point)"
-        return "local minimum" if number > 0 else "local maximum"
+        if not is_zero(value, number):
+            return extremum_kind(k, number)
     return "higher-derivative test inconclusive"

@@ -13,8 +13,10 @@ import difflib
 import inspect
 import io
 import keyword
+import math
 import re
 import tokenize
+import types
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -159,13 +161,72 @@ def trace_callable(func: Callable, name: str, params: str | None = None) -> Pars
     except ValueError:  # no signature to check (some built-ins): calling it will tell
         pass
     try:
-        result = func(*variables)
+        result = symbolic_twin(func)(*variables)
         expr = result if isinstance(result, sp.Basic) else sp.sympify(result, strict=True)
-    except Exception:  # branches on values, NumPy calls on symbols: not traceable, so go numeric
+    except Exception:  # branches on values, unknown functions: not traceable, so go numeric
         expr = None
     if not isinstance(expr, sp.Expr) or not expr.free_symbols <= set(variables):
         return ParsedFunction(None, variables, name=name, func=func)
     return ParsedFunction(tidy_floats(expr), variables, name=name, func=func, traced=True)
+
+
+def _numpy_and_math_counterparts() -> dict[str, Callable | sp.Expr]:
+    """SymPy counterparts of NumPy's and math's functions, by the names both modules use."""
+    return {
+        "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "arcsin": sp.asin, "arccos": sp.acos,
+        "arctan": sp.atan, "arctan2": sp.atan2, "asin": sp.asin, "acos": sp.acos, "atan": sp.atan,
+        "atan2": sp.atan2, "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh, "arcsinh": sp.asinh,
+        "arccosh": sp.acosh, "arctanh": sp.atanh, "asinh": sp.asinh, "acosh": sp.acosh,
+        "atanh": sp.atanh, "exp": sp.exp, "expm1": lambda x: sp.exp(x) - 1, "exp2": lambda x: 2**x,
+        "log": lambda x, base=None: sp.log(x) if base is None else sp.log(x, base),
+        "log1p": lambda x: sp.log(1 + x), "log10": lambda x: sp.log(x, 10), "log2": lambda x: sp.log(x, 2),
+        "sqrt": sp.sqrt, "cbrt": sp.cbrt, "abs": sp.Abs, "absolute": sp.Abs, "fabs": sp.Abs,
+        "sign": sp.sign, "power": sp.Pow, "pow": sp.Pow, "square": lambda x: x**2,
+        "reciprocal": lambda x: 1 / x, "negative": lambda x: -x, "hypot": lambda a, b: sp.sqrt(a**2 + b**2),
+        "floor": sp.floor, "ceil": sp.ceiling, "maximum": sp.Max, "minimum": sp.Min,
+        "heaviside": sp.Heaviside, "erf": sp.erf, "gamma": sp.gamma, "radians": lambda x: x * sp.pi / 180,
+        "deg2rad": lambda x: x * sp.pi / 180, "degrees": lambda x: x * 180 / sp.pi,
+        "rad2deg": lambda x: x * 180 / sp.pi, "pi": sp.pi, "e": sp.E, "tau": 2 * sp.pi,
+    }
+
+
+class _SymbolicModule(types.SimpleNamespace):
+    """Stands in for numpy or math while a function is traced; anything else it lacks ends tracing."""
+
+
+def symbolic_twin(func: Callable, depth: int = 2) -> Callable:
+    """A copy of a Python function whose numpy, math and their functions are SymPy's.
+
+    ``def f(x): return np.sin(x) * np.exp(-x**2)`` then returns a SymPy expression when called
+    with a symbol. Helper functions it calls from the notebook are twinned too (``depth`` levels).
+    """
+    if not isinstance(func, types.FunctionType):
+        return func
+    import numpy
+
+    counterparts = _numpy_and_math_counterparts()
+    module_twin = _SymbolicModule(**counterparts)
+    by_identity = {id(getattr(module, name)): value for module in (numpy, math)
+                   for name, value in counterparts.items() if hasattr(module, name)}
+    names = set(_global_names(func.__code__))
+    twin_globals = dict(func.__globals__)
+    for name in names & set(twin_globals):
+        value = twin_globals[name]
+        if value is numpy or value is math:
+            twin_globals[name] = module_twin
+        elif id(value) in by_identity and callable(value):
+            twin_globals[name] = by_identity[id(value)]
+        elif depth > 0 and isinstance(value, types.FunctionType) and value is not func:
+            twin_globals[name] = symbolic_twin(value, depth - 1)
+    return types.FunctionType(func.__code__, twin_globals, func.__name__, func.__defaults__, func.__closure__)
+
+
+def _global_names(code: types.CodeType):
+    """Names a function's code (and the code nested in it) may look up as globals."""
+    yield from code.co_names
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            yield from _global_names(constant)
 
 
 def _positional_parameters(func: Callable, name: str) -> list[str]:

@@ -13,7 +13,7 @@ from IPython.core.magic_arguments import argument, magic_arguments
 from traitlets import Bool, CaselessStrEnum, Float, Int, TraitError, Tuple, validate
 
 from .options import DERIV, MagicSpec, split_magic_line
-from .settings import FIGURE_FORMATS, HELP, NOTATIONS, Settings, check_setting
+from .settings import FIGURE_FORMATS, HELP, METHODS, NOTATIONS, Settings, check_setting
 
 DEFAULTS = Settings()
 
@@ -45,6 +45,7 @@ class GradientMagics(Magics):
     notation = CaselessStrEnum(NOTATIONS, DEFAULTS.notation, help=HELP["notation"]).tag(config=True)
     simplify = Bool(DEFAULTS.simplify, help=HELP["simplify"]).tag(config=True)
     timeout = Float(DEFAULTS.timeout, help=HELP["timeout"]).tag(config=True)
+    backend = CaselessStrEnum(METHODS, DEFAULTS.backend, help=HELP["backend"]).tag(config=True)
 
     @validate("precision", "samples", "x_range", "figure_size", "timeout")
     def _check(self, proposal):
@@ -57,7 +58,7 @@ class GradientMagics(Magics):
         return Settings(precision=self.precision, plot=self.plot, samples=self.samples,
                         x_range=tuple(self.x_range), figure_format=self.figure_format.lower(),
                         figure_size=tuple(self.figure_size), notation=self.notation.lower(),
-                        simplify=self.simplify, timeout=self.timeout)
+                        simplify=self.simplify, timeout=self.timeout, backend=self.backend.lower())
 
     def _parse(self, magic, spec: MagicSpec, line: str):
         args = magic.parser.parse_args(split_magic_line(spec, line))
@@ -75,6 +76,8 @@ class GradientMagics(Magics):
             %deriv f(x) = x^3 - 3x --at -1,0,1 --order 2
             %deriv x^2 y + sin(x y) --wrt x,y
             %deriv abs(x) --at 0
+            %deriv sin(x) exp(-x^2) --at 0.3 --method numeric
+            %deriv log(x) --at 0.05 --check
             r = %deriv objective --at 1     # a Python function from the namespace
         """
         from . import api
@@ -84,6 +87,7 @@ class GradientMagics(Magics):
         try:
             return api.deriv(args.expression, wrt=args.wrt, order=1 if args.order is None else args.order,
                              at=args.at, range=args.range, plot=args.plot, simplify=args.simplify,
+                             method=args.method, check=bool(args.check),
                              namespace=self.shell.user_ns, settings=self.settings())
         except GradientError as error:
             raise UsageError(str(error)) from None

@@ -58,6 +58,11 @@ class MagicSpec:
 
 PLOT = Option("--plot", "Draw the figure (--no-plot: equations and values only). "
               "Default: GradientMagics.plot.", negatable=True)
+METHOD = Option("--method", "How derivatives are computed: symbolic (SymPy), numeric (complex step, "
+                "extrapolated differences) or auto (symbolic when possible). Default: "
+                "GradientMagics.backend.", metavar="METHOD", choices=("auto", "symbolic", "numeric"))
+CHECK = Option("--check", "Compute the values at the points both ways, symbolically and numerically, "
+               "and show how well they agree.")
 
 DERIV = MagicSpec(
     name="deriv",
@@ -76,6 +81,8 @@ DERIV = MagicSpec(
                "else GradientMagics.x_range.", metavar="A,B"),
         PLOT,
         Option("--simplify", "Simplify the derivative. Default: GradientMagics.simplify."),
+        METHOD,
+        CHECK,
     ),
 )
 

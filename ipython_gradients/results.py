@@ -31,6 +31,30 @@ class PointValue:
     label: tuple[str, ...] = ()  # the coordinates as the user wrote them
     latex_label: tuple[str, ...] = ()
     error: float | None = None  # error estimate of a numeric value
+    method: str = ""  # how a numeric value was computed: "complex step", "central differences", ...
+    step: float | None = None  # the finite-difference step, for numeric values
+
+
+@dataclass(frozen=True)
+class Check:
+    """A value computed both ways, symbolically and numerically (--check)."""
+
+    label: tuple[str, ...]
+    latex_label: tuple[str, ...]
+    symbolic: float | None
+    numeric: float | None
+
+    @property
+    def absolute(self) -> float | None:
+        if self.symbolic is None or self.numeric is None:
+            return None
+        return abs(self.symbolic - self.numeric)
+
+    @property
+    def relative(self) -> float | None:
+        if self.absolute is None:
+            return None
+        return self.absolute / abs(self.symbolic) if self.symbolic else self.absolute
 
 
 def format_number(value: float | None, precision: int) -> str:
@@ -128,6 +152,7 @@ class DerivativeResult(FigureOutput):
     figure: Any = None
     notes: list[str] = field(default_factory=list)
     display: Display = field(default_factory=Display)
+    checks: list[Check] = field(default_factory=list)
 
     @property
     def order(self) -> int:
@@ -211,13 +236,17 @@ class DerivativeResult(FigureOutput):
     def latex(self) -> str:
         lhs = self._prime_latex() if self.display.notation == "prime" else self._leibniz_latex()
         if self.derivative is not None:
-            rhs = sp.latex(self.derivative)
+            blocks = [f"$${lhs} = {sp.latex(self.derivative)}$$"]
         else:
-            rhs = r"\text{computed numerically}"
-        blocks = [f"$${lhs} = {rhs}$$"]
+            blocks = [rf"$${lhs} \quad \text{{computed numerically at the points}}$$"]
         rows = [self._point_latex(p) for p in self.points]
         if rows:
             blocks.append(r"$$\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$$")
+        if self.checks:
+            rows = [rf"{self._prime_latex(c.latex_label)} && \text{{{_escape_text(_check_words(c))}}}"
+                    for c in self.checks]
+            blocks.append(r"$$\begin{aligned}\text{check, symbolic vs numeric:} & \\ "
+                          + r" \\ ".join(rows) + r"\end{aligned}$$")
         blocks += [rf"$\text{{{_escape_text(note)}}}$" for note in self.notes]
         return "\n\n".join(blocks)
 
@@ -225,9 +254,7 @@ class DerivativeResult(FigureOutput):
         lhs = self._prime_latex(p.latex_label)
         digits = self.display.precision
         if p.status == "ok":
-            words = p.meaning
-            if p.error is not None:
-                words = (words + "; " if words else "") + f"error ≈ {format_number(p.error, 1)}"
+            words = "; ".join(w for w in (p.meaning, _numeric_words(p)) if w)
             words = rf" && \text{{{_escape_text(words)}}}" if words else ""
             return rf"{lhs} &= {latex_number(p.value, digits)}{words}"
         return rf"{lhs} &\ \text{{{_escape_text(self._status_words(p))}}}"
@@ -245,8 +272,11 @@ class DerivativeResult(FigureOutput):
 
     def text(self) -> str:
         if self.derivative is None:
-            lhs = self._prime_text() if self.display.notation == "prime" else self._leibniz_text()
-            equation = f"{lhs} = (computed numerically)"
+            if self.display.notation == "leibniz" and self.name is None and self.expr is not None:
+                lhs = sp.pretty(sp.Derivative(self.expr, *self.wrt, evaluate=False))
+            else:
+                lhs = self._prime_text() if self.display.notation == "prime" else self._leibniz_text()
+            equation = _beside(lhs, ": computed numerically at the points")
         elif self.display.notation == "leibniz" and self.name is None:
             equation = sp.pretty(sp.Eq(sp.Derivative(self.expr, *self.wrt, evaluate=False),
                                        self.derivative, evaluate=False))
@@ -265,13 +295,47 @@ class DerivativeResult(FigureOutput):
                 if p.status != "ok":
                     lines.append(f"{label.ljust(label_width)}   {self._status_words(p)}")
                     continue
-                words = [p.meaning] if p.meaning else []
-                if p.error is not None:
-                    words.append(f"(error ≈ {format_number(p.error, 1)})")
+                numeric = _numeric_words(p)
+                words = [w for w in (p.meaning, numeric and f"({numeric})") if w]
                 lines.append(f"{label.ljust(label_width)} = {value.rjust(value_width)}   "
                              + "   ".join(words))
+        if self.checks:
+            labels = [self._prime_text(c.label) for c in self.checks]
+            width = max(map(len, labels))
+            lines += ["", "check, symbolic vs numeric:"]
+            lines += [f"{label.ljust(width)}   {_check_words(c)}" for label, c in zip(labels, self.checks)]
         lines += [""] * bool(self.notes) + self.notes
         return "\n".join(line.rstrip() for line in "\n".join(lines).split("\n"))
+
+
+def _numeric_words(p: PointValue) -> str:
+    """'central differences, h = 1.2e-03, error ≈ 3.1e-11' for a numeric value; '' for a symbolic one."""
+    if not p.method:
+        return ""
+    parts = [p.method]
+    if p.step is not None and p.method != "complex step":
+        parts.append(f"h = {p.step:.1e}")
+    if p.error is not None:
+        parts.append(f"error ≈ {p.error:.1e}")
+    return ", ".join(parts)
+
+
+def _check_words(c: Check) -> str:
+    def shown(v):
+        return "undefined" if v is None else f"{v:.17g}"
+
+    words = f"symbolic {shown(c.symbolic)}, numeric {shown(c.numeric)}"
+    if c.absolute is not None:
+        words += f", |difference| {c.absolute:.1e}, relative {c.relative:.1e}"
+    return words
+
+
+def _beside(picture: str, text: str) -> str:
+    """Text to the right of a multi-line picture, on its middle line."""
+    lines = picture.split("\n")
+    middle = len(lines) // 2
+    width = max(map(len, lines))
+    return "\n".join(line.ljust(width) + (text if i == middle else "") for i, line in enumerate(lines))
 
 
 def _pretty_equation(lhs: str, rhs: sp.Expr) -> str:

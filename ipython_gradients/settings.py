@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 FIGURE_FORMATS = ("png", "retina", "svg")
 NOTATIONS = ("leibniz", "prime")
+METHODS = ("auto", "symbolic", "numeric")
 MAX_SAMPLES = 100_000
 MAX_PRECISION = 15
 
@@ -27,6 +28,7 @@ class Settings:
     notation: str = "leibniz"
     simplify: bool = False
     timeout: float = 10.0
+    backend: str = "auto"
 
     def replace(self, **changes) -> "Settings":
         """A copy with ``changes`` applied, each one checked."""
@@ -48,6 +50,8 @@ HELP = {
     "simplify": "Simplify derivatives before showing them (slower on large expressions).",
     "timeout": "Seconds a symbolic step (differentiation, simplification, limits) may take "
                "before the magic gives up with a message.",
+    "backend": "Default --method: 'auto' (symbolic for expressions and Python functions that can be "
+               "traced with SymPy symbols, numeric otherwise), 'symbolic' or 'numeric'.",
 }
 
 
@@ -85,6 +89,9 @@ def check_setting(name: str, value):
     elif name == "figure_format":
         if value not in FIGURE_FORMATS:
             raise ValueError(f"figure_format must be one of {', '.join(FIGURE_FORMATS)}, got {value!r}")
+    elif name == "backend":
+        if value not in METHODS:
+            raise ValueError(f"backend must be one of {', '.join(METHODS)}, got {value!r}")
     elif name == "notation":
         if value not in NOTATIONS:
             raise ValueError(f"notation must be one of {', '.join(NOTATIONS)}, got {value!r}")
