@@ -9,6 +9,7 @@ a whitelist of syntax nodes and names before it is evaluated in a namespace of o
 from __future__ import annotations
 
 import ast
+import cmath
 import difflib
 import inspect
 import io
@@ -165,9 +166,38 @@ def trace_callable(func: Callable, name: str, params: str | None = None) -> Pars
         expr = result if isinstance(result, sp.Basic) else sp.sympify(result, strict=True)
     except Exception:  # branches on values, unknown functions: not traceable, so go numeric
         expr = None
-    if not isinstance(expr, sp.Expr) or not expr.free_symbols <= set(variables):
+    if (not isinstance(expr, sp.Expr) or not expr.free_symbols <= set(variables) or expr.has(sp.nan, sp.zoo)
+            or not _agrees_with(func, tidy_floats(expr), variables)):
         return ParsedFunction(None, variables, name=name, func=func)
     return ParsedFunction(tidy_floats(expr), variables, name=name, func=func, traced=True)
+
+
+# Points where a traced expression is compared with the function it came from: not 0 or 1, which
+# tracing mistakes (`if x == 1:` is simply False for a symbol) tend to hide behind.
+_PROBES = (0.3183, 0.7071, 1.4142, -0.5772, 2.7183, -1.7321, 4.6692, 9.8696)
+
+
+def _agrees_with(func: Callable, expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> bool:
+    """Whether the traced expression gives the function's own values where both are defined.
+
+    Tracing can silently take a branch (`x == 1` is False for a symbol) or miss hidden state;
+    a few numeric probes catch that, and the function is then differentiated numerically.
+    """
+    import numpy
+
+    traced = sp.lambdify(variables, expr, modules="numpy")
+    for k in range(len(_PROBES)):
+        point = tuple(_PROBES[(k + i) % len(_PROBES)] for i in range(len(variables)))
+        with numpy.errstate(all="ignore"):
+            try:
+                own, twin = complex(func(*point)), complex(traced(*point))
+            except Exception:  # undefined there for one of them: no comparison at this point
+                continue
+        if not (cmath.isfinite(own) and cmath.isfinite(twin)):
+            continue
+        if abs(own - twin) > 1e-8 * max(1.0, abs(own)):
+            return False
+    return True
 
 
 def _numpy_and_math_counterparts() -> dict[str, Callable | sp.Expr]:

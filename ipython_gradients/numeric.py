@@ -94,7 +94,7 @@ class Evaluator:
             try:
                 ys = np.asarray(func(zs))
                 if ys.shape != zs.shape:
-                    ys = np.array([complex(func(z)) for z in zs.ravel()]).reshape(zs.shape)
+                    ys = np.array([np.asarray(func(z)).reshape(()) for z in zs.ravel()]).reshape(zs.shape)
             except Exception:  # real-only code (math.sin, comparisons): no complex step
                 return None
         if ys.dtype.kind != "c" or not np.any(ys.imag):
@@ -104,8 +104,8 @@ class Evaluator:
 
 def as_real(value, what: str) -> float:
     """A real float from a user's function's result, or EvaluationError naming what came back."""
-    if isinstance(value, (bool, np.bool_)):
-        raise EvaluationError(f"{what} returned {value!r}, not a number")
+    if isinstance(value, (bool, np.bool_, str, bytes)):  # complex("1.0") would read a string
+        raise EvaluationError(f"{what} returned {type(value).__name__}, not a number")
     shape = np.shape(value)
     if shape not in ((), (1,)):
         raise EvaluationError(f"{what} returned an array of shape {shape}, where one number was expected")
