@@ -166,3 +166,79 @@ def stationary_kind(f: sp.Expr, x: sp.Symbol, point: sp.Expr) -> str:
         if not is_zero(value, number):
             return extremum_kind(k, number)
     return "higher-derivative test inconclusive"
+
+
+# --- several variables ----------------------------------------------------------------------
+
+def gradient(expr: sp.Expr, variables: Sequence[sp.Symbol], simplify: bool = False) -> sp.Matrix:
+    """∇f as a column vector of partial derivatives, in the order of ``variables``."""
+    return sp.Matrix([derivative(expr, [v], simplify) for v in variables])
+
+
+def hessian(expr: sp.Expr, variables: Sequence[sp.Symbol], simplify: bool = False) -> sp.Matrix:
+    matrix = sp.hessian(expr, list(variables))
+    return matrix.applyfunc(sp.simplify) if simplify else matrix
+
+
+def jacobian(components: Sequence[sp.Expr], variables: Sequence[sp.Symbol], simplify: bool = False) -> sp.Matrix:
+    matrix = sp.Matrix(list(components)).jacobian(list(variables))
+    return matrix.applyfunc(sp.simplify) if simplify else matrix
+
+
+def unit_vector(direction: Sequence[sp.Expr]) -> sp.Matrix:
+    """The direction normalised to length 1 (exactly: (1, 1) becomes (√2/2, √2/2))."""
+    vector = sp.Matrix(list(direction))
+    length = sp.sqrt(sum(c**2 for c in vector))
+    if length == 0:
+        raise ValueError("a direction of length zero has no direction")
+    return vector / length
+
+
+def definiteness(eigenvalues: Sequence[float]) -> str:
+    """'positive definite', 'negative definite', 'indefinite', or semidefinite, from eigenvalues."""
+    scale = max([1.0] + [abs(e) for e in eigenvalues])
+    positive = sum(e > 1e-10 * scale for e in eigenvalues)
+    negative = sum(e < -1e-10 * scale for e in eigenvalues)
+    if positive == len(eigenvalues):
+        return "positive definite"
+    if negative == len(eigenvalues):
+        return "negative definite"
+    if positive and negative:
+        return "indefinite"
+    if positive:
+        return "positive semidefinite"
+    if negative:
+        return "negative semidefinite"
+    return "zero"
+
+
+def critical_kind(matrix_definiteness: str) -> str:
+    """Second-derivative test at a critical point, from the Hessian's definiteness."""
+    return {"positive definite": "local minimum", "negative definite": "local maximum",
+            "indefinite": "saddle point"}.get(matrix_definiteness, "degenerate (test inconclusive)")
+
+
+def solve_critical_points(gradient_vector: sp.Matrix, variables: Sequence[sp.Symbol]):
+    """Exact real solutions of ∇f = 0: (points, families), or None when SymPy cannot say.
+
+    ``families`` are solutions that leave a variable free (a line of minima of x² in the plane).
+    """
+    try:
+        solutions = sp.solve(list(gradient_vector), list(variables), dict=True)
+    except (NotImplementedError, ValueError, TypeError, RecursionError):
+        return None
+    points, families = [], []
+    for solution in solutions:
+        if any(isinstance(v, sp.Set) for v in solution.values()):
+            return None
+        values = [solution.get(v, v) for v in variables]
+        free = [v for v in variables if v not in solution]
+        if any(value.free_symbols - set(free) for value in values):
+            return None
+        if free:
+            families.append(solution)
+            continue
+        numbers = [classify_number(value) for value in values]
+        if all(kind == "real" for kind, _ in numbers):
+            points.append(tuple(values))
+    return points, families

@@ -78,6 +78,7 @@ class ParsedFunction:
     name: str | None = None  # "f" for f(x) = ..., or the namespace name
     func: Callable | None = None  # the Python function, when one was given
     traced: bool = False  # True: expr came from calling func with symbols
+    vector_input: bool = False  # func takes one vector f(v) rather than f(x, y)
 
     @property
     def is_symbolic(self) -> bool:
@@ -149,27 +150,48 @@ def _namespace_function(text: str, namespace: dict) -> ParsedFunction | None:
     return None
 
 
-def trace_callable(func: Callable, name: str, params: str | None = None) -> ParsedFunction:
-    """Call a Python function with SymPy symbols; fall back to the callable itself if that fails."""
-    if params is not None:
+def trace_callable(func: Callable, name: str, params: str | None = None,
+                   vector_size: int | None = None, names: Sequence[str] | None = None) -> ParsedFunction:
+    """Call a Python function with SymPy symbols; fall back to the callable itself if that fails.
+
+    ``vector_size``: the function takes one vector ``v`` of that many coordinates (``f(v)``),
+    whose variables are ``names`` or else v_1, v_2, ...
+    """
+    if vector_size is not None:
+        (vector_name,) = _positional_parameters(func, name)[:1]
+        names = names or [f"{vector_name}_{i + 1}" for i in range(vector_size)]
+        variables = tuple(real_symbol(n) for n in names)
+    elif params is not None:
         variables = _parse_parameters(params, f"{name}({params})")
     else:
         variables = tuple(real_symbol(n) for n in _positional_parameters(func, name))
+    arguments = _arguments(variables, vector_size is not None, as_symbols=True)
     try:
-        inspect.signature(func).bind(*variables)
+        inspect.signature(func).bind(*arguments)
     except TypeError as error:
-        raise VariableError(f"{name} cannot be called with {len(variables)} argument(s): {error}") from None
+        raise VariableError(f"{name} cannot be called with {len(arguments)} argument(s): {error}") from None
     except ValueError:  # no signature to check (some built-ins): calling it will tell
         pass
     try:
-        result = symbolic_twin(func)(*variables)
+        result = symbolic_twin(func)(*arguments)
         expr = result if isinstance(result, sp.Basic) else sp.sympify(result, strict=True)
     except Exception:  # branches on values, unknown functions: not traceable, so go numeric
         expr = None
+    vector_input = vector_size is not None
     if (not isinstance(expr, sp.Expr) or not expr.free_symbols <= set(variables) or expr.has(sp.nan, sp.zoo)
-            or not _agrees_with(func, tidy_floats(expr), variables)):
-        return ParsedFunction(None, variables, name=name, func=func)
-    return ParsedFunction(tidy_floats(expr), variables, name=name, func=func, traced=True)
+            or not _agrees_with(func, tidy_floats(expr), variables, vector_input)):
+        return ParsedFunction(None, variables, name=name, func=func, vector_input=vector_input)
+    return ParsedFunction(tidy_floats(expr), variables, name=name, func=func, traced=True,
+                          vector_input=vector_input)
+
+
+def _arguments(values: Sequence, vector_input: bool, as_symbols: bool = False) -> tuple:
+    """How a user's function is called: f(x, y), or f(v) with one NumPy vector."""
+    if not vector_input:
+        return tuple(values)
+    import numpy
+
+    return (numpy.array(values, dtype=object if as_symbols else float),)
 
 
 # Points where a traced expression is compared with the function it came from: not 0 or 1, which
@@ -177,7 +199,7 @@ def trace_callable(func: Callable, name: str, params: str | None = None) -> Pars
 _PROBES = (0.3183, 0.7071, 1.4142, -0.5772, 2.7183, -1.7321, 4.6692, 9.8696)
 
 
-def _agrees_with(func: Callable, expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> bool:
+def _agrees_with(func: Callable, expr: sp.Expr, variables: tuple[sp.Symbol, ...], vector_input: bool) -> bool:
     """Whether the traced expression gives the function's own values where both are defined.
 
     Tracing can silently take a branch (`x == 1` is False for a symbol) or miss hidden state;
@@ -190,7 +212,7 @@ def _agrees_with(func: Callable, expr: sp.Expr, variables: tuple[sp.Symbol, ...]
         point = tuple(_PROBES[(k + i) % len(_PROBES)] for i in range(len(variables)))
         with numpy.errstate(all="ignore"):
             try:
-                own, twin = complex(func(*point)), complex(traced(*point))
+                own, twin = complex(func(*_arguments(point, vector_input))), complex(traced(*point))
             except Exception:  # undefined there for one of them: no comparison at this point
                 continue
         if not (cmath.isfinite(own) and cmath.isfinite(twin)):
@@ -217,7 +239,23 @@ def _numpy_and_math_counterparts() -> dict[str, Callable | sp.Expr]:
         "heaviside": sp.Heaviside, "erf": sp.erf, "gamma": sp.gamma, "radians": lambda x: x * sp.pi / 180,
         "deg2rad": lambda x: x * sp.pi / 180, "degrees": lambda x: x * 180 / sp.pi,
         "rad2deg": lambda x: x * 180 / sp.pi, "pi": sp.pi, "e": sp.E, "tau": 2 * sp.pi,
+        # what vector code written with NumPy uses on an array of symbols
+        "sum": lambda a, *args, **kwargs: sp.Add(*_flat(a)), "prod": lambda a, *args, **kwargs: sp.Mul(*_flat(a)),
+        "dot": lambda a, b: sp.Add(*(p * q for p, q in zip(_flat(a), _flat(b)))),
+        "array": _object_array, "asarray": _object_array,
     }
+
+
+def _flat(values) -> list:
+    import numpy
+
+    return list(numpy.ravel(numpy.asarray(values, dtype=object)))
+
+
+def _object_array(values, *args, **kwargs):
+    import numpy
+
+    return numpy.array(values, dtype=object)
 
 
 class _SymbolicModule(types.SimpleNamespace):

@@ -12,7 +12,7 @@ from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 from traitlets import Bool, CaselessStrEnum, Float, Int, TraitError, Tuple, validate
 
-from .options import DERIV, MagicSpec, split_magic_line
+from .options import DERIV, GRAD, MagicSpec, split_magic_line
 from .settings import FIGURE_FORMATS, HELP, METHODS, NOTATIONS, Settings, check_setting
 
 DEFAULTS = Settings()
@@ -89,5 +89,31 @@ class GradientMagics(Magics):
                              at=args.at, range=args.range, plot=args.plot, simplify=args.simplify,
                              method=args.method, check=bool(args.check),
                              namespace=self.shell.user_ns, settings=self.settings())
+        except GradientError as error:
+            raise UsageError(str(error)) from None
+
+    @with_options(GRAD)
+    @line_magic
+    def grad(self, line: str = ""):
+        """The gradient of a function of several variables, and what it says.
+
+        Examples::
+
+            %grad x^2 + y^2 --at 1,2 --hessian
+            %grad f(x, y) = x^3 - 3x + y^2 --critical
+            %grad (1-x)^2 + 100(y-x^2)^2 --descent --from -1,1 --rate 0.001 --steps 2000
+            %grad x^2 + x y --dir 1,1 --at 1,1
+            %grad [x y, x + y^2] --at 1,2          # the Jacobian of a vector function
+            r = %grad rosen --vars x,y --at 1,1    # a Python function f(v) of a vector
+        """
+        from . import api
+        from .errors import GradientError
+
+        args = self._parse(GradientMagics.grad, GRAD, line)
+        try:
+            return api.grad(args.expression, vars=args.vars, at=args.at, hessian=bool(args.hessian), dir=args.dir,
+                            critical=bool(args.critical), descent=bool(args.descent), start=getattr(args, "from"),
+                            rate=args.rate, steps=args.steps, range=args.range, plot=args.plot, method=args.method,
+                            namespace=self.shell.user_ns, settings=self.settings())
         except GradientError as error:
             raise UsageError(str(error)) from None

@@ -507,3 +507,90 @@ def _check_point(func: Callable, point: np.ndarray, vector_input: bool, name: st
     except Exception as error:
         raise EvaluationError(f"{name} raised {type(error).__name__} at {tuple(point)}: {error}") from None
     as_real(value, f"{name}{tuple(float(p) for p in point)}")
+
+
+# --- optimisation ----------------------------------------------------------------------------
+
+def newton_critical_points(gradient_func: Callable, hessian_func: Callable, box: list[tuple[float, float]],
+                           starts_per_axis: int = 7, iterations: int = 60) -> list[np.ndarray]:
+    """Zeros of ∇f inside ``box`` by Newton's method from a grid of starting points, without repeats."""
+    axes = [np.linspace(low, high, starts_per_axis) for low, high in box]
+    grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(box))
+    if len(grid) > 400:  # many variables: a fixed pseudo-random sample of the box instead
+        generator = np.random.default_rng(0)
+        lows, highs = np.array(box).T
+        grid = lows + (highs - lows) * generator.random((400, len(box)))
+    scale = max(high - low for low, high in box)
+    found: list[np.ndarray] = []
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for start in grid:
+            point = start.astype(float)
+            for _ in range(iterations):
+                g = np.asarray(gradient_func(*point), dtype=float).ravel()
+                if not np.all(np.isfinite(g)):
+                    break
+                if np.linalg.norm(g) < 1e-12 * max(1.0, np.linalg.norm(point)):
+                    point = np.where(np.abs(point) < 1e-9 * scale, 0.0, point)  # -1e-13 is 0 here
+                    inside = all(low - 1e-9 * scale <= c <= high + 1e-9 * scale for c, (low, high) in zip(point, box))
+                    if inside and not any(np.linalg.norm(point - p) < 1e-6 * scale for p in found):
+                        found.append(point)
+                    break
+                try:
+                    step = np.linalg.lstsq(np.asarray(hessian_func(*point), dtype=float), g, rcond=None)[0]
+                except (np.linalg.LinAlgError, ValueError):
+                    break
+                point = point - step
+    return sorted(found, key=tuple)
+
+
+@dataclass(frozen=True)
+class DescentRun:
+    """The iterates of gradient descent and how it ended."""
+
+    path: np.ndarray  # (k + 1, n): the start, then each iterate
+    values: np.ndarray  # f at each iterate
+    status: str  # "converged", "diverged", "not converged"
+    message: str
+
+
+def gradient_descent(f: Callable, gradient_func: Callable, start, rate: float, steps: int,
+                     tolerance: float = 1e-8) -> DescentRun:
+    """x ← x − rate·∇f(x), ``steps`` times or until the step or the gradient is negligible.
+
+    Divergence (values growing without bound, or leaving the domain) ends the run with a message
+    instead of an overflow warning.
+    """
+    point = np.asarray(start, dtype=float)
+    path, values = [point], [float(f(point))]
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for k in range(1, steps + 1):
+            g = np.asarray(gradient_func(point), dtype=float).ravel()
+            if not np.all(np.isfinite(g)):
+                return _descent(path, values, "diverged", f"the gradient is not defined at step {k - 1}")
+            if np.linalg.norm(g) <= tolerance:
+                return _descent(path, values, "converged", f"converged after {k - 1} steps: ∇f ≈ 0")
+            point = point - rate * g
+            value = float(f(point))
+            path.append(point)
+            values.append(value)
+            if not (np.all(np.isfinite(point)) and math.isfinite(value)) or abs(value) > 1e100 \
+                    or np.linalg.norm(point) > 1e100:
+                return _descent(path, values, "diverged",
+                                f"diverged at step {k}: the values grow without bound (the rate {rate:g} "
+                                "is too large for this function)")
+            growing = len(values) > 10 and all(b > a for a, b in zip(values[-11:-1], values[-10:]))
+            if growing and abs(value) > 1e3 * (1.0 + abs(values[0])):
+                return _descent(path, values, "diverged",
+                                f"diverged: f has grown at every step up to step {k} (the rate {rate:g} is too "
+                                "large for this function)")
+            if np.linalg.norm(path[-1] - path[-2]) <= tolerance * max(1.0, np.linalg.norm(point)):
+                return _descent(path, values, "converged", f"converged after {k} steps: the step is negligible")
+    gradient_norm = float(np.linalg.norm(np.asarray(gradient_func(point), dtype=float)))
+    return _descent(path, values, "not converged",
+                    f"not converged after {steps} steps (|∇f| = {gradient_norm:.3g}): more --steps or a larger --rate")
+
+
+def _descent(path, values, status, message) -> DescentRun:
+    return DescentRun(np.array(path), np.array(values), status, message)

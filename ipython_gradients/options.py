@@ -86,7 +86,37 @@ DERIV = MagicSpec(
     ),
 )
 
-MAGICS = {spec.name: spec for spec in (DERIV,)}
+GRAD = MagicSpec(
+    name="grad",
+    positional="expression",
+    positional_help="The function: an expression such as x^2 + 3 x y, a definition f(x, y) = ..., "
+                    "a vector [x y, x + y^2] (for the Jacobian), or the name of a SymPy expression "
+                    "or a Python function f(x, y) or f(v) in the namespace.",
+    options=(
+        Option("--vars", "The variables, in order. Default: the definition's, else the "
+               "expression's symbols sorted by name.", metavar="VARS"),
+        Option("--at", "Points where the gradient is evaluated: coordinates separated by commas, "
+               "points by semicolons (1,2;0,0).", metavar="POINTS"),
+        Option("--hessian", "Show the Hessian matrix, symbolic and at the points, with its "
+               "eigenvalues and definiteness."),
+        Option("--dir", "A direction (1,1): the directional derivative along it, normalised, "
+               "symbolic and at the points.", metavar="VECTOR"),
+        Option("--critical", "Solve ∇f = 0 (exactly where SymPy can, else numerically inside the "
+               "plot range) and classify each point: minimum, maximum, saddle or degenerate."),
+        Option("--descent", "Run gradient descent (from --from, or the first --at point)."),
+        Option("--from", "Start point of --descent.", metavar="POINT"),
+        Option("--rate", "Learning rate of --descent (positive). Default: 0.1.", metavar="LR",
+               type=float),
+        Option("--steps", "Number of --descent iterations (a positive integer). Default: 30.",
+               metavar="N", type=int),
+        Option("--range", "Plotting range: A,B for every axis, or A,B;C,D for x and y. Default: "
+               "around the points asked for, else GradientMagics.x_range.", metavar="RANGE"),
+        PLOT,
+        METHOD,
+    ),
+)
+
+MAGICS = {spec.name: spec for spec in (DERIV, GRAD)}
 
 
 def split_magic_line(spec: MagicSpec, line: str) -> list[str]:

@@ -120,6 +120,80 @@ def mathtext_or_plain(label: str) -> str:
     return label
 
 
+@dataclass
+class ContourData:
+    """What a two-variable figure shows, computed before drawing."""
+
+    grid_x: np.ndarray
+    grid_y: np.ndarray
+    heights: np.ndarray  # f on the grid
+    arrow_x: np.ndarray
+    arrow_y: np.ndarray
+    arrow_u: np.ndarray  # ∂f/∂x on the arrow grid
+    arrow_v: np.ndarray
+    points: list  # (point, gradient) of the --at points
+    critical: list  # (point, kind)
+    path: np.ndarray | None  # descent iterates
+    labels: tuple[str, str]
+    name: str
+
+
+CRITICAL_MARKERS = {"local minimum": ("o", "#2ca02c"), "local maximum": ("^", "#d62728"),
+                    "saddle point": ("X", "#ff7f0e")}
+
+
+def contour_figure(data: ContourData, size: tuple[float, float]) -> Figure:
+    """Filled contours of f, arrows of ∇f (direction only), points, critical points, descent path."""
+    figure = Figure(figsize=size, dpi=DPI)
+    width, height = size
+    figure.subplots_adjust(left=0.65 / width, right=1 - 0.15 / width, bottom=0.5 / height, top=1 - 0.15 / height)
+    axes = figure.add_subplot()
+    heights = np.where(np.abs(data.heights) < LARGEST_DRAWN, data.heights, np.nan)
+    finite = heights[np.isfinite(heights)]
+    if finite.size:
+        # Levels at quantiles of the heights: equal areas between contours, so a deep narrow valley
+        # (Rosenbrock's) shows as well as a round bowl.
+        low, high = np.percentile(finite, [1, 99])
+        levels = np.unique(np.quantile(np.clip(finite, low, high), np.linspace(0, 1, 21)))
+        levels = levels if levels.size > 2 else None
+        filled = axes.contourf(data.grid_x, data.grid_y, np.clip(heights, low, high), levels=levels,
+                               cmap="viridis", extend="neither")
+        figure.colorbar(filled, ax=axes, label=f"{data.name}({', '.join(data.labels)})")
+    with np.errstate(all="ignore"):
+        length = np.hypot(data.arrow_u, data.arrow_v)
+        u = np.where(length > 0, data.arrow_u / length, 0.0)
+        v = np.where(length > 0, data.arrow_v / length, 0.0)
+    axes.quiver(data.arrow_x, data.arrow_y, u, v, color="white", alpha=0.7, pivot="mid",
+                angles="xy", scale_units="width", scale=30, width=0.003)
+    span = max(data.grid_x.max() - data.grid_x.min(), data.grid_y.max() - data.grid_y.min())
+    for index, (point, gradient) in enumerate(data.points):
+        norm = float(np.hypot(*gradient))
+        axes.plot(*point, "o", color="black", markersize=6, zorder=4,
+                  label="points (--at) with ∇f" if index == 0 else None)
+        if norm > 0:
+            scale = 0.15 * span / norm
+            axes.annotate("", xy=(point[0] + gradient[0] * scale, point[1] + gradient[1] * scale), xytext=point,
+                          arrowprops=dict(arrowstyle="->", color="black", linewidth=1.8), zorder=4)
+    shown_kinds = set()
+    for point, kind in data.critical:
+        marker, color = CRITICAL_MARKERS.get(kind, ("D", "#7f7f7f"))
+        axes.plot(*point, marker, color=color, markeredgecolor="black", markersize=10, zorder=5,
+                  label=kind if kind not in shown_kinds else None)
+        shown_kinds.add(kind)
+    if data.path is not None and len(data.path):
+        path = np.asarray(data.path)
+        axes.plot(path[:, 0], path[:, 1], "-o", color="#e377c2", markersize=3, linewidth=1.5, zorder=4,
+                  label="gradient descent")
+        axes.plot(*path[0], "s", color="#e377c2", markeredgecolor="black", markersize=7, zorder=5)
+    axes.set_xlim(data.grid_x.min(), data.grid_x.max())
+    axes.set_ylim(data.grid_y.min(), data.grid_y.max())
+    axes.set_xlabel(data.labels[0], fontstyle="italic")
+    axes.set_ylabel(data.labels[1], fontstyle="italic")
+    if axes.get_legend_handles_labels()[0]:
+        axes.legend(loc="upper right", fontsize="small", framealpha=0.85)
+    return figure
+
+
 def figure_bytes(figure: Figure, figure_format: str) -> tuple[dict, dict]:
     """MIME data and metadata for a figure: PNG, retina PNG (double resolution) or SVG."""
     buffer = io.BytesIO()

@@ -379,3 +379,264 @@ def _escape_text(text: str) -> str:
                               ("&", r"\&"), ("#", r"\#"), ("$", r"\$"), ("^", ""), ("≈", "~"), ("∞", "infinity")):
         text = text.replace(char, replacement)
     return text
+
+
+# --- gradients ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GradientPoint:
+    """Everything %grad says at one point."""
+
+    point: tuple[float, ...]
+    label: tuple[str, ...]
+    latex_label: tuple[str, ...]
+    gradient: tuple[float, ...] | None = None  # None where undefined
+    errors: tuple[float, ...] | None = None  # numeric error estimates
+    directional: float | None = None
+    hessian: tuple[tuple[float, ...], ...] | None = None
+    eigenvalues: tuple[float, ...] | None = None
+    definiteness: str = ""
+    jacobian: tuple[tuple[float, ...], ...] | None = None
+    reason: str = ""  # why there is no gradient
+
+    @property
+    def norm(self) -> float | None:
+        return None if self.gradient is None else math.sqrt(sum(g * g for g in self.gradient))
+
+
+@dataclass(frozen=True)
+class CriticalPoint:
+    point: tuple[float, ...]
+    kind: str  # "local minimum", "local maximum", "saddle point", "degenerate (test inconclusive)"
+    exact: tuple[sp.Expr, ...] | None = None  # the exact solution, when SymPy found it
+    eigenvalues: tuple[float, ...] = ()
+
+
+@dataclass(repr=False, eq=False)
+class GradientResult(FigureOutput):
+    """What ``%grad`` and ``grad()`` return."""
+
+    expr: sp.Expr | None  # None for a vector function or an untraced Python function
+    variables: tuple[sp.Symbol, ...]
+    gradient: sp.Matrix | None = None
+    name: str | None = None
+    method: str = "symbolic"
+    components: tuple[sp.Expr, ...] | None = None  # a vector function's components
+    jacobian: sp.Matrix | None = None
+    hessian: sp.Matrix | None = None
+    direction: tuple[float, ...] | None = None  # the unit direction of --dir
+    directional: sp.Expr | None = None  # ∇f · u
+    points: list[GradientPoint] = field(default_factory=list)
+    critical: list[CriticalPoint] = field(default_factory=list)
+    critical_note: str = ""  # how the critical points were found, or why not
+    descent: Any = None  # numeric.DescentRun
+    figure: Any = None
+    notes: list[str] = field(default_factory=list)
+    display: Display = field(default_factory=Display)
+
+    @property
+    def values(self) -> dict:
+        """Point → the gradient there as a SymPy column Matrix (the Jacobian for a vector function)."""
+        values = {}
+        for p in self.points:
+            key = p.point if len(p.point) > 1 else p.point[0]
+            if p.jacobian is not None:
+                values[key] = sp.Matrix(p.jacobian)
+            else:
+                values[key] = None if p.gradient is None else sp.Matrix(p.gradient)
+        return values
+
+    @property
+    def critical_points(self) -> list[tuple[tuple[float, ...], str]]:
+        return [(c.point, c.kind) for c in self.critical]
+
+    @property
+    def path(self):
+        return None if self.descent is None else self.descent.path
+
+    def __repr__(self) -> str:
+        return (f"GradientResult(expr={self.expr}, variables={self.variables}, gradient={self.gradient}, "
+                f"values={self.values}, figure={'yes' if self.figure is not None else 'None'})")
+
+    # --- pieces ---------------------------------------------------------------------------
+    def _name(self) -> str:
+        return self.name or ("F" if self.components is not None else "f")
+
+    def _args(self, latex: bool, coordinates: tuple[str, ...] | None = None) -> str:
+        args = ", ".join(coordinates or [sp.latex(v) if latex else str(v) for v in self.variables])
+        return rf"\left({args}\right)" if latex and "\\" in args else f"({args})"
+
+    def _digits(self, values, latex: bool) -> str:
+        fmt = latex_number if latex else format_number
+        return "(" + ", ".join(fmt(v, self.display.precision) for v in values) + ")"
+
+    def _matrix_latex(self, rows) -> str:
+        body = r" \\ ".join(" & ".join(latex_number(v, self.display.precision) for v in row) for row in rows)
+        return rf"\begin{{bmatrix}}{body}\end{{bmatrix}}"
+
+    def _matrix_text(self, rows) -> str:
+        return "[" + ", ".join(self._digits(row, False).replace("(", "[").replace(")", "]") for row in rows) + "]"
+
+    # --- rendering ------------------------------------------------------------------------
+    def latex(self) -> str:
+        name, args = _latex_name(self._name()), self._args(True)
+        blocks = []
+        if self.components is not None:
+            vector = sp.latex(sp.Matrix(self.components))
+            blocks.append(f"$${name}{args} = {vector}$$")
+            if self.jacobian is not None:
+                blocks.append(f"$$J_{{{name}}}{args} = {sp.latex(self.jacobian)}$$")
+        else:
+            if self.expr is not None:
+                blocks.append(f"$${name}{args} = {sp.latex(self.expr)}$$")
+            partials = r" \\ ".join(rf"\frac{{\partial {name}}}{{\partial {sp.latex(v)}}}" for v in self.variables)
+            rhs = sp.latex(self.gradient) if self.gradient is not None else r"\text{computed numerically at the points}"
+            blocks.append(rf"$$\nabla {name}{args} = \begin{{bmatrix}}{partials}\end{{bmatrix}} = {rhs}$$")
+        if self.hessian is not None:
+            blocks.append(f"$$H_{{{name}}}{args} = {sp.latex(self.hessian)}$$")
+        if self.direction is not None:
+            unit = self._digits(self.direction, True)
+            rhs = f" = {sp.latex(self.directional)}" if self.directional is not None else ""
+            blocks.append(rf"$$D_{{\mathbf{{u}}}} {name} = \nabla {name} \cdot \mathbf{{u}}{rhs}, \quad "
+                          rf"\mathbf{{u}} = {unit}$$")
+        rows = [row for p in self.points for row in self._point_latex(p)]
+        if rows:
+            blocks.append(r"$$\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$$")
+        blocks += self._critical_latex() + self._descent_latex()
+        blocks += [rf"$\text{{{_escape_text(note)}}}$" for note in self.notes]
+        return "\n\n".join(blocks)
+
+    def _point_latex(self, p: GradientPoint) -> list[str]:
+        name, at = _latex_name(self._name()), self._args(True, p.latex_label)
+        if p.jacobian is not None:
+            return [rf"J_{{{name}}}{at} &= {self._matrix_latex(p.jacobian)}"]
+        if p.gradient is None:
+            return [rf"\nabla {name}{at} &\ \text{{{_escape_text('undefined: ' + p.reason)}}}"]
+        norm = rf"\|\nabla {name}\| = {latex_number(p.norm, self.display.precision)}"
+        rows = [rf"\nabla {name}{at} &= {self._digits(p.gradient, True)} && {norm},\ "
+                rf"\text{{{_escape_text(self._direction_words(p))}}}"]
+        if p.directional is not None:
+            rows.append(rf"D_{{\mathbf{{u}}}} {name}{at} &= {latex_number(p.directional, self.display.precision)}")
+        if p.hessian is not None:
+            rows.append(rf"H_{{{name}}}{at} &= {self._matrix_latex(p.hessian)} && "
+                        rf"\text{{{_escape_text(self._hessian_words(p))}}}")
+        return rows
+
+    def _direction_words(self, p: GradientPoint) -> str:
+        """'steepest ascent along (0.447, 0.894)', or 'stationary point' where ∇f = 0."""
+        error = max(p.errors) if p.errors is not None else 0.0
+        if p.norm <= max(error, 1e-14):
+            words = "stationary point"
+        else:
+            words = "steepest ascent along " + self._digits([g / p.norm for g in p.gradient], False)
+        if p.errors is not None:
+            words += f" (numeric, error ≈ {error:.1e})"
+        return words
+
+    def _hessian_words(self, p: GradientPoint) -> str:
+        return f"eigenvalues {self._digits(p.eigenvalues, False)}: {p.definiteness}"
+
+    def _critical_latex(self) -> list[str]:
+        if not self.critical_note:
+            return []
+        rows = [rf"{self._args(True, _latex_coordinates(c))} && \text{{{_escape_text(c.kind)}}}" for c in self.critical]
+        block = rf"$\text{{{_escape_text(self.critical_note)}}}$"
+        if rows:
+            block += "\n\n" + r"$$\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$$"
+        return [block]
+
+    def _descent_latex(self) -> list[str]:
+        if self.descent is None:
+            return []
+        header = " & ".join(["k"] + [sp.latex(v) for v in self.variables] + [_latex_name(self._name())])
+        rows = []
+        for k in _shown_iterations(len(self.descent.path)):
+            if k is None:
+                rows.append(" & ".join([r"\vdots"] * (len(self.variables) + 2)))
+                continue
+            cells = [str(k)] + [latex_number(c, self.display.precision) for c in self.descent.path[k]]
+            rows.append(" & ".join(cells + [latex_number(self.descent.values[k], self.display.precision)]))
+        columns = "r" * (len(self.variables) + 2)
+        table = rf"$$\begin{{array}}{{{columns}}}{header} \\ \hline " + r" \\ ".join(rows) + r"\end{array}$$"
+        return [rf"$\text{{{_escape_text(self._descent_heading())}}}$", table,
+                rf"$\text{{{_escape_text(self.descent.message)}}}$"]
+
+    def _descent_heading(self) -> str:
+        start = self._digits(self.descent.path[0], False)
+        end = self._digits(self.descent.path[-1], False)
+        value = format_number(float(self.descent.values[-1]), self.display.precision)
+        return f"Gradient descent from {start}: ends at {end}, f = {value}"
+
+    def text(self) -> str:
+        name, args = self._name(), self._args(False)
+        lines = []
+        if self.components is not None:
+            lines.append(_pretty_equation(f"{name}{args}", sp.Matrix(self.components)))
+            if self.jacobian is not None:
+                lines.append(_pretty_equation(f"J_{name}{args}", self.jacobian))
+        else:
+            if self.expr is not None:
+                lines.append(_pretty_equation(f"{name}{args}", self.expr))
+            if self.gradient is not None:
+                lines.append(_pretty_equation(f"∇{name}{args}", self.gradient))
+            else:
+                lines.append(f"∇{name}{args}: computed numerically at the points")
+        if self.hessian is not None:
+            lines.append(_pretty_equation(f"H_{name}{args}", self.hessian))
+        if self.direction is not None:
+            unit = self._digits(self.direction, False)
+            if self.directional is not None:
+                lines.append(_beside(_pretty_equation(f"D_u {name} = ∇{name}·u", self.directional), f",  u = {unit}"))
+            else:
+                lines.append(f"D_u {name} = ∇{name}·u,  u = {unit}")
+        for p in self.points:
+            lines.append("")
+            at = self._args(False, p.label)
+            if p.jacobian is not None:
+                lines.append(f"J_{name}{at} = {self._matrix_text(p.jacobian)}")
+            elif p.gradient is None:
+                lines.append(f"∇{name}{at}   undefined: {p.reason}")
+            else:
+                lines.append(f"∇{name}{at} = {self._digits(p.gradient, False)}   "
+                             f"|∇{name}| = {format_number(p.norm, self.display.precision)}, {self._direction_words(p)}")
+                if p.directional is not None:
+                    lines.append(f"D_u {name}{at} = {format_number(p.directional, self.display.precision)}")
+                if p.hessian is not None:
+                    lines.append(f"H_{name}{at} = {self._matrix_text(p.hessian)}   {self._hessian_words(p)}")
+        if self.critical_note:
+            lines += ["", self.critical_note]
+            lines += [f"  {self._args(False, _text_coordinates(c))}   {c.kind}" for c in self.critical]
+        if self.descent is not None:
+            lines += ["", self._descent_heading()]
+            width = self.display.precision + 8
+            header = ["k".rjust(4)] + [str(v).rjust(width) for v in self.variables] + [name.rjust(width)]
+            lines.append(" ".join(header))
+            for k in _shown_iterations(len(self.descent.path)):
+                if k is None:
+                    lines.append("   ⋮")
+                    continue
+                cells = [format_number(c, self.display.precision).rjust(width) for c in self.descent.path[k]]
+                value = format_number(float(self.descent.values[k]), self.display.precision).rjust(width)
+                lines.append(" ".join([str(k).rjust(4)] + cells + [value]))
+            lines.append(self.descent.message)
+        lines += [""] * bool(self.notes) + self.notes
+        return "\n".join(line.rstrip() for line in "\n".join(lines).split("\n"))
+
+
+def _shown_iterations(count: int) -> list[int | None]:
+    """Every iteration of a short run; the first and last five of a long one (None: the gap)."""
+    if count <= 12:
+        return list(range(count))
+    return list(range(5)) + [None] + list(range(count - 5, count))
+
+
+def _latex_coordinates(c: CriticalPoint) -> tuple[str, ...]:
+    if c.exact is not None:
+        return tuple(sp.latex(v) for v in c.exact)
+    return tuple(f"{v:.6g}" for v in c.point)
+
+
+def _text_coordinates(c: CriticalPoint) -> tuple[str, ...]:
+    if c.exact is not None:
+        return tuple(str(v) for v in c.exact)
+    return tuple(f"{v:.6g}" for v in c.point)
