@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from contextlib import contextmanager
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -11,7 +12,7 @@ import numpy as np
 import sympy as sp
 
 from . import calculus, numeric
-from .errors import EvaluationError, OptionError, VariableError
+from .errors import EvaluationError, GradientError, OptionError, VariableError
 from .expressions import (
     ParsedFunction,
     natural_key,
@@ -43,14 +44,16 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
     settings = (settings or Settings()).replace(**overrides)
     plot = settings.plot if plot is None else plot
     simplify = settings.simplify if simplify is None else simplify
-    if isinstance(order, bool) or not isinstance(order, int) or order < 1:
-        raise OptionError(f"--order must be a positive integer, got {order!r}")
-    x_range = parse_range(range) if range is not None else None
+    if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= MAX_ORDER:
+        raise OptionError(f"--order must be a positive integer up to {MAX_ORDER}, got {order!r}")
 
-    with time_limit(settings.timeout):
+    with _computing(settings):
+        x_range = parse_range(range) if range is not None else None
         function = _as_function(expression, namespace)
         method = _choose_method(function, method or settings.backend, check)
         wrt_symbols = _choose_wrt(function, wrt, order)
+        if not function.variables:  # a constant: a function of the variable differentiated
+            function = replace(function, variables=wrt_symbols[:1])
         points = parse_points(at, len(function.variables)) if at is not None else []
         result_derivative = None
         if method == "symbolic":
@@ -64,17 +67,45 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
             checks = [Check(texts, _latex_coordinates(p, texts), _ok_value(v), _ok_value(o))
                       for v, o, (p, texts) in zip(values, other, points)]
 
-    result = DerivativeResult(
-        expr=function.expr, function_variables=function.variables, wrt=wrt_symbols,
-        derivative=result_derivative, name=function.name, method=method,
-        points=[_labelled(v, *p) for v, p in zip(values, points)], checks=checks,
-        display=Display(settings.precision, settings.notation, settings.figure_format))
-    result.notes.extend(_method_notes(function, method))
-    if check and not points:
-        result.notes.append("Nothing to check: --check compares the values at the --at points.")
-    if plot:
-        result.figure = _derivative_figure(function, result, x_range, settings)
+        result = DerivativeResult(
+            expr=function.expr, function_variables=function.variables, wrt=wrt_symbols,
+            derivative=result_derivative, name=function.name, method=method,
+            points=[_labelled(v, *p) for v, p in zip(values, points)], checks=checks,
+            display=Display(settings.precision, settings.notation, settings.figure_format))
+        result.notes.extend(_method_notes(function, method))
+        if check and not points:
+            result.notes.append("Nothing to check: --check compares the values at the --at points.")
+        if plot:
+            result.figure = _drawn(result.notes, lambda: _derivative_figure(function, result, x_range, settings))
     return result
+
+
+# Orders beyond this are refused: no lecture needs them, and each one costs a differentiation.
+MAX_ORDER = 100
+
+
+@contextmanager
+def _computing(settings: Settings):
+    """The time limit, and one clear error for whatever SymPy or NumPy raise on the way."""
+    with time_limit(settings.timeout):
+        try:
+            yield
+        except GradientError:
+            raise
+        except RecursionError:
+            raise EvaluationError("the expression is nested too deeply to compute") from None
+        except Exception as error:  # SymPy's internals on unusual input: one line, not a traceback
+            raise EvaluationError(f"could not compute this ({type(error).__name__}: {error})") from None
+
+
+def _drawn(notes: list[str], draw: Callable):
+    """A figure, or None with a note saying why not: a plot that cannot be drawn is no error."""
+    try:
+        return draw()
+    except (GradientError, ArithmeticError, ValueError, TypeError, NameError, KeyError, AttributeError,
+            NotImplementedError, RuntimeError) as error:
+        notes.append(f"No plot: it could not be drawn ({type(error).__name__}: {str(error)[:80]}).")
+        return None
 
 
 def _choose_method(function: ParsedFunction, method: str, check: bool) -> str:
@@ -144,11 +175,14 @@ def _symbolic_point(function: ParsedFunction, wrt: tuple[sp.Symbol, ...], result
         names = ", ".join(sorted(s.name for s in leftover))
         raise OptionError(f"cannot evaluate at points: the expression also depends on {names}; "
                           "define it as f(x, ...) = ... or substitute a value")
-    if len(set(wrt)) > 1:  # mixed partial: no one-sided analysis
+    if len(set(wrt)) > 1:  # mixed partial: no one-sided analysis, but kinks are caught
         kind, number = calculus.classify_number(result_derivative.subs(substitutions))
-        if kind == "real":
-            return PointValue(status="ok", value=number)
-        return PointValue(status="undefined", reason="the derivative is not defined there")
+        if kind != "real":
+            return PointValue(status="undefined", reason="the derivative is not defined there")
+        if function.expr.has(*calculus.NON_SMOOTH) and not calculus.mixed_partial_is_continuous(
+                result_derivative, variables, point):
+            return PointValue(status="not differentiable", reason="the derivative is not continuous there")
+        return PointValue(status="ok", value=number)
     x = wrt[0]
     others = {v: c for v, c in substitutions.items() if v != x}
     return calculus.analyse_point(function.expr.subs(others), x, len(wrt), substitutions[x],
@@ -282,7 +316,7 @@ def _derivative_figure(function: ParsedFunction, result: DerivativeResult, x_ran
     low, high = _plot_range(result, x_range, settings)
     xs = np.linspace(low, high, settings.samples)
     shown = sorted({0, 1, result.order}) if result.order > 3 else list(range(result.order + 1))
-    curves = [Curve(_curve_label(result, k), xs, _curve_values(function, result, k, xs)) for k in shown]
+    curves = [Curve(result.curve_label(k), xs, _curve_values(function, result, k, xs)) for k in shown]
     for p in result.points:  # mark --at points on f, and their values on the derivative asked for
         a = p.point[0]
         fa = float(_curve_values(function, result, 0, np.array([a]))[0])
@@ -299,7 +333,10 @@ def _curve_values(function: ParsedFunction, result: DerivativeResult, k: int, xs
     if result.method == "symbolic":
         formula = function.expr if k == 0 else (result.derivative if k == result.order
                                                 else sp.diff(function.expr, x, k))
-        return numeric.expression_evaluator(formula, x).many(xs)
+        # δ(x) from differentiating sign or a step is zero wherever a curve can be drawn
+        formula = formula.replace(sp.DiracDelta, lambda *args: sp.S.Zero)
+        if not formula.has(sp.Derivative):  # SymPy cannot differentiate floor(x): the engine can
+            return numeric.expression_evaluator(formula, x).many(xs)
     if function.func is not None:
         evaluator, analytic = numeric.Evaluator(function.func, function.name or "f"), False
     else:
@@ -309,19 +346,6 @@ def _curve_values(function: ParsedFunction, result: DerivativeResult, k: int, xs
         return evaluator.many(xs)
     return numeric.derivative_many(evaluator, xs, k, analytic=analytic)[0]
 
-
-def _curve_label(result: DerivativeResult, k: int) -> str:
-    name = result.name if result.name and len(result.name) == 1 else "f"
-    marks = "'" * k if k <= 3 else f"^{{({k})}}"
-    head = f"{name}{marks}({result.function_variables[0]})"
-    if k == 0 and result.expr is not None:
-        return f"${head} = {sp.latex(result.expr)}$"
-    if k == result.order and result.derivative is not None:
-        return f"${head} = {sp.latex(result.derivative)}$"
-    return f"${head}$"
-
-
-# --- %grad ------------------------------------------------------------------------------------
 
 def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, critical: bool = False,
          descent: bool = False, start=None, rate: float | None = None, steps: int | None = None,
@@ -345,8 +369,10 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
     if steps > 100_000:
         raise OptionError(f"--steps is capped at 100000, got {steps}")
 
-    with time_limit(settings.timeout):
+    with _computing(settings):
         function = _as_grad_function(expression, namespace, vars, _dimension_hint(at, start, dir))
+        if not function.variables:
+            raise VariableError("%grad needs a function of at least one variable")
         vector = function.components is not None
         if vector and (hessian or critical or descent or dir is not None):
             raise OptionError("--hessian, --dir, --critical and --descent need a scalar function, not a vector")
@@ -379,9 +405,9 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
             result.critical, result.critical_note = engine.critical_points(box, settings.timeout)
         if descent:
             result.descent = numeric.gradient_descent(engine.value, engine.gradient_at, start_point, rate, steps)
-    if plot:
-        result.figure = _grad_figure(expression, function, engine, result, box, points, range, at, namespace,
-                                     method, settings)
+        if plot:
+            result.figure = _drawn(result.notes, lambda: _grad_figure(
+                expression, function, engine, result, box, points, range, at, namespace, method, settings))
     return result
 
 

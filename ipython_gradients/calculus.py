@@ -27,35 +27,48 @@ def derivative(expr: sp.Expr, wrt: Sequence[sp.Symbol], simplify: bool = False) 
 
 
 def classify_number(value: sp.Expr) -> tuple[str, float | None]:
-    """("real", v), ("infinite", ±inf), ("complex", None) or ("undefined", None) for a SymPy value."""
+    """What a SymPy value is, as a float where it is one.
+
+    ("real", v); ("infinite", ±inf) for ±∞; ("overflow", None) for a finite value too large for a
+    float (e^800); ("complex", None) off the real line; ("undefined", None) for 0/0, ∞ without a
+    sign, or anything that does not evaluate to a number.
+    """
     if value.has(sp.nan, sp.zoo):
         return "undefined", None
     if value.is_infinite:  # oo·(-1)^(1/3) is a complex infinity, whatever N() makes of it
         return ("infinite", float(value)) if value in (sp.oo, -sp.oo) else ("complex", None)
     try:
         number = complex(sp.N(value, 20))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return "undefined", None
     if cmath.isnan(number):
         return "undefined", None
-    if number.imag and (math.isinf(number.imag) or abs(number.imag) > 1e-12 * max(1.0, abs(number.real))):
+    real = value.is_extended_real  # SymPy knows √(-1e-9) is not real, however small its imaginary part
+    if real is False or (real is None and number.imag
+                         and (math.isinf(number.imag) or abs(number.imag) > 1e-12 * abs(number.real))):
         return "complex", None
     if math.isinf(number.real):
-        return "infinite", number.real
+        return ("overflow", None) if value.is_finite else ("infinite", number.real)
     return "real", number.real
 
 
 def is_zero(value: sp.Expr, number: float) -> bool:
-    """Exactly zero, or zero up to the rounding of a floating-point input."""
-    return bool(value.is_zero) or abs(number) < 1e-14
+    """Exactly zero for exact input (x² at 1e-20 is not stationary); up to rounding for floats."""
+    if value.has(sp.Float):
+        return abs(number) < 1e-12
+    exact = value.is_zero
+    if exact is not None:
+        return exact
+    return abs(complex(sp.N(value, 50))) < 1e-40
 
 
 def analyse_point(f: sp.Expr, x: sp.Symbol, order: int, point: sp.Expr,
                   derivative_expr: sp.Expr, partial: bool = False) -> PointValue:
     """The ``order``-th derivative of f (a function of x alone) at x = point, and what it means.
 
-    A value is trusted directly only where f is smooth; where f has a kink (|x|), a vertical
-    tangent (√x at 0) or a domain edge, the one-sided limits of the difference quotient decide.
+    A value is trusted directly only where f is smooth and defined on both sides; at a kink (|x|),
+    a jump (sign x), a vertical tangent (∛x), or an edge of the domain (√x at 0), one-sided limits
+    decide instead.
     """
     f_kind, _ = classify_number(f.subs(x, point))
     if f_kind in ("undefined", "infinite"):
@@ -64,14 +77,23 @@ def analyse_point(f: sp.Expr, x: sp.Symbol, order: int, point: sp.Expr,
         return PointValue(status="undefined", reason="outside the domain of f")
 
     kind, number = classify_number(derivative_expr.subs(x, point))
+    if kind == "overflow":
+        return PointValue(status="undefined", reason=f"the value, about {sp.N(derivative_expr.subs(x, point), 4)}, "
+                                                     "is too large for floating point")
     lower = f if order == 1 else sp.diff(f, x, order - 1)
-    if kind == "real" and not lower.has(*NON_SMOOTH):
+    left_defined, right_defined = defined_sides(f, x, point)
+    smooth = not lower.has(*NON_SMOOTH) and not derivative_expr.has(sp.Derivative)
+    if kind == "real" and smooth and left_defined and right_defined:
         return PointValue(status="ok", value=number,
                           meaning=_meaning(f, x, order, point, derivative_expr, number, partial))
 
+    if not smooth and is_jump(lower, x, point):
+        what = "f" if order == 1 else "f" + "'" * (order - 1)
+        return PointValue(status="not differentiable", reason=f"jump: {what} is not continuous there")
     left, right = one_sided_derivatives(lower, x, point)
+    left, right = (left if left_defined else None), (right if right_defined else None)
     if left is None and right is None:
-        if kind == "real":  # SymPy could not take the limits: trust the plain value
+        if kind == "real" and left_defined and right_defined:  # SymPy could not take the limits
             return PointValue(status="ok", value=number,
                               meaning=_meaning(f, x, order, point, derivative_expr, number, partial))
         return PointValue(status="undefined", reason="the derivative is not defined there")
@@ -86,6 +108,30 @@ def analyse_point(f: sp.Expr, x: sp.Symbol, order: int, point: sp.Expr,
                               reason="vertical tangent")
     return PointValue(status="not differentiable", left=left, right=right,
                       reason=_kink_reason(left, right), meaning=corner_meaning(order, left, right))
+
+
+# How far on each side of a point f is checked to be defined: a domain edge is closer than this.
+SIDE_PROBE = sp.Rational(1, 10**9)
+
+
+def defined_sides(f: sp.Expr, x: sp.Symbol, point: sp.Expr) -> tuple[bool, bool]:
+    """Whether f is real just left and just right of the point (False at an edge of the domain)."""
+    step = SIDE_PROBE * max(1, abs(sp.N(point)))
+    return tuple(classify_number(f.subs(x, point + side * step))[0] in ("real", "overflow") for side in (-1, 1))
+
+
+def is_jump(g: sp.Expr, x: sp.Symbol, point: sp.Expr) -> bool:
+    """Whether g has a jump at the point: a one-sided limit that exists and differs from g there."""
+    kind, at_point = classify_number(g.subs(x, point))
+    for direction in ("-", "+"):
+        try:
+            limit = sp.limit(g, x, point, direction)
+        except (NotImplementedError, ValueError, TypeError, RecursionError):
+            continue
+        side_kind, side = classify_number(limit) if not limit.has(sp.Limit) else ("undefined", None)
+        if side_kind == "real" and (kind != "real" or abs(side - at_point) > 1e-12 * max(1.0, abs(side))):
+            return True
+    return False
 
 
 def one_sided_derivatives(g: sp.Expr, x: sp.Symbol, point: sp.Expr) -> tuple[float | None, float | None]:
@@ -128,7 +174,7 @@ def corner_meaning(order: int, left: float | None, right: float | None) -> str:
 
 def _meaning(f: sp.Expr, x: sp.Symbol, order: int, point: sp.Expr, derivative_expr: sp.Expr,
              number: float, partial: bool, smooth: bool = True) -> str:
-    zero = is_zero(derivative_expr.subs(x, point), number) if smooth else abs(number) < 1e-14
+    zero = is_zero(derivative_expr.subs(x, point), number) if smooth else number == 0
     stationary = stationary_kind(f, x, point) if zero and smooth and not partial and order == 1 else ""
     return describe(order, number, zero, x.name if partial else None, stationary)
 
@@ -156,6 +202,8 @@ def extremum_kind(order: int, number: float) -> str:
 
 def stationary_kind(f: sp.Expr, x: sp.Symbol, point: sp.Expr) -> str:
     """Higher-derivative test at a stationary point: the first non-zero derivative decides."""
+    if not f.has(x):
+        return "f is constant"
     current = sp.diff(f, x)
     for k in range(2, MAX_TEST_ORDER + 1):
         current = sp.diff(current, x)
@@ -242,3 +290,21 @@ def solve_critical_points(gradient_vector: sp.Matrix, variables: Sequence[sp.Sym
         if all(kind == "real" for kind, _ in numbers):
             points.append(tuple(values))
     return points, families
+
+
+def mixed_partial_is_continuous(derivative_expr: sp.Expr, variables: Sequence[sp.Symbol],
+                                point: Sequence[sp.Expr]) -> bool:
+    """Whether a mixed partial derivative agrees with itself just off the point, diagonally.
+
+    Where |x y| has a kink, SymPy's sign(0) = 0 makes ∂²/∂x∂y look like 0; the values a little way
+    off in the four diagonal directions (1, -1 and -1, 1 among them) tell the kink apart.
+    """
+    step = SIDE_PROBE * 1000
+    values = []
+    for signs in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
+        offset = {v: c + signs[i % 2] * step for i, (v, c) in enumerate(zip(variables, point))}
+        kind, number = classify_number(derivative_expr.subs(offset))
+        if kind != "real":
+            return False
+        values.append(number)
+    return max(values) - min(values) <= 1e-6 * max(1.0, max(map(abs, values)))

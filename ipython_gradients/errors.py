@@ -21,5 +21,9 @@ class EvaluationError(GradientError):
     """A value cannot be computed (a function that raises, returns a non-number, ...)."""
 
 
-class ComputationTimeout(GradientError):
-    """A symbolic step took longer than the configured timeout."""
+class ComputationTimeout(BaseException):
+    """A computation took longer than the configured timeout.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` on the way (in SymPy,
+    or in a user's function being traced) can swallow it.
+    """

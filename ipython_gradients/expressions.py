@@ -27,10 +27,8 @@ from sympy.parsing.sympy_parser import (
     auto_number,
     auto_symbol,
     convert_xor,
-    factorial_notation,
     function_exponentiation,
     implicit_multiplication,
-    repeated_decimals,
 )
 
 from .errors import ExpressionError, OptionError, VariableError
@@ -52,16 +50,17 @@ FUNCTIONS: dict[str, Callable] = {
     "factorial": sp.factorial,
 }
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "π": sp.pi, "e": sp.E, "E": sp.E}
-# What SymPy's transformations write into the code, and nothing else, may be called besides FUNCTIONS.
+# What SymPy's transformations write into the code. Decimals become exact fractions (0.1 is 1/10),
+# so values at points are exact and x² at 1e-20 is not mistaken for a stationary point.
 _CONSTRUCTORS: dict[str, Callable] = {
-    "Integer": sp.Integer, "Float": sp.Float, "Rational": sp.Rational, "Symbol": sp.Symbol,
-    "factorial": sp.factorial,
+    "Integer": sp.Integer, "Float": sp.Rational, "Rational": sp.Rational, "Symbol": sp.Symbol,
 }
-_TRANSFORMATIONS = (auto_symbol, repeated_decimals, auto_number, factorial_notation, convert_xor,
-                    implicit_multiplication, function_exponentiation)
+_TRANSFORMATIONS = (auto_symbol, auto_number, convert_xor, implicit_multiplication, function_exponentiation)
+# Powers of constants are computed exactly when parsed: past this many digits (9^9^9) they are refused.
+MAX_DIGITS = 10_000
 _BINARY = {"*", "/", "**", "^"}
 _SIGNS = {"+", "-"}
-_ALLOWED_OPS = _BINARY | _SIGNS | {"(", ")", ",", "!"}
+_ALLOWED_OPS = _BINARY | _SIGNS | {"(", ")", ","}
 _ALLOWED_NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Call, ast.Name, ast.Constant, ast.Load,
                   ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd)
 _DEFINITION = re.compile(r"^\s*([^\W\d]\w*)\s*\(([^()]*)\)\s*=(?!=)(.*)$")
@@ -354,6 +353,8 @@ def parse_expression(text: str, namespace: dict | None = None,
         raise ExpressionError(f"cannot evaluate {text!r}: {error}") from None
     if not isinstance(expr, sp.Expr):
         raise ExpressionError(f"{text!r} is not a mathematical expression")
+    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise ExpressionError(f"{text!r} is undefined: it divides by zero or takes 0/0")
     return tidy_floats(expr)
 
 
@@ -405,11 +406,23 @@ def _check_tokens(text: str, tokens: list[tokenize.TokenInfo], namespace: dict,
             continue
         if kind == tokenize.STRING:
             fail(token, "quotes are not part of the expression language")
+        if kind == tokenize.NUMBER and previous is not None and previous.type == tokenize.NUMBER:
+            fail(token, f"two numbers in a row ({previous.string} {s}): write one number, or * between them")
         if kind == tokenize.NAME:
             if keyword.iskeyword(s) or s in ("print", "exec", "eval"):
                 fail(token, f"{s!r} is Python, not part of the expression language")
             if s.startswith("_"):
                 fail(token, f"names starting with '_' are not allowed ({s!r})")
+            if s in _CONSTRUCTORS:
+                fail(token, f"{s!r} is a reserved name")
+            value = namespace.get(s)
+            if callable(value) and not isinstance(value, (sp.Basic, UndefinedFunction)) and s not in FUNCTIONS \
+                    and s not in symbols:
+                fail(token, _unknown_function_message(s, namespace))
+            if s in FUNCTIONS and following is not None and following.string in ("^", "**") \
+                    and i + 2 < len(tokens) and tokens[i + 2].string == "-":
+                inverse = f"a{s}(x) for the inverse function, or " if f"a{s}" in FUNCTIONS else ""
+                fail(token, f"{s}^-1 is ambiguous: write {inverse}1/{s}(x)")
             called = following is not None and following.string == "("
             is_function = s in FUNCTIONS or isinstance(namespace.get(s), UndefinedFunction)
             if called and not is_function and s not in plain_names and s not in symbols:
@@ -477,6 +490,46 @@ def _check_tree(tree: ast.AST, text: str, allowed_names: set[str]) -> None:
             raise ExpressionError(f"{text!r} is not a mathematical expression")
         if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float, str)):
             raise ExpressionError(f"{text!r} is not a mathematical expression")
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            digits = _digits_of_power(node)
+            if digits is not None and digits > MAX_DIGITS:
+                raise ExpressionError(f"a number in {text!r} has about 10^{math.log10(digits):.0f} digits: "
+                                      "too large to compute")
+
+
+def _constant(node: ast.AST) -> float | None:
+    """The value of a constant subtree (Integer(2), Float('0.5'), -3, 2**10) as a float; else None."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("Integer", "Float") \
+            and len(node.args) == 1 and isinstance(node.args[0], ast.Constant):
+        try:
+            return float(node.args[0].value)
+        except (TypeError, ValueError, OverflowError):
+            return math.inf
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        value = _constant(node.operand)
+        return None if value is None else (-value if isinstance(node.op, ast.USub) else value)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+        digits = _digits_of_power(node)
+        if digits is None:
+            return None
+        if digits > 300:
+            return math.inf
+        base, exponent = _constant(node.left), _constant(node.right)
+        try:
+            return math.pow(base, exponent)
+        except (OverflowError, ValueError, ZeroDivisionError):
+            return math.inf
+    return None
+
+
+def _digits_of_power(node: ast.BinOp) -> float | None:
+    """About how many decimal digits a constant power a**b has (None: not constant)."""
+    base, exponent = _constant(node.left), _constant(node.right)
+    if base is None or exponent is None:
+        return None
+    if base in (0.0, 1.0, -1.0) or exponent <= 0:
+        return 0.0
+    return abs(exponent) * math.log10(abs(base)) if math.isfinite(exponent) else math.inf
 
 
 def parse_number(text: str) -> sp.Expr:
@@ -486,9 +539,9 @@ def parse_number(text: str) -> sp.Expr:
         return sp.Rational(text)
     try:
         value = parse_expression(text)
-    except ExpressionError:
-        value = None
-    if value is None or value.free_symbols or not value.is_extended_real or not value.is_finite:
+    except ExpressionError as error:
+        raise OptionError(f"{text!r} is not a number: {error}") from None
+    if value.free_symbols or not value.is_extended_real or not value.is_finite:
         raise OptionError(f"{text!r} is not a number")
     return value
 
@@ -515,11 +568,20 @@ def parse_points(at, dimension: int) -> list[tuple[tuple[sp.Expr, ...], tuple[st
             shown = ",".join(str(c) for c in group)
             raise OptionError(f"the point ({shown}) has {len(group)} coordinate(s); "
                               f"expected {dimension} (separate points with ';')")
-        texts = tuple(c.strip() if isinstance(c, str) else format(c, "g") if isinstance(c, (int, float))
+        texts = tuple(c.strip() if isinstance(c, str) else repr(c) if isinstance(c, (int, float))
                       else str(c) for c in group)
-        coordinates = tuple(c if isinstance(c, sp.Expr) else parse_number(text) for c, text in zip(group, texts))
+        coordinates = tuple(_coordinate(c, text) for c, text in zip(group, texts))
         points.append((coordinates, texts))
     return points
+
+
+def _coordinate(value, text: str) -> sp.Expr:
+    """A point's coordinate, exactly: a Python float is its binary value (so math.pi/2 stays itself)."""
+    if isinstance(value, sp.Expr):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return sp.Rational(value)
+    return parse_number(text)
 
 
 def parse_range(value) -> tuple[float, float]:
@@ -530,6 +592,8 @@ def parse_range(value) -> tuple[float, float]:
     a, b = (float(parse_number(str(p))) for p in parts)
     if a >= b:
         raise OptionError(f"--range needs A < B, got {a:g},{b:g}")
+    if not (abs(a) <= 1e150 and abs(b) <= 1e150):
+        raise OptionError(f"--range is too wide to plot ({a:g},{b:g}): keep within ±1e150")
     return a, b
 
 

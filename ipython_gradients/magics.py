@@ -81,7 +81,7 @@ class GradientMagics(Magics):
             r = %deriv objective --at 1     # a Python function from the namespace
         """
         from . import api
-        from .errors import GradientError
+        from .errors import ComputationTimeout, GradientError
 
         args = self._parse(GradientMagics.deriv, DERIV, line)
         try:
@@ -89,7 +89,7 @@ class GradientMagics(Magics):
                              at=args.at, range=args.range, plot=args.plot, simplify=args.simplify,
                              method=args.method, check=bool(args.check),
                              namespace=self.shell.user_ns, settings=self.settings())
-        except GradientError as error:
+        except (GradientError, ComputationTimeout) as error:
             raise UsageError(str(error)) from None
 
     @with_options(GRAD)
@@ -107,7 +107,7 @@ class GradientMagics(Magics):
             r = %grad rosen --vars x,y --at 1,1    # a Python function f(v) of a vector
         """
         from . import api
-        from .errors import GradientError
+        from .errors import ComputationTimeout, GradientError
 
         args = self._parse(GradientMagics.grad, GRAD, line)
         try:
@@ -115,5 +115,5 @@ class GradientMagics(Magics):
                             critical=bool(args.critical), descent=bool(args.descent), start=getattr(args, "from"),
                             rate=args.rate, steps=args.steps, range=args.range, plot=args.plot, method=args.method,
                             namespace=self.shell.user_ns, settings=self.settings())
-        except GradientError as error:
+        except (GradientError, ComputationTimeout) as error:
             raise UsageError(str(error)) from None

@@ -80,7 +80,8 @@ DERIV = MagicSpec(
         Option("--range", "Plotting range A,B with A < B. Default: around the --at points, "
                "else GradientMagics.x_range.", metavar="A,B"),
         PLOT,
-        Option("--simplify", "Simplify the derivative. Default: GradientMagics.simplify."),
+        Option("--simplify", "Simplify the derivative (--no-simplify: as SymPy gives it). Default: "
+               "GradientMagics.simplify.", negatable=True),
         METHOD,
         CHECK,
     ),

@@ -196,16 +196,21 @@ class DerivativeResult(FigureOutput):
         args = self._args_latex(coordinates)
         if self.partial:
             return rf"{name}_{{{''.join(sp.latex(v) for v in self.wrt)}}}{args}"
-        marks = "'" * self.order if self.order <= 3 else f"^{{({self.order})}}"
-        return f"{name}{marks}{args}"
+        return f"{name}{prime_marks(self.order, latex=True)}{args}"
 
     def _prime_text(self, coordinates: tuple[str, ...] | None = None) -> str:
         name = self._function_name()
         args = ", ".join(coordinates or [str(v) for v in self.function_variables])
         if self.partial:
             return f"{name}_{''.join(str(v) for v in self.wrt)}({args})"
-        marks = "'" * self.order if self.order <= 3 else f"^({self.order})"
-        return f"{name}{marks}({args})"
+        return f"{name}{prime_marks(self.order, latex=False)}({args})"
+
+    def curve_label(self, k: int) -> str:
+        """The legend label of f^(k) in a figure: f(x) = x^{2}, f'(x) = 2 x (mathtext)."""
+        name = self.name if self.name and len(self.name) == 1 else "f"
+        head = f"{name}{prime_marks(k, latex=True)}({self.function_variables[0]})"
+        formula = self.expr if k == 0 else (self.derivative if k == self.order else None)
+        return f"${head} = {sp.latex(formula)}$" if formula is not None else f"${head}$"
 
     def _leibniz_latex(self) -> str:
         d = r"\partial" if self.partial else "d"
@@ -352,6 +357,13 @@ _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 def _superscript(n: int) -> str:
     return "" if n == 1 else str(n).translate(_SUPERSCRIPTS)
+
+
+def prime_marks(order: int, latex: bool) -> str:
+    """Primes up to the third order (f''), then the order in parentheses: f^{(4)}, or f^(4) in text."""
+    if order <= 3:
+        return "'" * order
+    return f"^{{({order})}}" if latex else f"^({order})"
 
 
 def _runs(symbols) -> list[tuple[sp.Symbol, int]]:
