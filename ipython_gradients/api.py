@@ -573,6 +573,9 @@ def _grad_box(range, points, start, n: int, settings: Settings) -> list[tuple[fl
 
 
 PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
+# A critical point found numerically is only known to about 1e-6 near a degenerate one (Newton
+# converges slowly there), so smaller Hessian eigenvalues count as zero.
+NUMERIC_EIGENVALUE_TOLERANCE = 1e-6
 
 
 class _SymbolicGradient:
@@ -676,7 +679,9 @@ class _SymbolicGradient:
         if rows is None:
             return CriticalPoint(point, "degenerate (the Hessian is not defined there)", exact)
         eigenvalues = tuple(float(e) for e in np.linalg.eigvalsh(np.array(rows)))
-        return CriticalPoint(point, calculus.critical_kind(calculus.definiteness(eigenvalues)), exact, eigenvalues)
+        tolerance = 1e-10 if exact is not None else NUMERIC_EIGENVALUE_TOLERANCE
+        return CriticalPoint(point, calculus.critical_kind(calculus.definiteness(eigenvalues, tolerance)),
+                             exact, eigenvalues)
 
 
 class _NumericGradient:
@@ -750,8 +755,8 @@ class _NumericGradient:
         for p in found:
             matrix = hessian(*p)
             eigenvalues = tuple(float(e) for e in np.linalg.eigvalsh(matrix))
-            critical.append(CriticalPoint(tuple(float(c) for c in p),
-                                          calculus.critical_kind(calculus.definiteness(eigenvalues)), None, eigenvalues))
+            kind = calculus.critical_kind(calculus.definiteness(eigenvalues, NUMERIC_EIGENVALUE_TOLERANCE))
+            critical.append(CriticalPoint(tuple(float(c) for c in p), kind, None, eigenvalues))
         note = (f"Critical points found numerically (Newton's method from a grid of starts in {shown_box}):"
                 if critical else f"No critical points found numerically in {shown_box}.")
         return critical, note

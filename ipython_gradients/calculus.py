@@ -242,11 +242,15 @@ def unit_vector(direction: Sequence[sp.Expr]) -> sp.Matrix:
     return vector / length
 
 
-def definiteness(eigenvalues: Sequence[float]) -> str:
-    """'positive definite', 'negative definite', 'indefinite', or semidefinite, from eigenvalues."""
+def definiteness(eigenvalues: Sequence[float], tolerance: float = 1e-10) -> str:
+    """'positive definite', 'negative definite', 'indefinite', or semidefinite, from eigenvalues.
+
+    Eigenvalues within ``tolerance`` of the largest count as zero: exact points need little, points
+    found numerically (near a degenerate point Newton converges slowly) need more.
+    """
     scale = max([1.0] + [abs(e) for e in eigenvalues])
-    positive = sum(e > 1e-10 * scale for e in eigenvalues)
-    negative = sum(e < -1e-10 * scale for e in eigenvalues)
+    positive = sum(e > tolerance * scale for e in eigenvalues)
+    negative = sum(e < -tolerance * scale for e in eigenvalues)
     if positive == len(eigenvalues):
         return "positive definite"
     if negative == len(eigenvalues):
