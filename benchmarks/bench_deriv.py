@@ -23,7 +23,8 @@ import io
 import statistics
 import subprocess
 import sys
-import time
+
+from timing import warm_median
 
 EXPRESSIONS = [
     "x**2",
@@ -48,17 +49,6 @@ def load_time() -> float:
     runs = [float(subprocess.run([sys.executable, "-c", LOAD_SNIPPET], capture_output=True, text=True,
                                  check=True).stdout) for _ in range(5)]
     return statistics.median(runs)
-
-
-def best_time(func, repeat: int) -> float:
-    """Median of ``repeat`` timings after a warm-up call (warm: SymPy's caches and imports are primed)."""
-    func()
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
 
 
 def hand_written_latex_only(text: str):
@@ -129,11 +119,11 @@ def main() -> None:
 
     rows = []
     for text in EXPRESSIONS:
-        ours = best_time(lambda: magic_no_plot(text), args.repeat)
-        theirs = best_time(lambda: hand_written_sympy(text), args.repeat)
-        latex_only = best_time(lambda: hand_written_latex_only(text), args.repeat)
-        ours_plot = best_time(lambda: magic_with_plot(text), max(5, args.repeat // 3))
-        theirs_plot = best_time(lambda: hand_written_sympy_matplotlib(text), max(5, args.repeat // 3))
+        ours = warm_median(lambda: magic_no_plot(text), args.repeat)
+        theirs = warm_median(lambda: hand_written_sympy(text), args.repeat)
+        latex_only = warm_median(lambda: hand_written_latex_only(text), args.repeat)
+        ours_plot = warm_median(lambda: magic_with_plot(text), max(5, args.repeat // 3))
+        theirs_plot = warm_median(lambda: hand_written_sympy_matplotlib(text), max(5, args.repeat // 3))
         rows.append((text, ours, theirs, latex_only, ours_plot, theirs_plot))
 
     print()

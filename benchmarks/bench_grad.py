@@ -15,26 +15,16 @@ from __future__ import annotations
 
 import io
 import statistics
-import time
 
 import numpy as np
 import sympy as sp
+from timing import warm_median
 
 EXPRESSIONS = ["x**2 + y**2", "x**3 - 3*x + y**2", "(1 - x)**2 + 100*(y - x**2)**2", "sin(x)*cos(y)"]
 
 
 def rosen(v):
     return np.sum(100 * (v[1:] - v[:-1] ** 2) ** 2 + (1 - v[:-1]) ** 2)
-
-
-def median_time(func, repeat: int) -> float:
-    func()
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
 
 
 def hand_written(text: str) -> bytes:
@@ -85,8 +75,8 @@ def main() -> None:
     previous = None
     for n in (2, 5, 10, 20):
         point = ",".join(["1"] * n)
-        symbolic = median_time(lambda: ip.run_line_magic("grad", f"rosen --at {point} --hessian --no-plot"), 5)
-        black_box = median_time(lambda: numeric.hessian(rosen, np.ones(n), vector_input=True), 3)
+        symbolic = warm_median(lambda: ip.run_line_magic("grad", f"rosen --at {point} --hessian --no-plot"), 5)
+        black_box = warm_median(lambda: numeric.hessian(rosen, np.ones(n), vector_input=True), 3)
         growth = "" if previous is None else f"   (×{symbolic / previous[0]:.1f}, ×{black_box / previous[1]:.1f})"
         print(f"{n:>3} {symbolic * 1e3:23.1f} ms {black_box * 1e3:16.1f} ms{growth}")
         previous = (symbolic, black_box)
@@ -99,8 +89,8 @@ def main() -> None:
     print("\nWarm %grad with its figure, against hand-written SymPy + matplotlib\n")
     ratios = []
     for text in EXPRESSIONS:
-        t_ours = median_time(lambda: ours(text), 7)
-        t_theirs = median_time(lambda: hand_written(text), 7)
+        t_ours = warm_median(lambda: ours(text), 7)
+        t_theirs = warm_median(lambda: hand_written(text), 7)
         ratios.append(t_ours / t_theirs)
         print(f"{text:34} {t_ours * 1e3:7.1f} ms {t_theirs * 1e3:7.1f} ms  ratio {t_ours / t_theirs:.2f}")
     print(f"\ngeometric mean ratio: {statistics.geometric_mean(ratios):.2f} (goal < 1.3)")
