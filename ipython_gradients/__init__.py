@@ -1,13 +1,13 @@
 """ipython_gradients: derivatives, gradients and tangent lines as IPython magics.
 
-``%load_ext ipython_gradients`` registers ``%deriv`` and ``%grad``. Loading imports neither SymPy nor
+``%load_ext ipython_gradients`` registers ``%deriv``, ``%grad`` and ``%%tangent``. Loading imports neither SymPy nor
 matplotlib: they load on the first call. ``from ipython_gradients import deriv`` is the same
 computation as a plain Python function.
 """
 
 __version__ = "0.1.0"
 
-_API_NAMES = ("deriv", "grad")
+_API_NAMES = ("deriv", "grad", "tangent")
 
 
 def load_ipython_extension(ipython):

@@ -296,9 +296,9 @@ def solve_critical_points(gradient_vector: sp.Matrix, variables: Sequence[sp.Sym
     return points, families
 
 
-def mixed_partial_is_continuous(derivative_expr: sp.Expr, variables: Sequence[sp.Symbol],
+def is_continuous_near(derivative_expr: sp.Expr, variables: Sequence[sp.Symbol],
                                 point: Sequence[sp.Expr]) -> bool:
-    """Whether a mixed partial derivative agrees with itself just off the point, diagonally.
+    """Whether a (partial) derivative agrees with itself just off the point, diagonally.
 
     Where |x y| has a kink, SymPy's sign(0) = 0 makes ∂²/∂x∂y look like 0; the values a little way
     off in the four diagonal directions (1, -1 and -1, 1 among them) tell the kink apart.
@@ -312,3 +312,25 @@ def mixed_partial_is_continuous(derivative_expr: sp.Expr, variables: Sequence[sp
             return False
         values.append(number)
     return max(values) - min(values) <= 1e-6 * max(1.0, max(map(abs, values)))
+
+
+# --- tangents -----------------------------------------------------------------------------------
+
+def taylor_coefficients(f: sp.Expr, x: sp.Symbol, point: sp.Expr, degree: int) -> list[sp.Expr] | None:
+    """f⁽ᵏ⁾(a)/k! for k = 0..degree (the tangent line for degree 1); None if one is undefined."""
+    coefficients = []
+    current = f
+    for k in range(degree + 1):
+        value = current.subs(x, point)
+        if classify_number(value)[0] != "real":
+            return None
+        coefficients.append(value / sp.factorial(k))
+        current = sp.diff(current, x)
+    return coefficients
+
+
+def plane_coefficients(f: sp.Expr, variables: Sequence[sp.Symbol], point: Sequence[sp.Expr]) -> list[sp.Expr] | None:
+    """[f(a,b), f_x(a,b), f_y(a,b)] for the tangent plane; None if one is undefined."""
+    substitutions = dict(zip(variables, point))
+    values = [f.subs(substitutions)] + [sp.diff(f, v).subs(substitutions) for v in variables]
+    return None if any(classify_number(v)[0] != "real" for v in values) else values

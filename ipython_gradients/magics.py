@@ -8,11 +8,11 @@ matplotlib) is imported on first use, so ``%load_ext`` stays fast.
 from __future__ import annotations
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, line_magic, magics_class
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 from traitlets import Bool, CaselessStrEnum, Float, Int, TraitError, Tuple, validate
 
-from .options import DERIV, GRAD, MagicSpec, split_magic_line
+from .options import DERIV, GRAD, TANGENT, MagicSpec, split_magic_line
 from .settings import FIGURE_FORMATS, HELP, METHODS, NOTATIONS, Settings, check_setting
 
 DEFAULTS = Settings()
@@ -22,7 +22,8 @@ def with_options(spec: MagicSpec):
     """Apply ``magic_arguments`` decorators for every option of ``spec`` (so ``%deriv?`` lists them)."""
 
     def decorate(func):
-        func = argument(spec.positional, nargs="*", help=spec.positional_help)(func)
+        if spec.positional:
+            func = argument(spec.positional, nargs="*", help=spec.positional_help)(func)
         for option in reversed(spec.options):
             func = argument(option.flag, **option.argparse_kwargs())(func)
         return magic_arguments()(func)
@@ -62,7 +63,8 @@ class GradientMagics(Magics):
 
     def _parse(self, magic, spec: MagicSpec, line: str):
         args = magic.parser.parse_args(split_magic_line(spec, line))
-        args.expression = " ".join(args.expression)
+        if spec.positional:
+            args.expression = " ".join(args.expression)
         return args
 
     @with_options(DERIV)
@@ -115,5 +117,38 @@ class GradientMagics(Magics):
                             critical=bool(args.critical), descent=bool(args.descent), start=getattr(args, "from"),
                             rate=args.rate, steps=args.steps, range=args.range, plot=args.plot, method=args.method,
                             namespace=self.shell.user_ns, settings=self.settings())
+        except (GradientError, ComputationTimeout) as error:
+            raise UsageError(str(error)) from None
+
+    @with_options(TANGENT)
+    @cell_magic
+    def tangent(self, line: str = "", cell: str = ""):
+        """Tangent lines of the functions in the cell (one per line), their equations, and a plot.
+
+        Examples::
+
+            %%tangent --at -0.5,0.5 --range -1,1
+            f(x) = x^2
+            g(x) = sin(x)
+
+            %%tangent --at 1 --secant 0.5,0.1 --delta 0.1 --normal
+            x^3
+
+            %%tangent --at 0 --order 3
+            exp(x)
+
+            %%tangent --at 1,2
+            f(x, y) = x^2 + y^2        # the tangent plane, with a 3D plot
+
+        The cell's value (``_``, ``Out[n]``) is a TangentResult with ``.lines`` and ``.figure``.
+        """
+        from . import api
+        from .errors import ComputationTimeout, GradientError
+
+        args = self._parse(GradientMagics.tangent, TANGENT, line)
+        try:
+            return api.tangent(cell, at=args.at, range=args.range, order=1 if args.order is None else args.order,
+                               secant=args.secant, normal=bool(args.normal), delta=args.delta, plot=args.plot,
+                               method=args.method, namespace=self.shell.user_ns, settings=self.settings())
         except (GradientError, ComputationTimeout) as error:
             raise UsageError(str(error)) from None

@@ -44,7 +44,7 @@ class Option:
 @dataclass(frozen=True)
 class MagicSpec:
     name: str
-    positional: str  # name of what the magic line holds besides options
+    positional: str | None  # name of what the magic line holds besides options (None: nothing)
     positional_help: str
     options: tuple[Option, ...] = field(default_factory=tuple)
 
@@ -117,7 +117,29 @@ GRAD = MagicSpec(
     ),
 )
 
-MAGICS = {spec.name: spec for spec in (DERIV, GRAD)}
+TANGENT = MagicSpec(
+    name="tangent",
+    positional=None,
+    positional_help="",
+    options=(
+        Option("--at", "Points of tangency, separated by commas (-0.5,0.5); for functions of two "
+               "variables, coordinates by commas and points by semicolons (1,2;0,0). Default: the "
+               "middle of the range.", metavar="POINTS"),
+        Option("--range", "Plotting range A,B (A,B;C,D for two variables). Default: around the "
+               "points, else GradientMagics.x_range.", metavar="RANGE"),
+        Option("--order", "Degree of the Taylor polynomial drawn instead of the line (1: the "
+               "tangent line). Default: 1.", metavar="N", type=int),
+        Option("--secant", "Secant lines through a and a + h for each width h (0.5,0.1), with their "
+               "rise over run approaching the derivative.", metavar="H"),
+        Option("--normal", "Draw and give the normal lines too."),
+        Option("--delta", "Linear approximation f(a + Δx) ≈ f(a) + f'(a)Δx against the true value, "
+               "with the error, for each Δx.", metavar="DX"),
+        PLOT,
+        METHOD,
+    ),
+)
+
+MAGICS = {spec.name: spec for spec in (DERIV, GRAD, TANGENT)}
 
 
 def split_magic_line(spec: MagicSpec, line: str) -> list[str]:
@@ -151,4 +173,4 @@ def split_magic_line(spec: MagicSpec, line: str) -> list[str]:
             value += tokens[i]
             i += 1
         options.append(f"{flag}={value}")
-    return options + ["--"] + rest
+    return options + ["--"] + rest if spec.positional else options + rest

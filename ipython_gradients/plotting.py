@@ -205,3 +205,87 @@ def figure_bytes(figure: Figure, figure_format: str) -> tuple[dict, dict]:
     width, height = figure.get_size_inches() * DPI
     metadata = {"image/png": {"width": int(width), "height": int(height)}} if scale > 1 else {}
     return {"image/png": buffer.getvalue()}, metadata
+
+
+@dataclass
+class Segment:
+    """A straight or curved piece drawn over part of the range: a tangent, normal, secant or Taylor polynomial."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    label: str
+    color: str
+    style: str = "-"
+
+
+@dataclass
+class SurfacePanel:
+    """A two-variable function near one or more points: its surface and tangent planes."""
+
+    title: str
+    grid_x: np.ndarray
+    grid_y: np.ndarray
+    heights: np.ndarray
+    planes: list  # (plane_x, plane_y, plane_z, point (a, b, f(a, b)), label)
+    labels: tuple[str, str]
+
+
+def _data_limits(curves: list[Curve]) -> tuple[float, float]:
+    values = np.concatenate([c.ys[np.isfinite(c.ys)] for c in curves] + [np.zeros(0)])
+    if not values.size:
+        return -1.0, 1.0
+    low, high = float(values.min()), float(values.max())
+    pad = 0.08 * (high - low) if high > low else 1.0
+    return low - pad, high + pad
+
+
+def tangent_figure(curves: list[Curve], segments: list[Segment], surfaces: list[SurfacePanel], x_label: str,
+                   size: tuple[float, float]) -> Figure:
+    """Curves with their tangent lines in one panel; each two-variable surface with its planes in another."""
+    panels = (1 if curves else 0) + len(surfaces)
+    width, height = size
+    figure = Figure(figsize=(width * panels if panels > 1 else width, height), dpi=DPI)
+    figure.subplots_adjust(left=0.65 / (width * panels), right=1 - 0.15 / (width * panels),
+                           bottom=0.5 / height, top=1 - 0.3 / height, wspace=0.3)
+    index = 1
+    if curves:
+        axes = figure.add_subplot(1, panels, index)
+        index += 1
+        window = y_window(curves)
+        for curve, color in zip(curves, COLORS * 4):
+            axes.plot(curve.xs, masked(curve.ys, window), color=color, linewidth=2, label=mathtext_or_plain(curve.label))
+            if curve.markers:
+                px, py = zip(*curve.markers)
+                axes.plot(px, py, "o", color=color, markersize=6, zorder=4)
+            if curve.open_markers:
+                px, py = zip(*curve.open_markers)
+                axes.plot(px, py, "o", markerfacecolor="white", markeredgecolor=color, markersize=7, zorder=4)
+        for segment in segments:
+            axes.plot(segment.xs, segment.ys, segment.style, color=segment.color, linewidth=1.4,
+                      label=mathtext_or_plain(segment.label))
+        # the curves' own limits: tangent lines and secants do not stretch them
+        axes.set_ylim(*(window or _data_limits(curves)))
+        axes.set_xlim(curves[0].xs[0], curves[0].xs[-1])
+        axes.axhline(0, color="0.6", linewidth=0.8, zorder=0)
+        axes.set_xlabel(x_label, fontstyle="italic")
+        axes.set_ylabel("y")
+        axes.grid(True, alpha=0.3)
+        entries = len(axes.get_legend_handles_labels()[0])
+        if entries > 6:  # many lines: the legend goes beside the axes, not over the curves
+            figure.set_size_inches(figure.get_size_inches()[0] + 2.6, height)
+            figure.subplots_adjust(right=1 - 2.75 / figure.get_size_inches()[0])
+            axes.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="x-small", borderaxespad=0)
+        else:
+            axes.legend(loc="best", fontsize="x-small")
+    for panel in surfaces:
+        axes = figure.add_subplot(1, panels, index, projection="3d")
+        index += 1
+        axes.plot_surface(panel.grid_x, panel.grid_y, np.where(np.isfinite(panel.heights), panel.heights, np.nan),
+                          cmap="viridis", alpha=0.75, linewidth=0)
+        for plane_x, plane_y, plane_z, point, label in panel.planes:
+            axes.plot_surface(plane_x, plane_y, plane_z, color="#d62728", alpha=0.45, linewidth=0)
+            axes.scatter(*[[c] for c in point], color="black", s=25, depthshade=False)
+        axes.set_xlabel(panel.labels[0])
+        axes.set_ylabel(panel.labels[1])
+        axes.set_title(mathtext_or_plain(panel.title), fontsize="small")
+    return figure

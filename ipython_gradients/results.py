@@ -652,3 +652,229 @@ def _text_coordinates(c: CriticalPoint) -> tuple[str, ...]:
     if c.exact is not None:
         return tuple(str(v) for v in c.exact)
     return tuple(f"{v:.6g}" for v in c.point)
+
+
+# --- tangents -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TangentLine:
+    """The tangent line (or Taylor polynomial, or tangent plane) of one function at one point."""
+
+    name: str  # the function's name: f, g, or f₁, f₂ for unnamed lines
+    expr: sp.Expr
+    variables: tuple[sp.Symbol, ...]
+    point: tuple[float, ...]
+    label: tuple[str, ...]
+    latex_label: tuple[str, ...]
+    center: tuple[sp.Expr, ...]  # the point, exactly
+    kind: str  # "line", "taylor", "plane", "vertical", "none"
+    coefficients: tuple[sp.Expr, ...] = ()  # Taylor: f(a), f'(a), f''(a)/2, ...; plane: f, f_x, f_y
+    reason: str = ""  # why there is no tangent
+    left: float | None = None
+    right: float | None = None
+    normal: bool = False
+    secants: tuple[tuple[float, float, float, float], ...] = ()  # (h, rise, slope, slope - f'(a))
+    deltas: tuple[tuple[float, float, float, float], ...] = ()  # (Δx, approximation, true value, error)
+
+    @property
+    def slope(self) -> float | None:
+        """f'(a) for a line; None for a plane (see ``slopes``), a vertical tangent, or none."""
+        return float(self.coefficients[1]) if self.kind in ("line", "taylor") and len(self.coefficients) > 1 else None
+
+    @property
+    def slopes(self) -> tuple[float, ...] | None:
+        return tuple(float(c) for c in self.coefficients[1:]) if self.kind == "plane" else None
+
+    @property
+    def polynomial(self) -> sp.Expr | None:
+        """The right-hand side as one SymPy expression: m x + c for a line."""
+        if self.kind in ("line", "taylor"):
+            x, a = self.variables[0], self.center[0]
+            return sp.expand(sum(c * (x - a) ** k for k, c in enumerate(self.coefficients)))
+        if self.kind == "plane":
+            height, *slopes = self.coefficients
+            return sp.expand(height + sum(m * (v - c) for m, v, c in zip(slopes, self.variables, self.center)))
+        return None
+
+    @property
+    def equation(self) -> sp.Eq | None:
+        """y = m x + c, z = ... for a plane, x = a for a vertical tangent, or None."""
+        if self.kind == "vertical":
+            return sp.Eq(self.variables[0], self.center[0])
+        polynomial = self.polynomial
+        if polynomial is None:
+            return None
+        return sp.Eq(sp.Symbol("z" if self.kind == "plane" else "y"), polynomial)
+
+    @property
+    def normal_equation(self) -> sp.Eq | None:
+        """The normal line through (a, f(a)): slope −1/f'(a); vertical where the tangent is flat."""
+        if not self.normal or self.kind not in ("line", "taylor", "vertical"):
+            return None
+        x, a = self.variables[0], self.center[0]
+        y = sp.Symbol("y")
+        if self.kind == "vertical":
+            return sp.Eq(y, self.expr.subs(x, a))
+        height, slope = self.coefficients[0], self.coefficients[1]
+        if slope == 0:
+            return sp.Eq(x, a)
+        return sp.Eq(y, sp.expand(height - (x - a) / slope))
+
+
+def _rounded_polynomial(polynomial: sp.Expr, variables, digits: int, latex: bool) -> str | None:
+    """0.878 x + 0.041 for a polynomial whose coefficients are not all rational; None if they are."""
+    poly = sp.Poly(polynomial, *variables)
+    if all(c.is_Rational for c in poly.coeffs()):
+        return None
+    number = latex_number if latex else format_number
+    text = ""
+    for coefficient, powers in zip(poly.coeffs(), poly.monoms()):
+        value = float(coefficient)
+        monomial = " ".join(f"{sp.latex(v) if latex else v}" + (f"^{{{e}}}" if latex else f"**{e}") * (e > 1)
+                            for v, e in zip(variables, powers) if e)
+        term = (number(abs(value), digits) + (" " if latex else "*") + monomial) if monomial else number(abs(value), digits)
+        text += (" - " if value < 0 else " + ") + term if text else ("-" if value < 0 else "") + term
+    return text
+
+
+def shifted_polynomial(coefficients, variables, center, latex: bool) -> str:
+    """c₀ + c₁(x − a) + c₂(x − a)² ..., or z = c₀ + c₁(x − a) + c₂(y − b) for a plane."""
+    printer = sp.latex if latex else sp.sstr
+    if len(variables) == 1:
+        factors = [(variables[0], center[0], k) for k in range(len(coefficients))]
+    else:
+        factors = [(None, None, 0)] + [(v, c, 1) for v, c in zip(variables, center)]
+    text = ""
+    for coefficient, (v, c, power) in zip(coefficients, factors):
+        if coefficient == 0:
+            continue
+        if v is None or power == 0:
+            term = printer(coefficient)
+        else:
+            shift = printer(v - c) if c != 0 else printer(v)
+            base = (rf"\left({shift}\right)" if latex else f"({shift})") if c != 0 else shift
+            power_text = "" if power == 1 else (f"^{{{power}}}" if latex else f"**{power}")
+            size = abs(coefficient)
+            factor = "" if size == 1 else (printer(size) if size.is_Atom or size.is_Pow or size.is_Function
+                                           else (rf"\left({printer(size)}\right)" if latex else f"({printer(size)})"))
+            joiner = " " if latex and factor else ("*" if factor else "")
+            term = f"{factor}{joiner}{base}{power_text}"
+            if coefficient.is_extended_negative:
+                term = "-" + term
+        if text and term.startswith("-"):
+            text += " - " + term[1:]
+        elif text:
+            text += " + " + term
+        else:
+            text = term
+    for opening, closing in ((r"\left(", r"\right)"), ("(", ")")):  # a lone (x - 1) needs no parentheses
+        if text.startswith(opening) and text.endswith(closing) and text.count(opening) == 1:
+            return text[len(opening):-len(closing)]
+    return text or "0"
+
+
+@dataclass(repr=False, eq=False)
+class TangentResult(FigureOutput):
+    """What ``%%tangent`` and ``tangent()`` return (the cell's value)."""
+
+    lines: list[TangentLine] = field(default_factory=list)
+    functions: list[tuple[str, sp.Expr, tuple[sp.Symbol, ...]]] = field(default_factory=list)
+    order: int = 1
+    figure: Any = None
+    notes: list[str] = field(default_factory=list)
+    display: Display = field(default_factory=Display)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(str(line.equation) for line in self.lines)
+        return f"TangentResult(lines=[{shown}], figure={'yes' if self.figure is not None else 'None'})"
+
+    def _what(self, line: TangentLine) -> str:
+        if line.kind == "plane":
+            return "tangent plane"
+        return "tangent line" if self.order == 1 else f"Taylor polynomial of degree {self.order}"
+
+    def _at(self, line: TangentLine, latex: bool) -> str:
+        labels = line.latex_label if latex else line.label
+        if len(line.variables) == 1:
+            return f"{sp.latex(line.variables[0]) if latex else line.variables[0]} = {labels[0]}"
+        return f"({', '.join(str(v) for v in line.variables)}) = ({', '.join(labels)})"
+
+    def _rows(self, line: TangentLine, latex: bool) -> list[str]:
+        """The equations (or the reason there are none) for one line, LaTeX or text."""
+        digits = self.display.precision
+        eq = (lambda s: f"{'z' if line.kind == 'plane' else 'y'} = {s}")
+        if line.kind == "none":
+            sides = ", ".join(f"{side} {format_number(v, digits)}" for side, v in
+                              (("left", line.left), ("right", line.right)) if v is not None)
+            words = line.reason + (f": one-sided slopes {sides}" if sides else "") + "; no tangent"
+            return [rf"\text{{{_escape_text(words)}}}" if latex else words]
+        if line.kind == "vertical":
+            x = sp.latex(line.variables[0]) if latex else str(line.variables[0])
+            a = line.latex_label[0] if latex else line.label[0]
+            return [rf"{x} = {a} \quad \text{{(vertical tangent)}}" if latex else f"{x} = {a}   (vertical tangent)"]
+        point_slope = shifted_polynomial(line.coefficients, line.variables, line.center, latex)
+        rows = [eq(point_slope)]
+        simplified = (sp.latex if latex else sp.sstr)(line.polynomial)
+        if simplified != point_slope:
+            rows.append(eq(simplified))
+        approximate = _rounded_polynomial(line.polynomial, line.variables, digits, latex)
+        if approximate is not None:
+            rows.append(eq(approximate).replace(" = ", r" \approx " if latex else " ≈ ", 1))
+        normal = line.normal_equation
+        if normal is not None:
+            shown = (sp.latex if latex else sp.sstr)(normal.rhs)
+            target = (sp.latex if latex else str)(normal.lhs)
+            rows.append(rf"\text{{normal: }} {target} = {shown}" if latex else f"normal: {target} = {shown}")
+        return rows
+
+    def latex(self) -> str:
+        blocks = []
+        for name, expr, variables in self.functions:
+            args = ", ".join(sp.latex(v) for v in variables)
+            blocks.append(f"$${_latex_name(name)}({args}) = {sp.latex(expr)}$$")
+            rows = []
+            for line in (l for l in self.lines if l.name == name):
+                equations = self._rows(line, latex=True)
+                head = rf"\text{{{_escape_text(self._what(line))} at }} {self._at(line, True)}:"
+                rows.append(rf"{head} & \quad {equations[0]}")
+                rows += [rf"& \quad {row}" for row in equations[1:]]
+                rows += self._secant_rows(line, True) + self._delta_rows(line, True)
+            blocks.append(r"$$\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$$")
+        blocks += [rf"$\text{{{_escape_text(note)}}}$" for note in self.notes]
+        return "\n\n".join(blocks)
+
+    def text(self) -> str:
+        lines = []
+        for name, expr, variables in self.functions:
+            if lines:
+                lines.append("")
+            lines.append(_pretty_equation(f"{name}({', '.join(map(str, variables))})", expr))
+            for line in (l for l in self.lines if l.name == name):
+                equations = self._rows(line, latex=False)
+                lines.append(f"  {self._what(line)} at {self._at(line, False)}:")
+                lines += [f"    {row}" for row in equations]
+                lines += [f"    {row}" for row in self._secant_rows(line, False) + self._delta_rows(line, False)]
+        lines += [""] * bool(self.notes) + self.notes
+        return "\n".join(row.rstrip() for row in "\n".join(lines).split("\n"))
+
+    def _secant_rows(self, line: TangentLine, latex: bool) -> list[str]:
+        if not line.secants:
+            return []
+        digits = self.display.precision
+        number = latex_number if latex else format_number
+        rows = []
+        for h, rise, slope, difference in line.secants:
+            words = (f"secant with h = {number(h, digits)}: rise {number(rise, digits)} over run "
+                     f"{number(h, digits)} = slope {number(slope, digits)}")
+            gap = f", {number(difference, digits)} from f'(a)" if difference is not None else ""
+            rows.append(rf"& \quad \text{{{_escape_text(words + gap)}}}" if latex else words + gap)
+        return rows
+
+    def _delta_rows(self, line: TangentLine, latex: bool) -> list[str]:
+        digits = self.display.precision
+        rows = []
+        for dx, approximate, true, error in line.deltas:
+            words = (f"Δx = {format_number(dx, digits)}: f(a) + f'(a)Δx = {format_number(approximate, digits)}, "
+                     f"f(a + Δx) = {format_number(true, digits)}, error {format_number(error, digits)}")
+            rows.append(rf"& \quad \text{{{_escape_text(words.replace('Δ', 'delta '))}}}" if latex else words)
+        return rows
