@@ -12,14 +12,19 @@ _API_NAMES = ("deriv", "grad", "tangent")
 
 def load_ipython_extension(ipython):
     """Register the magics (a second call is harmless)."""
+    from . import completion
     from .magics import GradientMagics
 
     if "GradientMagics" not in ipython.magics_manager.registry:
         ipython.register_magics(GradientMagics)
+    completion.install(ipython)
 
 
 def unload_ipython_extension(ipython):
     """Remove everything ``load_ipython_extension`` added."""
+    from . import completion
+
+    completion.uninstall(ipython)
     manager = ipython.magics_manager
     instance = manager.registry.pop("GradientMagics", None)
     if instance is None:

@@ -56,6 +56,18 @@ class MagicSpec:
         return None
 
 
+# The expression language's function and constant names, for the completer, which must not import
+# SymPy (expressions.FUNCTIONS maps the same names to SymPy; a test keeps the two equal).
+LANGUAGE_FUNCTIONS = (
+    "sin", "cos", "tan", "cot", "sec", "csc", "asin", "acos", "atan", "acot", "asec", "acsc",
+    "arcsin", "arccos", "arctan", "arccot", "arcsec", "arccsc", "atan2", "arctan2", "sinh", "cosh",
+    "tanh", "coth", "sech", "csch", "asinh", "acosh", "atanh", "acoth", "arcsinh", "arccosh",
+    "arctanh", "arsinh", "arcosh", "artanh", "exp", "log", "ln", "sqrt", "cbrt", "root", "log10",
+    "log2", "abs", "Abs", "sign", "floor", "ceiling", "ceil", "max", "min", "Max", "Min",
+    "Heaviside", "heaviside", "erf", "gamma", "factorial",
+)
+LANGUAGE_CONSTANTS = ("pi", "π", "e", "E")
+
 PLOT = Option("--plot", "Draw the figure (--no-plot: equations and values only). "
               "Default: GradientMagics.plot.", negatable=True)
 METHOD = Option("--method", "How derivatives are computed: symbolic (SymPy), numeric (complex step, "
@@ -149,7 +161,12 @@ def split_magic_line(spec: MagicSpec, line: str) -> list[str]:
     start with ``-`` (``--at -0.5,0.5``); argparse alone would read both as options. A value
     written with spaces after its commas (``--at -1, 0, 1``) is joined back together.
     """
-    tokens = line.split()
+    options, rest = split_arguments(spec, line.split())
+    return options + ["--"] + rest if spec.positional else options + rest
+
+
+def split_arguments(spec: MagicSpec, tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Options (as ``--flag=value``) and everything else, from a list of words (a line's or argv's)."""
     options: list[str] = []
     rest: list[str] = []
     i = 0
@@ -173,4 +190,4 @@ def split_magic_line(spec: MagicSpec, line: str) -> list[str]:
             value += tokens[i]
             i += 1
         options.append(f"{flag}={value}")
-    return options + ["--"] + rest if spec.positional else options + rest
+    return options, rest

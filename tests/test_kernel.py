@@ -1,13 +1,32 @@
-"""%deriv in a real Jupyter kernel, spoken to over the protocol as JupyterLab and VS Code do."""
+"""The magics in a real Jupyter kernel started from the installed kernelspec, over the protocol.
+
+This is how JupyterLab and VS Code talk to the kernel: execute, complete and inspect requests.
+"""
+
+import os
 
 import pytest
+from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import start_new_kernel
+
+from ipython_gradients import kernelspec
 
 
 @pytest.fixture(scope="module")
-def kernel():
-    manager, client = start_new_kernel(kernel_name="python3", startup_timeout=60)
-    execute(client, "%load_ext ipython_gradients")
+def kernel(tmp_path_factory):
+    """A kernel from our kernelspec, installed into a temporary Jupyter path (found via JUPYTER_PATH)."""
+    prefix = tmp_path_factory.mktemp("jupyter")
+    kernelspec.install(name="grads-test", prefix=str(prefix))
+    saved = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = str(prefix / "share" / "jupyter")
+    try:
+        assert "grads-test" in KernelSpecManager().find_kernel_specs()
+        manager, client = start_new_kernel(kernel_name="grads-test", startup_timeout=60)
+    finally:
+        if saved is None:
+            os.environ.pop("JUPYTER_PATH")
+        else:
+            os.environ["JUPYTER_PATH"] = saved
     yield client
     client.stop_channels()
     manager.shutdown_kernel(now=True)
@@ -30,14 +49,34 @@ def execute(client, code: str) -> tuple[dict, list[dict]]:
             messages.append(message)
 
 
-def test_math_then_figure_as_separate_outputs(kernel):
-    reply, messages = execute(kernel, "%deriv x**2 --at -0.5,0.5,0")
+def request(client, method: str, **content) -> dict:
+    msg_id = getattr(client, method)(**content)
+    reply = client.get_shell_msg(timeout=60)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = client.get_shell_msg(timeout=60)
+    return reply["content"]
+
+
+@pytest.mark.parametrize("code, latex_phrase", [
+    ("%deriv x**2 --at -0.5,0.5,0", "f'(-0.5) &= -1.000"),
+    ("%grad x**2 + y**2 --at 1,2", r"\nabla f(1, 2) &= (2.000, 4.000)"),
+    ("%%tangent --at -0.5,0.5\nf(x) = x^2\n", r"y = - x - \frac{1}{4}"),
+])
+def test_each_magic_is_preloaded_and_shows_math_then_figure(kernel, code, latex_phrase):
+    reply, messages = execute(kernel, code)
     assert reply["status"] == "ok"
     assert [m["msg_type"] for m in messages] == ["display_data", "display_data"]
     math, figure = (m["content"]["data"] for m in messages)
     assert set(math) == {"text/plain", "text/latex"}
-    assert math["text/latex"].startswith("$$") and "f'(-0.5) &= -1.000" in math["text/latex"]
+    assert math["text/latex"].startswith("$$") and latex_phrase in math["text/latex"]
     assert set(figure) == {"image/png"} and len(figure["image/png"]) > 1000  # base64 PNG
+
+
+def test_svg_figures(kernel):
+    execute(kernel, "%config GradientMagics.figure_format = 'svg'")
+    _, messages = execute(kernel, "%deriv sin(x)")
+    assert "image/svg+xml" in messages[1]["content"]["data"]
+    execute(kernel, "%config GradientMagics.figure_format = 'png'")
 
 
 def test_assigned_result_shows_nothing(kernel):
@@ -47,9 +86,28 @@ def test_assigned_result_shows_nothing(kernel):
     assert messages[0]["content"]["text"].strip() == "{1.0: 2.0}"
 
 
-def test_bad_input_is_one_line_without_traceback(kernel):
+def test_complete_request(kernel):
+    code = "%deriv x^2 --me"
+    reply = request(kernel, "complete", code=code, cursor_pos=len(code))
+    assert reply["status"] == "ok" and reply["matches"] == ["--method"]
+    assert reply["cursor_start"] == len(code) - len("--me") and reply["cursor_end"] == len(code)
+    code = "%%tangent --at 1\nf(x) = si"
+    assert request(kernel, "complete", code=code, cursor_pos=len(code))["matches"] == ["sign", "sin", "sinh"]
+
+
+def test_inspect_request_returns_the_help(kernel):
+    reply = request(kernel, "inspect", code="%deriv", cursor_pos=6, detail_level=0)
+    text = reply["data"]["text/plain"]
+    assert reply["found"] and "--wrt" in text and "--at" in text and "%deriv x**2 --at -0.5,0.5,0" in text
+    reply = request(kernel, "inspect", code="%%tangent", cursor_pos=9, detail_level=0)
+    assert reply["found"] and "--secant" in reply["data"]["text/plain"]
+
+
+def test_bad_input_is_one_line_and_the_kernel_keeps_working(kernel):
     reply, messages = execute(kernel, "%deriv x^^2")
     assert reply["status"] == "error" and reply["ename"] == "UsageError"
     [error] = messages  # IPython shows a UsageError as one line on stderr
     assert error["msg_type"] == "stream" and error["content"]["name"] == "stderr"
     assert error["content"]["text"] == "UsageError: two operators in a row ('^' then '^') (column 3 of 'x^^2')\n"
+    reply, messages = execute(kernel, "%deriv x^3 --at 1 --no-plot")
+    assert reply["status"] == "ok" and "3.000" in messages[0]["content"]["data"]["text/plain"]

@@ -1,0 +1,133 @@
+"""The command line: ``ipython-gradients deriv|grad|tangent ...`` and ``ipython-gradients kernel ...``.
+
+The magics' option tables define the options, and the API computes: the output is the text the
+IPython terminal shows (or the LaTeX with ``--latex``), and ``--save`` writes the figure. Bad input
+is one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from dataclasses import replace
+
+from .options import MAGICS, MagicSpec, Option, split_arguments
+
+USAGE = """usage: ipython-gradients deriv EXPR [options]      (as %deriv)
+       ipython-gradients grad EXPR [options]       (as %grad)
+       ipython-gradients tangent FUNCTION... [options]  (as %%tangent, one function per argument)
+       ipython-gradients kernel install [--user | --sys-prefix | --prefix P] [--name N] [--display-name D]
+       ipython-gradients kernel uninstall [--name N]
+       ipython-gradients kernel list
+Common options: --latex (print LaTeX instead of text), --save FILE.png|FILE.svg (write the figure).
+`ipython-gradients COMMAND --help` lists a command's options."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit status 2
+        raise _BadInput(message)
+
+
+class _BadInput(Exception):
+    pass
+
+
+COMMAND_LINE_OPTIONS = (
+    Option("--latex", "Print the LaTeX instead of the text."),
+    Option("--save", "Write the figure to FILE (.png or .svg).", metavar="FILE"),
+)
+
+
+def _magic_parser(spec: MagicSpec) -> argparse.ArgumentParser:
+    parser = _Parser(prog=f"ipython-gradients {spec.name}", add_help=True)
+    for option in spec.options:
+        parser.add_argument(option.flag, **option.argparse_kwargs())
+    return parser
+
+
+def _run_magic(name: str, argv: list[str]) -> int:
+    from . import api
+    from .errors import ComputationTimeout, GradientError
+
+    spec = replace(MAGICS[name], options=MAGICS[name].options + COMMAND_LINE_OPTIONS)
+    parser = _magic_parser(spec)
+    options, words = split_arguments(spec, argv)
+    args = parser.parse_args(options + [w for w in words if w in ("-h", "--help")])
+    words = [w for w in words if w not in ("-h", "--help")]
+    if not words:
+        raise _BadInput(f"{name} needs {'an expression' if name != 'tangent' else 'at least one function'}")
+    if args.save and not args.save.lower().endswith((".png", ".svg")):
+        raise _BadInput("--save writes a .png or .svg file")
+    values = {k: v for k, v in vars(args).items() if k not in ("latex", "save") and v is not None}
+    if "from" in values:
+        values["start"] = values.pop("from")
+    if args.save:
+        values["plot"] = True
+        values.setdefault("figure_format", "svg" if args.save.lower().endswith(".svg") else "png")
+    elif "plot" not in values:
+        values["plot"] = False  # no file to put a figure in
+    func = {"deriv": api.deriv, "grad": api.grad, "tangent": api.tangent}[name]
+    subject = "\n".join(words) if name == "tangent" else " ".join(words)
+    try:
+        result = func(subject, **values)
+    except (GradientError, ComputationTimeout) as error:
+        raise _BadInput(str(error)) from None
+    print(result.latex() if args.latex else result.text())
+    if args.save:
+        if result.figure is None:
+            raise _BadInput("there is no figure to save: " + ("; ".join(result.notes) or "nothing was plotted"))
+        result.figure.savefig(args.save)
+    return 0
+
+
+def _run_kernel(argv: list[str]) -> int:
+    from . import kernelspec
+
+    parser = _Parser(prog="ipython-gradients kernel")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    install = commands.add_parser("install", help="Install the kernelspec.")
+    where = install.add_mutually_exclusive_group()
+    where.add_argument("--user", action="store_true", help="For this user (the default).")
+    where.add_argument("--sys-prefix", action="store_true", help="Into this Python environment (sys.prefix).")
+    where.add_argument("--prefix", metavar="P", help="Under the prefix P.")
+    install.add_argument("--name", default=kernelspec.DEFAULT_NAME)
+    install.add_argument("--display-name", default=kernelspec.DEFAULT_DISPLAY_NAME)
+    uninstall = commands.add_parser("uninstall", help="Remove the kernelspec.")
+    uninstall.add_argument("--name", default=kernelspec.DEFAULT_NAME)
+    commands.add_parser("list", help="List the kernelspecs Jupyter finds.")
+    args = parser.parse_args(argv)
+    if args.command == "install":
+        folder = kernelspec.install(args.name, args.display_name, user=args.user, sys_prefix=args.sys_prefix,
+                                    prefix=args.prefix)
+        print(f"Installed kernelspec {args.name} ({args.display_name}) in {folder}")
+    elif args.command == "uninstall":
+        try:
+            print(f"Removed kernelspec {args.name} from {kernelspec.uninstall(args.name)}")
+        except LookupError as error:
+            raise _BadInput(str(error)) from None
+    else:
+        for name, folder in sorted(kernelspec.installed().items()):
+            print(f"{name:24} {folder}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("-h", "--help"):
+        print(USAGE)
+        return 0 if argv else 2
+    command, rest = argv[0], argv[1:]
+    try:
+        if command in MAGICS:
+            return _run_magic(command, rest)
+        if command == "kernel":
+            return _run_kernel(rest)
+        raise _BadInput(f"unknown command {command!r}: use deriv, grad, tangent or kernel")
+    except _BadInput as error:
+        print(f"ipython-gradients: error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
