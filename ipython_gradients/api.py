@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from contextlib import contextmanager
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -15,7 +16,9 @@ from . import calculus, numeric
 from .errors import EvaluationError, ExpressionError, GradientError, OptionError, VariableError
 from .expressions import (
     ParsedFunction,
+    DEFINITION,
     natural_key,
+    parse_parameters,
     parse_function,
     parse_number,
     parse_points,
@@ -69,9 +72,16 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
             function = replace(function, variables=wrt_symbols[:1])
         points = parse_points(at, len(function.variables)) if at is not None else []
         result_derivative = None
+        special = []  # points where a traced function's own value differs from its formula
         if method == "symbolic":
             result_derivative = calculus.derivative(function.expr, wrt_symbols, simplify)
-            values = [_symbolic_point(function, wrt_symbols, result_derivative, p) for p, _ in points]
+            values = []
+            for p, texts in points:
+                if _traced_formula_disagrees(function, p):
+                    values.append(_numeric_point(function, wrt_symbols, p))
+                    special.append(", ".join(texts))
+                else:
+                    values.append(_symbolic_point(function, wrt_symbols, result_derivative, p))
         else:
             values = [_numeric_point(function, wrt_symbols, p) for p, _ in points]
         checks = []
@@ -86,6 +96,7 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
             points=[_labelled(v, *p) for v, p in zip(values, points)], checks=checks,
             display=Display(settings.precision, settings.notation, settings.figure_format))
         result.notes.extend(_method_notes(function, method))
+        result.notes.extend(_special_case_note(function, special))
         if check and not points:
             result.notes.append("Nothing to check: --check compares the values at the --at points.")
         if plot:
@@ -290,6 +301,34 @@ def _is_plain_number(text: str) -> bool:
     return True
 
 
+def _traced_formula_disagrees(function: ParsedFunction, point) -> bool:
+    """Whether a traced Python function's own value at the point differs from its traced formula.
+
+    Code like ``1.0 if r == 0 else sin(r)/r`` traces to sin(r)/r, undefined at 0 where the
+    function itself answers 1: there the derivative must come from the function, numerically.
+    """
+    if not function.traced or function.func is None:
+        return False
+    arguments = (np.array([float(c) for c in point]),) if function.vector_input else tuple(float(c) for c in point)
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            own = complex(function.func(*arguments))
+    except Exception:  # the function fails there: nothing to compare, the formula decides
+        return False
+    kind, formula = calculus.classify_number(function.expr.subs(dict(zip(function.variables, point))))
+    if not math.isfinite(own.real) or own.imag:
+        return False
+    return kind != "real" or abs(own.real - formula) > 1e-8 * max(1.0, abs(own.real))
+
+
+def _special_case_note(function: ParsedFunction | None, places: list[str]) -> list[str]:
+    if not places:
+        return []
+    return [f"At ({'), ('.join(places)}), {function.name}'s own value differs from its traced formula (a special "
+            "case in its code), so the derivative there was computed numerically from the function."]
+
+
 def _method_notes(function: ParsedFunction, method: str) -> list[str]:
     notes = []
     if function.traced:
@@ -393,6 +432,8 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         n = len(function.variables)
         points = parse_points(at, n) if at is not None else []
         direction = _unit_direction(dir, n) if dir is not None else None
+        if start is not None and not descent:
+            raise OptionError("--from is the start of --descent: add --descent")
         start_point = _descent_start(start, points, n) if descent else None
         result = GradientResult(expr=function.expr, variables=function.variables, name=function.name,
                                 method=method, components=function.components,
@@ -412,7 +453,12 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         if direction is not None:
             result.direction = tuple(float(c) for c in direction)
             result.directional = engine.directional(direction)
-        result.points = [engine.at(p, texts, direction, hessian) for p, texts in points]
+        special = [texts for p, texts in points if isinstance(engine, _SymbolicGradient)
+                   and function.parsed is not None and _traced_formula_disagrees(function.parsed, p)]
+        fallback = _NumericGradient(function) if special else None
+        result.points = [(fallback if texts in special else engine).at(p, texts, direction, hessian)
+                         for p, texts in points]
+        result.notes.extend(_special_case_note(function.parsed, [", ".join(t) for t in special]))
         box = _grad_box(range, points, start_point, n, settings)
         if critical:
             result.critical, result.critical_note = engine.critical_points(box, settings.timeout)
@@ -468,8 +514,11 @@ def _as_grad_function(expression, namespace, vars, dimension: int | None) -> _Gr
     if func is None and callable(expression) and not isinstance(expression, (str, sp.Basic)):
         func = expression
     size = len(names) if names else dimension
-    if callable(func) and not isinstance(func, (sp.Basic, type)) and size and size > 1 \
-            and len(_positional_names(func)) == 1:
+    takes_one = callable(func) and not isinstance(func, (sp.Basic, type)) and len(_positional_names(func)) == 1
+    if takes_one and not size and _wants_a_vector(func):
+        raise VariableError(f"{expression} seems to take a vector: say how many coordinates with --vars x,y "
+                            "(or give a point, --at 1,1)")
+    if takes_one and size and size > 1:
         label = expression.strip() if isinstance(expression, str) else getattr(func, "__name__", "f")
         parsed = trace_callable(func, label.replace("<lambda>", "f"), vector_size=size, names=names)
     else:
@@ -485,6 +534,19 @@ def _as_grad_function(expression, namespace, vars, dimension: int | None) -> _Gr
     elif names:
         parsed = replace(parsed, variables=variables)
     return _GradFunction(variables, parsed=parsed, name=parsed.name)
+
+
+def _wants_a_vector(func) -> bool:
+    """Whether a function of one argument fails on a number the way vector code does (v[0], len(v))."""
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            func(0.5)
+    except (IndexError, TypeError, KeyError):
+        return True
+    except Exception:  # failing otherwise at 0.5 says nothing about vectors
+        return False
+    return False
 
 
 def _positional_names(func) -> list[str]:
@@ -524,10 +586,11 @@ def _vector_components(expression, namespace):
     if isinstance(value, sp.MatrixBase):
         return tuple(value), text, None
     name, fixed = None, None
-    definition = re.match(r"^\s*([^\W\d]\w*)\s*\(([^()]*)\)\s*=(?!=)(.*)$", text)
+    definition = DEFINITION.match(text)
     if definition:
         name, params, text = definition.group(1), definition.group(2), definition.group(3).strip()
-        fixed = tuple(real_symbol(p.strip()) for p in params.split(","))
+        if text.startswith("[") and text.endswith("]"):
+            fixed = parse_parameters(params, expression)
     if not (text.startswith("[") and text.endswith("]")):
         return None
     parts, depth, current = [], 0, ""
@@ -633,7 +696,11 @@ class _SymbolicGradient:
         if gradient is None:
             return GradientPoint(reason="the gradient is not defined there", **common)
         components = tuple(row[0] for row in gradient)
-        extras = {}
+        exact_gradient = self.gradient.subs(substitutions)
+        if self.function.expr.has(*calculus.NON_SMOOTH) and not all(
+                calculus.is_continuous_near(g, self.variables, point) for g in self.gradient):
+            return GradientPoint(reason="not differentiable there (a partial derivative jumps: a kink)", **common)
+        extras = {"stationary": all(calculus.is_zero(g, n) for g, n in zip(exact_gradient, components))}
         if unit is not None:
             extras["directional"] = sum(g * float(u) for g, u in zip(components, unit))
         if with_hessian:
@@ -671,7 +738,8 @@ class _SymbolicGradient:
         if solved is not None:
             points, families = solved
             found = [self._classified(tuple(float(sp.N(c)) for c in p), exact=p) for p in points]
-            note = "Critical points, solved exactly (SymPy):" if found else "No critical points (∇f = 0 has no real solution)."
+            note = "Critical points, solved exactly (SymPy):" if found else (
+                "No isolated critical points." if families else "No critical points (∇f = 0 has no real solution).")
             if found and self.function.expr.has(*PERIODIC):
                 note = "Critical points, solved exactly (SymPy), in one period (f is periodic: they repeat):"
             if families:
@@ -692,8 +760,8 @@ class _SymbolicGradient:
         if rows is None:
             return CriticalPoint(point, "degenerate (the Hessian is not defined there)", exact)
         eigenvalues = tuple(float(e) for e in np.linalg.eigvalsh(np.array(rows)))
-        tolerance = 1e-10 if exact is not None else NUMERIC_EIGENVALUE_TOLERANCE
-        return CriticalPoint(point, calculus.critical_kind(calculus.definiteness(eigenvalues, tolerance)),
+        relative = 1e-13 if exact is not None else NUMERIC_EIGENVALUE_TOLERANCE
+        return CriticalPoint(point, calculus.critical_kind(calculus.definiteness(eigenvalues, relative)),
                              exact, eigenvalues)
 
 
@@ -714,12 +782,14 @@ class _NumericGradient:
             if extra:
                 raise OptionError(f"cannot evaluate at points: the expression also depends on "
                                   f"{', '.join(sorted(s.name for s in extra))}")
-            self.func = sp.lambdify(self.variables, function.expr, "numpy")
+            self.func = _undefined_as_nan(sp.lambdify(self.variables, function.expr, "numpy"))
         self.name = function.name or "f"
 
     def _call(self, point) -> float:
         args = (np.asarray(point, dtype=float),) if self.vector_input else tuple(point)
-        return numeric.as_real(self.func(*args), f"{self.name}{tuple(float(p) for p in point)}")
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return numeric.as_real(self.func(*args), f"{self.name}{tuple(float(p) for p in point)}")
 
     def directional(self, unit) -> None:
         return None
@@ -733,13 +803,18 @@ class _NumericGradient:
             raise EvaluationError(f"{self.name} raised {type(error).__name__} at {coordinates}: {error}") from None
         if not math.isfinite(fx):
             return GradientPoint(reason=f"{self.name} is not a finite number there", **common)
-        values, errors = numeric.gradient(self.func, coordinates, self.vector_input, self.name)
-        extras = {}
+        values, errors = numeric.gradient(self.func, coordinates, self.vector_input, self.name, kink_check=True)
+        if not np.all(np.isfinite(values)):
+            return GradientPoint(reason="not differentiable there (a partial derivative is undefined or jumps)",
+                                 **common)
+        extras = {"stationary": float(np.linalg.norm(values)) <= float(np.linalg.norm(errors)),
+                  "method": "central differences with Richardson extrapolation"}
         if unit is not None:
             extras["directional"] = float(np.dot(values, [float(u) for u in unit]))
         if with_hessian:
-            matrix, _ = numeric.hessian(self.func, coordinates, self.vector_input, self.name)
-            extras.update(_hessian_at(tuple(tuple(float(v) for v in row) for row in matrix)))
+            matrix, hessian_errors = numeric.hessian(self.func, coordinates, self.vector_input, self.name)
+            extras.update(_hessian_at(tuple(tuple(float(v) for v in row) for row in matrix),
+                                      10 * float(np.sum(hessian_errors))))
         return GradientPoint(gradient=tuple(float(v) for v in values), errors=tuple(float(e) for e in errors),
                              **common, **extras)
 
@@ -762,17 +837,30 @@ class _NumericGradient:
         def hessian(*point):
             return numeric.hessian(self.func, point, self.vector_input, self.name)[0]
 
-        found = numeric.newton_critical_points(gradient, hessian, box, starts_per_axis=4, iterations=25)
+        found = numeric.newton_critical_points(gradient, hessian, box, starts_per_axis=4, iterations=40,
+                                               merge=1e-4, settle=1e-7)
         shown_box = " × ".join(f"[{low:g}, {high:g}]" for low, high in box)
         critical = []
         for p in found:
-            matrix = hessian(*p)
+            matrix, errors = numeric.hessian(self.func, p, self.vector_input, self.name)
             eigenvalues = tuple(float(e) for e in np.linalg.eigvalsh(matrix))
-            kind = calculus.critical_kind(calculus.definiteness(eigenvalues, NUMERIC_EIGENVALUE_TOLERANCE))
-            critical.append(CriticalPoint(tuple(float(c) for c in p), kind, None, eigenvalues))
+            zero = calculus.definiteness(eigenvalues, absolute=10 * float(np.sum(errors)))
+            critical.append(CriticalPoint(tuple(float(c) for c in p), calculus.critical_kind(zero), None, eigenvalues))
         note = (f"Critical points found numerically (Newton's method from a grid of starts in {shown_box}):"
                 if critical else f"No critical points found numerically in {shown_box}.")
         return critical, note
+
+
+def _undefined_as_nan(func: Callable) -> Callable:
+    """A lambdified expression that answers NaN where it is undefined (1/0), as NumPy would."""
+
+    def evaluate(*args):
+        try:
+            return func(*args)
+        except (ZeroDivisionError, OverflowError, ValueError):
+            return math.nan
+
+    return evaluate
 
 
 def _numbers(matrix: sp.Matrix) -> tuple[tuple[float, ...], ...] | None:
@@ -789,11 +877,13 @@ def _numbers(matrix: sp.Matrix) -> tuple[tuple[float, ...], ...] | None:
     return tuple(rows)
 
 
-def _hessian_at(rows) -> dict:
+def _hessian_at(rows, error: float = 0.0) -> dict:
+    """The Hessian's values, eigenvalues and definiteness (eigenvalues within ``error`` count as zero)."""
     if rows is None:
         return {"definiteness": "the Hessian is not defined there"}
     eigenvalues = tuple(float(e) for e in np.linalg.eigvalsh(np.array(rows, dtype=float)))
-    return {"hessian": rows, "eigenvalues": eigenvalues, "definiteness": calculus.definiteness(eigenvalues)}
+    return {"hessian": rows, "eigenvalues": eigenvalues,
+            "definiteness": calculus.definiteness(eigenvalues, absolute=error)}
 
 
 def _grad_figure(expression, function: _GradFunction, engine, result: GradientResult, box, points, range, at,

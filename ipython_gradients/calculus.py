@@ -242,18 +242,18 @@ def unit_vector(direction: Sequence[sp.Expr]) -> sp.Matrix:
     return vector / length
 
 
-def definiteness(eigenvalues: Sequence[float], tolerance: float = 1e-10) -> str:
+def definiteness(eigenvalues: Sequence[float], relative: float = 1e-13, absolute: float = 0.0) -> str:
     """'positive definite', 'negative definite', 'indefinite', or semidefinite, from eigenvalues.
 
-    Eigenvalues within ``tolerance`` of the largest count as zero: exact points need little, points
-    found numerically (near a degenerate point Newton converges slowly) need more.
+    An eigenvalue counts as zero within ``relative`` × the largest (the rounding of an exact
+    Hessian's eigenvalues) or within ``absolute`` (a numeric Hessian's own error).
     """
-    scale = max([1.0] + [abs(e) for e in eigenvalues])
-    positive = sum(e > tolerance * scale for e in eigenvalues)
-    negative = sum(e < -tolerance * scale for e in eigenvalues)
-    if positive == len(eigenvalues):
+    zero = max(relative * max([0.0] + [abs(e) for e in eigenvalues]), absolute)
+    positive = sum(e > zero for e in eigenvalues)
+    negative = sum(e < -zero for e in eigenvalues)
+    if eigenvalues and positive == len(eigenvalues):
         return "positive definite"
-    if negative == len(eigenvalues):
+    if eigenvalues and negative == len(eigenvalues):
         return "negative definite"
     if positive and negative:
         return "indefinite"

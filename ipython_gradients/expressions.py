@@ -63,7 +63,7 @@ _SIGNS = {"+", "-"}
 _ALLOWED_OPS = _BINARY | _SIGNS | {"(", ")", ","}
 _ALLOWED_NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Call, ast.Name, ast.Constant, ast.Load,
                   ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd)
-_DEFINITION = re.compile(r"^\s*([^\W\d]\w*)\s*\(([^()]*)\)\s*=(?!=)(.*)$")
+DEFINITION = re.compile(r"^\s*([^\W\d]\w*)\s*\(([^()]*)\)\s*=(?!=)(.*)$")
 _IDENTIFIER = re.compile(r"^[^\W\d]\w*$")
 _DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
@@ -99,10 +99,10 @@ def parse_function(text: str, namespace: dict | None = None) -> ParsedFunction:
     if not text:
         raise ExpressionError("no expression given: write one, for example x^2 sin(x)")
     namespace = namespace or {}
-    definition = _DEFINITION.match(text)
+    definition = DEFINITION.match(text)
     if definition:
         name, params, body = definition.groups()
-        variables = _parse_parameters(params, text)
+        variables = parse_parameters(params, text)
         expr = parse_expression(body, namespace, {v.name: v for v in variables})
         return ParsedFunction(expr, variables, name=name)
     referenced = _namespace_function(text, namespace)
@@ -112,7 +112,7 @@ def parse_function(text: str, namespace: dict | None = None) -> ParsedFunction:
     return ParsedFunction(expr, tuple(sorted(expr.free_symbols, key=natural_key)))
 
 
-def _parse_parameters(params: str, text: str) -> tuple[sp.Symbol, ...]:
+def parse_parameters(params: str, text: str) -> tuple[sp.Symbol, ...]:
     names = [p.strip() for p in params.split(",")]
     if not names or not all(names):
         raise ExpressionError(f"the definition {text!r} needs variable names, as in f(x, y) = ...")
@@ -136,7 +136,7 @@ def _namespace_function(text: str, namespace: dict) -> ParsedFunction | None:
     if value is None or isinstance(value, (sp.Symbol, UndefinedFunction)):
         return None
     if isinstance(value, sp.Lambda):
-        variables = (_parse_parameters(params, text) if params is not None
+        variables = (parse_parameters(params, text) if params is not None
                      else tuple(real_symbol(s.name) for s in value.variables))
         if len(variables) != len(value.variables):
             raise VariableError(f"{name} takes {len(value.variables)} variable(s), got {len(variables)}")
@@ -161,7 +161,7 @@ def trace_callable(func: Callable, name: str, params: str | None = None,
         names = names or [f"{vector_name}_{i + 1}" for i in range(vector_size)]
         variables = tuple(real_symbol(n) for n in names)
     elif params is not None:
-        variables = _parse_parameters(params, f"{name}({params})")
+        variables = parse_parameters(params, f"{name}({params})")
     else:
         variables = tuple(real_symbol(n) for n in _positional_parameters(func, name))
     arguments = _arguments(variables, vector_size is not None, as_symbols=True)

@@ -31,7 +31,7 @@ RIDDERS_ROWS = 15
 RIDDERS_SAFE = 2.0  # stop once the table's error grows by this factor
 # Ridders runs from several starting steps at once, and the run with the smallest error wins: a
 # first step that straddles a pole or a fast wiggle (tan x at 1.5) ruins its own table only.
-STARTING_STEPS = np.array([1.0, 1e-1, 1e-2])
+STARTING_STEPS = np.array([1.0, 1e-1, 1e-2, 1e-3, 1e-5])
 # Functions whose values at complex points are not the analytic continuation (|x + ih| is real).
 NON_ANALYTIC = (sp.Abs, sp.sign, sp.Heaviside, sp.Piecewise, sp.Max, sp.Min, sp.floor, sp.ceiling,
                 sp.frac, sp.re, sp.im, sp.arg, sp.conjugate)
@@ -61,13 +61,19 @@ class Evaluator:
         self.name = name
         self.complex_func = complex_func  # a separate complex version (a lambdified expression)
         self._takes_arrays: bool | None = None
+        self.eps = EPS  # the precision of the function's values: float32 code rounds far more
 
     def at(self, x: float) -> float:
         """f(x), or EvaluationError saying why there is no number."""
         try:
-            value = self.func(x)
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                value = self.func(x)
         except Exception as error:  # the user's code: any failure is reported, never raised through
             raise EvaluationError(f"{self.name} raised {type(error).__name__} at x = {x:g}: {error}") from None
+        dtype = getattr(value, "dtype", None)
+        if dtype is not None and dtype.kind == "f":
+            self.eps = max(EPS, float(np.finfo(dtype).eps))
         return as_real(value, f"{self.name}({x:g})")
 
     def many(self, xs: np.ndarray) -> np.ndarray:
@@ -171,14 +177,16 @@ def extrapolate(estimate: Callable[[np.ndarray], np.ndarray], h0, power: int):
     return tuple(np.take_along_axis(a, best, axis=0)[0] for a in (values, errors, steps))
 
 
-def rounding_error(fx, step, order: int):
+def rounding_error(fx, step, order: int, eps: float = EPS):
     """What rounding in f's values does to a difference quotient, after Richardson's amplification.
 
     The table's own error estimate sees only truncation; at small steps the quotient's noise,
     about ε·|f|·2ⁿ/hⁿ, dominates, and extrapolation amplifies it (30 covers what we measured).
+    |f| counts as at least 1: at a minimum f(x) may be 0 while the code's intermediate values,
+    whose rounding is what matters, are not.
     """
     with np.errstate(all="ignore"):
-        return 30 * EPS * np.abs(fx) * 2.0 ** order / np.asarray(step, dtype=float) ** order
+        return 30 * eps * np.maximum(np.abs(fx), 1.0) * 2.0 ** order / np.asarray(step, dtype=float) ** order
 
 
 def central_difference(f: Callable[[np.ndarray], np.ndarray], x, order: int):
@@ -223,6 +231,8 @@ def derivative_at(evaluator: Evaluator, x: float, order: int = 1, *, analytic: b
     """
     fx = evaluator.at(x)
     h_both, h_left, h_right = _defined_steps(evaluator, x, order)
+    if math.isinf(fx):
+        return NumericDerivative("undefined", reason=f"{evaluator.name}({x:g}) is infinite or too large for floating point")
     if not math.isfinite(fx):
         if h_both is None and h_left is None and h_right is None:
             raise EvaluationError(f"{evaluator.name} is NaN or fails at x = {x:g} and on both sides of it")
@@ -244,8 +254,10 @@ def derivative_at(evaluator: Evaluator, x: float, order: int = 1, *, analytic: b
         return NumericDerivative("ok", complex_value, 4 * EPS * max(abs(complex_value), EPS),
                                  "complex step", COMPLEX_STEP * max(1.0, abs(x)))
 
+    if kink_check and is_jump(evaluator, x, fx):
+        return NumericDerivative("not differentiable", reason="jump: f is not continuous there")
     value, error, step = (float(a) for a in extrapolate(central_difference(evaluator.many, x, order), h_both, 2))
-    error = max(error, float(rounding_error(fx, step, order)))
+    error = max(error, float(rounding_error(fx, step, order, evaluator.eps)))
     if kink_check:
         kink = _kink(evaluator, x, fx, order, h_both)
         if kink is not None:
@@ -256,6 +268,17 @@ def derivative_at(evaluator: Evaluator, x: float, order: int = 1, *, analytic: b
         return NumericDerivative("ok", complex_value, max(4 * EPS * abs(complex_value), min(error, 1e-12 * abs(value))),
                                  "complex step", COMPLEX_STEP * max(1.0, abs(x)))
     return NumericDerivative("ok", value, error, "central differences", step)
+
+
+def is_jump(evaluator: Evaluator, x: float, fx: float) -> bool:
+    """Whether f jumps at x: on some side, f(x ± δ) − f(x) does not shrink as δ does."""
+    scale = max(1.0, abs(x))
+    deltas = scale * np.array([1e-4, 1e-7, 1e-10])
+    for side in (-1, 1):
+        gaps = np.abs(evaluator.many(x + side * deltas) - fx)
+        if np.all(np.isfinite(gaps)) and gaps[-1] > 1e-6 * max(1.0, abs(fx)) and gaps[-1] > 0.1 * gaps[0]:
+            return True
+    return False
 
 
 def _defined_steps(evaluator: Evaluator, x: float, order: int):
@@ -285,11 +308,11 @@ def _one_sided(evaluator: Evaluator, x: float, fx: float, order: int, direction:
     """(value, error, step, kind) of a one-sided derivative; an infinite slope shows as divergence."""
     estimate = one_sided_difference(evaluator.many, x, order, direction)
     value, error, step = (float(a) for a in extrapolate(estimate, h0, 1))
-    error = max(error, float(rounding_error(fx, step, order)))
+    error = max(error, float(rounding_error(fx, step, order, evaluator.eps)))
     if math.isfinite(value) and error <= 1e-6 * max(1.0, abs(value)):
         return value, error, step, "finite"
     samples = np.abs(estimate(h0 * 10.0 ** -np.arange(0, 8, 2)))
-    if np.all(np.isfinite(samples)) and np.all(samples[1:] > 5 * samples[:-1]):
+    if np.all(np.isfinite(samples)) and np.all(samples[1:] > 3 * samples[:-1]):  # |f'| ~ h^-p, p > 1/4
         return math.copysign(math.inf, float(estimate(h0 * 1e-6))), None, None, "infinite"
     return value, error, step, "finite"
 
@@ -346,7 +369,7 @@ def derivative_many(evaluator: Evaluator, xs: np.ndarray, order: int = 1, *,
         rest = xs[todo]
         found, found_errors, steps = extrapolate(central_difference(evaluator.many, rest, order), initial_step(rest), 2)
         values[todo] = found
-        errors[todo] = np.maximum(found_errors, rounding_error(fx[todo], steps, order))
+        errors[todo] = np.maximum(found_errors, rounding_error(fx[todo], steps, order, evaluator.eps))
     return values, errors
 
 
@@ -429,13 +452,17 @@ def along(func: Callable, point: np.ndarray, index: int, vector_input: bool) -> 
     return restricted
 
 
-def gradient(func: Callable, point, vector_input: bool = False, name: str = "f"):
-    """∇f at a point: (values, error estimates), each component by Ridders' method."""
+def gradient(func: Callable, point, vector_input: bool = False, name: str = "f", kink_check: bool = False):
+    """∇f at a point: (values, error estimates), each component by Ridders' method.
+
+    With ``kink_check`` a component whose left and right derivatives differ (|x| + |y| at the
+    origin) comes out NaN instead of their average.
+    """
     point = np.asarray(point, dtype=float)
     _check_point(func, point, vector_input, name)
     values, errors = [], []
     for i in range(point.size):
-        d = derivative_at(Evaluator(along(func, point, i, vector_input), name), float(point[i]), kink_check=False)
+        d = derivative_at(Evaluator(along(func, point, i, vector_input), name), float(point[i]), kink_check=kink_check)
         values.append(d.value if d.value is not None else math.nan)
         errors.append(d.error if d.error is not None else math.inf)
     return np.array(values), np.array(errors)
@@ -512,7 +539,8 @@ def _check_point(func: Callable, point: np.ndarray, vector_input: bool, name: st
 # --- optimisation ----------------------------------------------------------------------------
 
 def newton_critical_points(gradient_func: Callable, hessian_func: Callable, box: list[tuple[float, float]],
-                           starts_per_axis: int = 7, iterations: int = 60) -> list[np.ndarray]:
+                           starts_per_axis: int = 7, iterations: int = 60, merge: float = 1e-6,
+                           settle: float = 1e-10) -> list[np.ndarray]:
     """Zeros of ∇f inside ``box`` by Newton's method from a grid of starting points, without repeats."""
     axes = [np.linspace(low, high, starts_per_axis) for low, high in box]
     grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(box))
@@ -526,14 +554,15 @@ def newton_critical_points(gradient_func: Callable, hessian_func: Callable, box:
         warnings.simplefilter("ignore")
         for start in grid:
             point = start.astype(float)
+            settled = False  # the Newton step has become negligible (slow convergence at a degenerate point)
             for _ in range(iterations):
                 g = np.asarray(gradient_func(*point), dtype=float).ravel()
                 if not np.all(np.isfinite(g)):
                     break
-                if np.linalg.norm(g) < 1e-12 * max(1.0, np.linalg.norm(point)):
+                if np.linalg.norm(g) < 1e-12 * max(1.0, np.linalg.norm(point)) or settled:
                     point = np.where(np.abs(point) < 1e-9 * scale, 0.0, point)  # -1e-13 is 0 here
                     inside = all(low - 1e-9 * scale <= c <= high + 1e-9 * scale for c, (low, high) in zip(point, box))
-                    if inside and not any(np.linalg.norm(point - p) < 1e-6 * scale for p in found):
+                    if inside and not any(np.linalg.norm(point - p) < merge * scale for p in found):
                         found.append(point)
                     break
                 try:
@@ -541,6 +570,7 @@ def newton_critical_points(gradient_func: Callable, hessian_func: Callable, box:
                 except (np.linalg.LinAlgError, ValueError):
                     break
                 point = point - step
+                settled = bool(np.linalg.norm(step) < settle * scale)
     return sorted(found, key=tuple)
 
 
@@ -563,18 +593,24 @@ def gradient_descent(f: Callable, gradient_func: Callable, start, rate: float, s
     """
     point = np.asarray(start, dtype=float)
     path, values = [point], [float(f(point))]
+    first_norm = None
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for k in range(1, steps + 1):
             g = np.asarray(gradient_func(point), dtype=float).ravel()
             if not np.all(np.isfinite(g)):
                 return _descent(path, values, "diverged", f"the gradient is not defined at step {k - 1}")
-            if np.linalg.norm(g) <= tolerance:
+            first_norm = first_norm if first_norm is not None else float(np.linalg.norm(g))
+            if np.linalg.norm(g) <= tolerance * max(first_norm, 1e-300) or not np.any(g):
                 return _descent(path, values, "converged", f"converged after {k - 1} steps: ∇f ≈ 0")
             point = point - rate * g
             value = float(f(point))
             path.append(point)
             values.append(value)
+            if np.all(np.isfinite(point)) and not math.isfinite(value) and abs(value) != math.inf:
+                return _descent(path, values, "diverged",
+                                f"left the domain at step {k}: f is not defined at the new point (a smaller "
+                                "rate keeps the steps shorter)")
             if not (np.all(np.isfinite(point)) and math.isfinite(value)) or abs(value) > 1e100 \
                     or np.linalg.norm(point) > 1e100:
                 return _descent(path, values, "diverged",
@@ -585,8 +621,6 @@ def gradient_descent(f: Callable, gradient_func: Callable, start, rate: float, s
                 return _descent(path, values, "diverged",
                                 f"diverged: f has grown at every step up to step {k} (the rate {rate:g} is too "
                                 "large for this function)")
-            if np.linalg.norm(path[-1] - path[-2]) <= tolerance * max(1.0, np.linalg.norm(point)):
-                return _descent(path, values, "converged", f"converged after {k} steps: the step is negligible")
     gradient_norm = float(np.linalg.norm(np.asarray(gradient_func(point), dtype=float)))
     return _descent(path, values, "not converged",
                     f"not converged after {steps} steps (|∇f| = {gradient_norm:.3g}): more --steps or a larger --rate")

@@ -382,7 +382,8 @@ def _power(base: str, n: int) -> str:
 
 
 def _latex_name(name: str) -> str:
-    return name if len(name) == 1 else rf"\operatorname{{{name}}}"
+    escaped = name.replace("_", r"\_")
+    return name if len(name) == 1 else rf"\operatorname{{{escaped}}}"
 
 
 def _escape_text(text: str) -> str:
@@ -410,6 +411,8 @@ class GradientPoint:
     definiteness: str = ""
     jacobian: tuple[tuple[float, ...], ...] | None = None
     reason: str = ""  # why there is no gradient
+    stationary: bool = False  # ∇f = 0 there: exactly, or within the numeric error
+    method: str = ""  # how a numeric gradient was computed
 
     @property
     def norm(self) -> float | None:
@@ -536,13 +539,12 @@ class GradientResult(FigureOutput):
 
     def _direction_words(self, p: GradientPoint) -> str:
         """'steepest ascent along (0.447, 0.894)', or 'stationary point' where ∇f = 0."""
-        error = max(p.errors) if p.errors is not None else 0.0
-        if p.norm <= max(error, 1e-14):
+        if p.stationary:
             words = "stationary point"
         else:
             words = "steepest ascent along " + self._digits([g / p.norm for g in p.gradient], False)
         if p.errors is not None:
-            words += f" (numeric, error ≈ {error:.1e})"
+            words += f" ({p.method or 'numeric'}, error ≈ {max(p.errors):.1e})"
         return words
 
     def _hessian_words(self, p: GradientPoint) -> str:
@@ -577,7 +579,7 @@ class GradientResult(FigureOutput):
         start = self._digits(self.descent.path[0], False)
         end = self._digits(self.descent.path[-1], False)
         value = format_number(float(self.descent.values[-1]), self.display.precision)
-        return f"Gradient descent from {start}: ends at {end}, f = {value}"
+        return f"Gradient descent from {start}: ends at {end}, {self._name()} = {value}"
 
     def text(self) -> str:
         name, args = self._name(), self._args(False)
