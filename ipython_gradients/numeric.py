@@ -169,10 +169,17 @@ def ridders(estimate: Callable[[np.ndarray], np.ndarray], h0: np.ndarray, power:
     return best, np.maximum(error, 8 * EPS * np.abs(best)), step
 
 
-def extrapolate(estimate: Callable[[np.ndarray], np.ndarray], h0, power: int):
-    """``ridders`` from each of STARTING_STEPS × h0 in one vectorised run; the best run per point."""
+def extrapolate(estimate: Callable[[np.ndarray], np.ndarray], h0, power: int,
+                noise: Callable[[np.ndarray], np.ndarray] | None = None):
+    """``ridders`` from each of STARTING_STEPS × h0 in one vectorised run; the best run per point.
+
+    ``noise(step)``, the rounding error at a step, is part of each run's error: a run that ended at
+    a tiny step can look consistent in its table while rounding dominates it.
+    """
     starts = np.multiply.outer(STARTING_STEPS, np.asarray(h0, dtype=float))
     values, errors, steps = ridders(estimate, starts, power)
+    if noise is not None:
+        errors = np.maximum(errors, noise(steps))
     best = np.argmin(np.where(np.isfinite(errors), errors, np.inf), axis=0)[None]
     return tuple(np.take_along_axis(a, best, axis=0)[0] for a in (values, errors, steps))
 
@@ -256,8 +263,9 @@ def derivative_at(evaluator: Evaluator, x: float, order: int = 1, *, analytic: b
 
     if kink_check and is_jump(evaluator, x, fx):
         return NumericDerivative("not differentiable", reason="jump: f is not continuous there")
-    value, error, step = (float(a) for a in extrapolate(central_difference(evaluator.many, x, order), h_both, 2))
-    error = max(error, float(rounding_error(fx, step, order, evaluator.eps)))
+    value, error, step = (float(a) for a in extrapolate(
+        central_difference(evaluator.many, x, order), h_both, 2,
+        noise=lambda steps: rounding_error(fx, steps, order, evaluator.eps)))
     if kink_check:
         kink = _kink(evaluator, x, fx, order, h_both)
         if kink is not None:
@@ -307,8 +315,8 @@ def _complex_step(evaluator: Evaluator, x: float) -> float | None:
 def _one_sided(evaluator: Evaluator, x: float, fx: float, order: int, direction: int, h0: float):
     """(value, error, step, kind) of a one-sided derivative; an infinite slope shows as divergence."""
     estimate = one_sided_difference(evaluator.many, x, order, direction)
-    value, error, step = (float(a) for a in extrapolate(estimate, h0, 1))
-    error = max(error, float(rounding_error(fx, step, order, evaluator.eps)))
+    value, error, step = (float(a) for a in extrapolate(
+        estimate, h0, 1, noise=lambda steps: rounding_error(fx, steps, order, evaluator.eps)))
     if math.isfinite(value) and error <= 1e-6 * max(1.0, abs(value)):
         return value, error, step, "finite"
     samples = np.abs(estimate(h0 * 10.0 ** -np.arange(0, 8, 2)))
@@ -367,9 +375,10 @@ def derivative_many(evaluator: Evaluator, xs: np.ndarray, order: int = 1, *,
             todo &= ~accepted
     if todo.any():
         rest = xs[todo]
-        found, found_errors, steps = extrapolate(central_difference(evaluator.many, rest, order), initial_step(rest), 2)
+        found, found_errors, _ = extrapolate(central_difference(evaluator.many, rest, order), initial_step(rest), 2,
+                                             noise=lambda steps: rounding_error(fx[todo], steps, order, evaluator.eps))
         values[todo] = found
-        errors[todo] = np.maximum(found_errors, rounding_error(fx[todo], steps, order, evaluator.eps))
+        errors[todo] = found_errors
     return values, errors
 
 
