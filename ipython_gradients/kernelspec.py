@@ -36,7 +36,7 @@ def install(name: str = DEFAULT_NAME, display_name: str = DEFAULT_DISPLAY_NAME, 
         with open(os.path.join(folder, "kernel.json"), "w", encoding="utf-8") as handle:
             json.dump(kernel_json(display_name), handle, indent=2)
         return KernelSpecManager().install_kernel_spec(folder, kernel_name=name, user=user or prefix is None,
-                                                       prefix=prefix, replace=True)
+                                                       prefix=prefix)
 
 
 def uninstall(name: str = DEFAULT_NAME) -> str:
