@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-
 from dataclasses import replace
 
 from .options import MAGICS, MagicSpec, Option, split_arguments

@@ -14,7 +14,14 @@ import types
 
 from IPython.core.completer import CompletionContext, SimpleCompletion, context_matcher
 
-from .options import DERIV, GRAD, LANGUAGE_CONSTANTS, LANGUAGE_FUNCTIONS, TANGENT, MagicSpec
+from .options import (
+    DERIV,
+    GRAD,
+    LANGUAGE_CONSTANTS,
+    LANGUAGE_FUNCTIONS,
+    TANGENT,
+    MagicSpec,
+)
 
 LINE_MAGICS = {"deriv": DERIV, "grad": GRAD}
 _LINE_MAGIC = re.compile(r"%(deriv|grad)\b(?P<rest>.*)$")

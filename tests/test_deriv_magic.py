@@ -5,11 +5,11 @@ import time
 
 import pytest
 import sympy as sp
+from conftest import user_names
 from IPython.core.error import UsageError
 from IPython.utils.capture import capture_output
 from matplotlib.figure import Figure
 
-from conftest import user_names
 from ipython_gradients.results import DerivativeResult
 
 

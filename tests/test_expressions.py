@@ -6,7 +6,13 @@ import pytest
 import sympy as sp
 
 from ipython_gradients.errors import ExpressionError, OptionError
-from ipython_gradients.expressions import parse_expression, parse_function, parse_number, parse_points, parse_range
+from ipython_gradients.expressions import (
+    parse_expression,
+    parse_function,
+    parse_number,
+    parse_points,
+    parse_range,
+)
 
 x, y = sp.symbols("x y", real=True)
 

@@ -5,10 +5,10 @@ import math
 import numpy as np
 import pytest
 import sympy as sp
+from conftest import user_names
 from IPython.core.error import UsageError
 from IPython.utils.capture import capture_output
 
-from conftest import user_names
 from ipython_gradients.results import GradientResult
 
 x, y = sp.symbols("x y", real=True)

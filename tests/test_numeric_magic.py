@@ -4,9 +4,8 @@ import math
 
 import numpy as np
 import pytest
-from IPython.core.error import UsageError
-
 from conftest import user_names
+from IPython.core.error import UsageError
 
 
 def test_numeric_method_shows_method_step_and_error(ip):

@@ -1,13 +1,12 @@
 """%%tangent through a real IPython shell: equations, special points, secants, planes, the cell's value."""
 
-import math
 
 import pytest
 import sympy as sp
+from conftest import user_names
 from IPython.core.error import UsageError
 from IPython.utils.capture import capture_output
 
-from conftest import user_names
 from ipython_gradients import tangent
 from ipython_gradients.results import TangentResult
 

@@ -1,0 +1,282 @@
+"""What ``deriv`` computes: the variables, the derivative at points (symbolic or numeric), the figure."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import replace
+
+import numpy as np
+import sympy as sp
+
+from . import calculus, numeric
+from .errors import (
+    EvaluationError,
+    OptionError,
+    VariableError,
+)
+from .expressions import (
+    ParsedFunction,
+    natural_key,
+    parse_function,
+    parse_variable_names,
+    real_symbol,
+    trace_callable,
+)
+from .results import (
+    DerivativeResult,
+    PointValue,
+)
+from .settings import Settings
+
+
+def as_function(expression, namespace: dict | None) -> ParsedFunction:
+    if isinstance(expression, str):
+        return parse_function(expression, namespace)
+    if isinstance(expression, sp.Expr):
+        return ParsedFunction(expression, tuple(sorted(expression.free_symbols, key=natural_key)))
+    if callable(expression):
+        return trace_callable(expression, getattr(expression, "__name__", "f").replace("<lambda>", "f"))
+    raise OptionError(f"cannot differentiate a {type(expression).__name__}: give an expression or a function")
+
+
+def choose_wrt(function: ParsedFunction, wrt, order: int) -> tuple[sp.Symbol, ...]:
+    """The differentiation sequence: --wrt as given, else the only variable, else x."""
+    variables = function.variables
+    by_name = {v.name: v for v in variables}
+    if function.expr is not None:
+        by_name.update({s.name: s for s in function.expr.free_symbols if s.name not in by_name})
+    if wrt is None:
+        if len(variables) == 1:
+            chosen = [variables[0]]
+        elif "x" in by_name:
+            chosen = [by_name["x"]]
+        elif not variables:
+            chosen = [real_symbol("x")]
+        else:
+            names = ", ".join(v.name for v in variables)
+            raise VariableError(f"the expression has several variables ({names}): choose one with --wrt")
+    else:
+        chosen = []
+        for name in parse_variable_names(wrt):
+            if name not in by_name:
+                names = ", ".join(v.name for v in variables) or "none"
+                raise VariableError(f"--wrt {name}: {name} is not a variable of the expression "
+                                    f"(its variables: {names})")
+            chosen.append(by_name[name])
+    if len(chosen) > 1 and order > 1:
+        raise OptionError("--order applies to one variable; for higher mixed partials list each "
+                          "step, as in --wrt x,x,y")
+    return tuple(chosen * order) if len(chosen) == 1 else tuple(chosen)
+
+
+def symbolic_point(function: ParsedFunction, wrt: tuple[sp.Symbol, ...], result_derivative: sp.Expr,
+                    point: tuple[sp.Expr, ...]) -> PointValue:
+    variables = function.variables
+    substitutions = dict(zip(variables, point))
+    leftover = (function.expr.free_symbols | result_derivative.free_symbols) - set(variables)
+    if leftover:
+        names = ", ".join(sorted(s.name for s in leftover))
+        raise OptionError(f"cannot evaluate at points: the expression also depends on {names}; "
+                          "define it as f(x, ...) = ... or substitute a value")
+    if len(set(wrt)) > 1:  # mixed partial: no one-sided analysis, but kinks are caught
+        kind, number = calculus.classify_number(result_derivative.subs(substitutions))
+        if kind != "real":
+            return PointValue(status="undefined", reason="the derivative is not defined there")
+        if function.expr.has(*calculus.NON_SMOOTH) and not calculus.is_continuous_near(
+                result_derivative, variables, point):
+            return PointValue(status="not differentiable", reason="the derivative is not continuous there")
+        return PointValue(status="ok", value=number)
+    x = wrt[0]
+    others = {v: c for v, c in substitutions.items() if v != x}
+    return calculus.analyse_point(function.expr.subs(others), x, len(wrt), substitutions[x],
+                                  result_derivative.subs(others), partial=len(variables) > 1)
+
+
+def numeric_point(function: ParsedFunction, wrt: tuple[sp.Symbol, ...], point: tuple) -> PointValue:
+    """The derivative at a point by the numeric engine, with the same interpretation as symbolic values."""
+    variables = function.variables
+    coordinates = tuple(float(c) for c in point)
+    name = function.name or "f"
+    if len(set(wrt)) > 1:
+        return _numeric_mixed_partial(function, wrt, coordinates)
+    x = wrt[0]
+    index = variables.index(x)
+    order = len(wrt)
+    if function.func is not None:  # a Python function is differentiated as the black box it is
+        func = function.func if len(variables) == 1 else numeric.along(function.func, coordinates, index, False)
+        evaluator, analytic = numeric.Evaluator(func, name), False
+    else:
+        others = {v: c for v, c in zip(variables, point) if v != x}
+        restricted = function.expr.subs(others)
+        evaluator = numeric.expression_evaluator(restricted, x, name)
+        analytic = numeric.is_analytic(restricted)
+    found = numeric.derivative_at(evaluator, coordinates[index], order, analytic=analytic)
+    if found.status == "ok" and analytic and order > 1:
+        value, error = numeric.mpmath_derivative(restricted, (x,), (coordinates[index],), (order,))
+        if math.isfinite(value):
+            found = replace(found, value=value, error=error, method="mpmath (30 digits)", step=None)
+    return _numeric_point_value(found, evaluator, coordinates[index], order,
+                                x.name if len(variables) > 1 else None)
+
+
+def _numeric_mixed_partial(function: ParsedFunction, wrt: tuple[sp.Symbol, ...],
+                           coordinates: tuple[float, ...]) -> PointValue:
+    variables = function.variables
+    if function.func is None:
+        orders = tuple(wrt.count(v) for v in variables)
+        value, error = numeric.mpmath_derivative(function.expr, variables, coordinates, orders)
+        method = "mpmath (30 digits)"
+    elif len(wrt) == 2:
+        matrix, errors = numeric.hessian(function.func, coordinates, name=function.name or "f")
+        i, j = variables.index(wrt[0]), variables.index(wrt[1])
+        value, error, method = float(matrix[i, j]), float(errors[i, j]), "central differences"
+    else:
+        raise EvaluationError("numeric mixed partial derivatives of Python functions go up to second order")
+    if not math.isfinite(value):
+        return PointValue(status="undefined", reason="the derivative is not defined there")
+    return PointValue(status="ok", value=value, error=error, method=method)
+
+
+def _numeric_point_value(found: numeric.NumericDerivative, evaluator: numeric.Evaluator, x: float,
+                         order: int, partial_in: str | None) -> PointValue:
+    """A NumericDerivative as a PointValue, with its meaning judged within its error."""
+    common = dict(error=found.error, method=found.method, step=found.step)
+    if found.status == "ok":
+        zero = abs(found.value) <= max(found.error or 0.0, 1e-14)
+        stationary = ""
+        if zero and order == 1 and partial_in is None:
+            stationary = _numeric_stationary_kind(evaluator, x)
+        meaning = calculus.describe(order, found.value, zero, partial_in, stationary)
+        return PointValue(status="ok", value=found.value, meaning=meaning, **common)
+    if found.status == "undefined":
+        return PointValue(status="undefined", reason=found.reason)
+    meaning = calculus.corner_meaning(order, found.left, found.right) if found.status != "infinite" else ""
+    return PointValue(status=found.status, value=found.value, left=found.left, right=found.right,
+                      reason=found.reason, meaning=meaning, **common)
+
+
+def _numeric_stationary_kind(evaluator: numeric.Evaluator, x: float) -> str:
+    second = numeric.derivative_at(evaluator, x, 2, kink_check=False)
+    if second.status != "ok" or abs(second.value) <= max(second.error or 0.0, 1e-8):
+        return "second-derivative test inconclusive"
+    return calculus.extremum_kind(2, second.value)
+
+
+def labelled(value: PointValue, coordinates: tuple[sp.Expr, ...], texts: tuple[str, ...]) -> PointValue:
+    """Attach the point's coordinates: floats, the user's own text, and LaTeX (π/4 rather than pi/4)."""
+    return replace(value, point=tuple(float(c) for c in coordinates), label=texts,
+                   latex_label=latex_coordinates(coordinates, texts))
+
+
+def latex_coordinates(coordinates: tuple[sp.Expr, ...], texts: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(text if _is_plain_number(text) else sp.latex(c) for c, text in zip(coordinates, texts))
+
+
+def _is_plain_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def traced_formula_disagrees(function: ParsedFunction, point) -> bool:
+    """Whether a traced Python function's own value at the point differs from its traced formula.
+
+    Code like ``1.0 if r == 0 else sin(r)/r`` traces to sin(r)/r, undefined at 0 where the
+    function itself answers 1: there the derivative must come from the function, numerically.
+    """
+    if not function.traced or function.func is None:
+        return False
+    arguments = (np.array([float(c) for c in point]),) if function.vector_input else tuple(float(c) for c in point)
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            own = complex(function.func(*arguments))
+    except Exception:  # the function fails there: nothing to compare, the formula decides
+        return False
+    kind, formula = calculus.classify_number(function.expr.subs(dict(zip(function.variables, point))))
+    if not math.isfinite(own.real) or own.imag:
+        return False
+    return kind != "real" or abs(own.real - formula) > 1e-8 * max(1.0, abs(own.real))
+
+
+def special_case_note(function: ParsedFunction | None, places: list[str]) -> list[str]:
+    if not places:
+        return []
+    return [f"At ({'), ('.join(places)}), {function.name}'s own value differs from its traced formula (a special "
+            "case in its code), so the derivative there was computed numerically from the function."]
+
+
+def method_notes(function: ParsedFunction, method: str) -> list[str]:
+    notes = []
+    if function.traced:
+        notes.append(f"{function.name} was traced with SymPy symbols and differentiated symbolically.")
+    elif function.func is not None:
+        notes.append(f"{function.name} could not be traced with SymPy symbols (it branches on values or "
+                     "uses functions SymPy does not know), so it was differentiated numerically.")
+    elif method == "numeric":
+        notes.append("Differentiated numerically (method: numeric).")
+    return notes
+
+
+def _plot_range(result: DerivativeResult, x_range, settings: Settings) -> tuple[float, float]:
+    """--range if given; else around the points (the tutorial's [-1, 1] for -0.5, 0.5, 0); else x_range."""
+    if x_range is not None:
+        return x_range
+    if result.points:
+        xs = [p.point[0] for p in result.points]
+        low, high = min(xs), max(xs)
+        pad = 0.5 * (high - low) if high > low else 1.0
+        return low - pad, high + pad
+    return settings.x_range
+
+
+def derivative_figure(function: ParsedFunction, result: DerivativeResult, x_range,
+                       settings: Settings):
+    from .plotting import (  # here, so --no-plot calls never import matplotlib
+        Curve,
+        curves_figure,
+    )
+
+    if len(function.variables) != 1:
+        result.notes.append("No plot: plots are drawn for functions of one variable (use %grad "
+                            "for several).")
+        return None
+    x = function.variables[0]
+    if function.is_symbolic and (function.expr.free_symbols - {x} or function.expr.has(sp.core.function.AppliedUndef)):
+        result.notes.append("No plot: the expression has symbols without values.")
+        return None
+    low, high = _plot_range(result, x_range, settings)
+    xs = np.linspace(low, high, settings.samples)
+    shown = sorted({0, 1, result.order}) if result.order > 3 else list(range(result.order + 1))
+    curves = [Curve(result.curve_label(k), xs, _curve_values(function, result, k, xs)) for k in shown]
+    for p in result.points:  # mark --at points on f, and their values on the derivative asked for
+        a = p.point[0]
+        fa = float(_curve_values(function, result, 0, np.array([a]))[0])
+        if math.isfinite(fa):
+            (curves[0].markers if p.status == "ok" else curves[0].open_markers).append((a, fa))
+        if p.status == "ok" and p.value is not None and math.isfinite(p.value):
+            curves[shown.index(result.order)].markers.append((a, p.value))
+    return curves_figure(curves, x.name, settings.figure_size)
+
+
+def _curve_values(function: ParsedFunction, result: DerivativeResult, k: int, xs: np.ndarray) -> np.ndarray:
+    """f^(k) on xs in one vectorised call: from the formula, or from the numeric engine."""
+    x = function.variables[0]
+    if result.method == "symbolic":
+        formula = function.expr if k == 0 else (result.derivative if k == result.order
+                                                else sp.diff(function.expr, x, k))
+        # δ(x) from differentiating sign or a step is zero wherever a curve can be drawn
+        formula = formula.replace(sp.DiracDelta, lambda *args: sp.S.Zero)
+        if not formula.has(sp.Derivative):  # SymPy cannot differentiate floor(x): the engine can
+            return numeric.expression_evaluator(formula, x).many(xs)
+    if function.func is not None:
+        evaluator, analytic = numeric.Evaluator(function.func, function.name or "f"), False
+    else:
+        evaluator = numeric.expression_evaluator(function.expr, x)
+        analytic = numeric.is_analytic(function.expr)
+    if k == 0:
+        return evaluator.many(xs)
+    return numeric.derivative_many(evaluator, xs, k, analytic=analytic)[0]

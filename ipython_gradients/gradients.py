@@ -1,0 +1,533 @@
+"""What ``grad`` computes: the function of several variables, its gradient engines, the figure."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import sympy as sp
+
+from . import calculus, numeric
+from .derivatives import as_function, latex_coordinates
+from .errors import (
+    EvaluationError,
+    OptionError,
+    VariableError,
+)
+from .expressions import (
+    DEFINITION,
+    ParsedFunction,
+    natural_key,
+    parse_expression,
+    parse_parameters,
+    parse_points,
+    parse_range,
+    parse_variable_names,
+    real_symbol,
+    trace_callable,
+)
+from .results import (
+    CriticalPoint,
+    GradientPoint,
+    GradientResult,
+)
+from .settings import Settings
+from .timeouts import time_limit
+
+
+@dataclass(frozen=True)
+class _GradFunction:
+    """What %grad differentiates: a scalar function (parsed) or a vector of expressions."""
+
+    variables: tuple[sp.Symbol, ...]
+    parsed: ParsedFunction | None = None
+    components: tuple[sp.Expr, ...] | None = None
+    name: str | None = None
+
+    @property
+    def expr(self):
+        return self.parsed.expr if self.parsed is not None else None
+
+    @property
+    def func(self):
+        return self.parsed.func if self.parsed is not None else None
+
+    @property
+    def traced(self) -> bool:
+        return self.parsed is not None and self.parsed.traced
+
+
+def dimension_hint(*values) -> int | None:
+    """How many coordinates the points given have (for a Python function f(v) of a vector)."""
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            return len(value.split(";")[0].split(","))
+        if isinstance(value, (list, tuple)) and value:
+            first = value[0]
+            return len(first) if isinstance(first, (list, tuple)) else len(value)
+    return None
+
+
+def as_grad_function(expression, namespace, vars, dimension: int | None) -> _GradFunction:
+    names = parse_variable_names(vars) if vars is not None else None
+    components = _vector_components(expression, namespace)
+    if components is not None:
+        exprs, name, fixed = components
+        symbols = fixed or tuple(sorted(set().union(*(e.free_symbols for e in exprs)), key=natural_key))
+        return _GradFunction(_order_variables(symbols, names, exprs), components=exprs, name=name)
+    func = namespace.get(expression.strip()) if isinstance(expression, str) and namespace else None
+    if func is None and callable(expression) and not isinstance(expression, (str, sp.Basic)):
+        func = expression
+    size = len(names) if names else dimension
+    takes_one = callable(func) and not isinstance(func, (sp.Basic, type)) and len(_positional_names(func)) == 1
+    if takes_one and not size and _wants_a_vector(func):
+        raise VariableError(f"{expression} seems to take a vector: say how many coordinates with --vars x,y "
+                            "(or give a point, --at 1,1)")
+    if takes_one and size and size > 1:
+        label = expression.strip() if isinstance(expression, str) else getattr(func, "__name__", "f")
+        parsed = trace_callable(func, label.replace("<lambda>", "f"), vector_size=size, names=names)
+    else:
+        parsed = as_function(expression, namespace)
+    variables = _order_variables(parsed.variables, names, (parsed.expr,) if parsed.expr is not None else ())
+    if names and parsed.func is not None and len(names) != len(parsed.variables):
+        raise VariableError(f"--vars names {len(names)} variable(s); {parsed.name} takes {len(parsed.variables)}")
+    if parsed.func is not None:
+        variables = parsed.variables if not names else tuple(real_symbol(n) for n in names)
+        if names and parsed.expr is not None:
+            parsed = replace(parsed, expr=parsed.expr.xreplace(dict(zip(parsed.variables, variables))),
+                             variables=variables)
+    elif names:
+        parsed = replace(parsed, variables=variables)
+    return _GradFunction(variables, parsed=parsed, name=parsed.name)
+
+
+def _wants_a_vector(func) -> bool:
+    """Whether a function of one argument fails on a number the way vector code does (v[0], len(v))."""
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            func(0.5)
+    except (IndexError, TypeError, KeyError):
+        return True
+    except Exception:  # failing otherwise at 0.5 says nothing about vectors
+        return False
+    return False
+
+
+def _positional_names(func) -> list[str]:
+    import inspect
+
+    try:
+        return [p.name for p in inspect.signature(func).parameters.values()
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty]
+    except (TypeError, ValueError):
+        return []
+
+
+def _order_variables(symbols, names, exprs) -> tuple[sp.Symbol, ...]:
+    """--vars as given (each must appear), else the symbols as found."""
+    if not names:
+        return tuple(symbols)
+    present = {s.name: s for s in symbols}
+    for e in exprs:
+        present.update({s.name: s for s in e.free_symbols})
+    for name in names:
+        if name not in present:
+            known = ", ".join(sorted(present)) or "none"
+            raise VariableError(f"--vars {name}: {name} does not appear in the expression (its symbols: {known})")
+    if len(set(names)) != len(names):
+        raise VariableError("--vars names a variable twice")
+    return tuple(present[name] for name in names)
+
+
+def _vector_components(expression, namespace):
+    """(components, name, variables) for [e1, e2, ...], F(x, y) = [...], or a SymPy Matrix; else None."""
+    if isinstance(expression, sp.MatrixBase):
+        return tuple(expression), None, None
+    if not isinstance(expression, str):
+        return None
+    text = expression.strip()
+    value = (namespace or {}).get(text)
+    if isinstance(value, sp.MatrixBase):
+        return tuple(value), text, None
+    name, fixed = None, None
+    definition = DEFINITION.match(text)
+    if definition:
+        name, params, text = definition.group(1), definition.group(2), definition.group(3).strip()
+        if text.startswith("[") and text.endswith("]"):
+            fixed = parse_parameters(params, expression)
+    if not (text.startswith("[") and text.endswith("]")):
+        return None
+    parts, depth, current = [], 0, ""
+    for char in text[1:-1]:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    symbols = {s.name: s for s in fixed} if fixed else None
+    components = tuple(parse_expression(part, namespace, symbols) for part in parts)
+    return components, name, fixed
+
+
+def unit_direction(dir, n: int) -> sp.Matrix:
+    found = parse_points(dir if isinstance(dir, str) else [tuple(dir)], n)
+    if len(found) != 1:
+        raise OptionError("--dir takes one direction")
+    vector = found[0][0]
+    try:
+        return calculus.unit_vector(vector)
+    except ValueError:
+        raise OptionError("--dir needs a direction of non-zero length") from None
+
+
+def descent_start(start, points, n: int) -> tuple[float, ...]:
+    if start is not None:
+        found = parse_points(start if isinstance(start, str) else [tuple(start)], n)
+        if len(found) != 1:
+            raise OptionError("--from takes one point")
+        return tuple(float(c) for c in found[0][0])
+    if points:
+        return tuple(float(c) for c in points[0][0])
+    raise OptionError("--descent needs a start point: give --from 1,1 (or an --at point)")
+
+
+def grad_box(range, points, start, n: int, settings: Settings) -> list[tuple[float, float]]:
+    """The plotting (and numeric search) box: --range, else around the points, else x_range."""
+    if range is not None:
+        parts = range.split(";") if isinstance(range, str) else [range]
+        if len(parts) not in (1, n):
+            raise OptionError(f"--range takes A,B for every axis or one A,B per variable ({n})")
+        ranges = [parse_range(part) for part in parts]
+        return ranges * n if len(ranges) == 1 else ranges
+    coordinates = [tuple(float(c) for c in p) for p, _ in points] + ([start] if start else [])
+    if not coordinates:
+        return [settings.x_range] * n
+    box = []
+    for axis in zip(*coordinates):
+        low, high = min(axis), max(axis)
+        pad = max(0.5 * (high - low), 1.0)
+        box.append((low - pad, high + pad))
+    return box
+
+
+PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
+
+
+# A critical point found numerically is only known to about 1e-6 near a degenerate one (Newton
+# converges slowly there), so smaller Hessian eigenvalues count as zero.
+NUMERIC_EIGENVALUE_TOLERANCE = 1e-6
+
+
+class SymbolicGradient:
+    """Gradient, Hessian, Jacobian and their values from SymPy formulas."""
+
+    def __init__(self, function: _GradFunction, simplify: bool):
+        self.function = function
+        self.variables = function.variables
+        if function.components is not None:
+            self.jacobian = calculus.jacobian(function.components, self.variables, simplify)
+            self.gradient = self.hessian = None
+            return
+        expr = function.expr
+        self.gradient = calculus.gradient(expr, self.variables, simplify)
+        self.hessian = calculus.hessian(expr, self.variables, simplify)
+        extra = (expr.free_symbols - set(self.variables))
+        self._parameters = sorted(s.name for s in extra)
+        self._value = self._gradient = None
+
+    def _require_values(self):
+        if getattr(self, "_parameters", None):
+            raise OptionError(f"cannot evaluate at points: the expression also depends on "
+                              f"{', '.join(self._parameters)}; define it as f(x, y, ...) = ... or substitute a value")
+
+    def directional(self, unit: sp.Matrix) -> sp.Expr:
+        return sp.simplify((self.gradient.T * unit)[0])
+
+    def at(self, point, texts, unit, with_hessian: bool) -> GradientPoint:
+        self._require_values()
+        substitutions = dict(zip(self.variables, point))
+        common = dict(point=tuple(float(c) for c in point), label=texts, latex_label=latex_coordinates(point, texts))
+        if self.function.components is not None:
+            rows = _numbers(self.jacobian.subs(substitutions))
+            if rows is None:
+                return GradientPoint(reason="the Jacobian is not defined there", **common)
+            return GradientPoint(jacobian=rows, **common)
+        f_kind, _ = calculus.classify_number(self.function.expr.subs(substitutions))
+        if f_kind != "real":
+            reason = "outside the domain of f" if f_kind == "complex" else "f is not defined there"
+            return GradientPoint(reason=reason, **common)
+        gradient = _numbers(self.gradient.subs(substitutions))
+        if gradient is None:
+            return GradientPoint(reason="the gradient is not defined there", **common)
+        components = tuple(row[0] for row in gradient)
+        exact_gradient = self.gradient.subs(substitutions)
+        if self.function.expr.has(*calculus.NON_SMOOTH) and not all(
+                calculus.is_continuous_near(g, self.variables, point) for g in self.gradient):
+            return GradientPoint(reason="not differentiable there (a partial derivative jumps: a kink)", **common)
+        extras = {"stationary": all(calculus.is_zero(g, n) for g, n in zip(exact_gradient, components))}
+        if unit is not None:
+            extras["directional"] = sum(g * float(u) for g, u in zip(components, unit))
+        if with_hessian:
+            extras.update(_hessian_at(_numbers(self.hessian.subs(substitutions))))
+        return GradientPoint(gradient=components, **common, **extras)
+
+    def value(self, point) -> float:
+        if self._value is None:
+            self._value = sp.lambdify(self.variables, self.function.expr, "numpy")
+        with np.errstate(all="ignore"):
+            try:
+                return float(self._value(*point))
+            except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+                return math.nan
+
+    def gradient_at(self, point) -> np.ndarray:
+        self._require_values()
+        if self._gradient is None:
+            self._gradient = sp.lambdify(self.variables, list(self.gradient), "numpy")
+        with np.errstate(all="ignore"):
+            try:
+                return np.asarray(self._gradient(*point), dtype=float)
+            except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+                return np.full(len(self.variables), np.nan)
+
+    def critical_points(self, box, timeout: float) -> tuple[list[CriticalPoint], str]:
+        self._require_values()
+        from .errors import ComputationTimeout
+
+        try:
+            with time_limit(timeout / 2, "solving ∇f = 0"):
+                solved = calculus.solve_critical_points(self.gradient, self.variables)
+        except ComputationTimeout:
+            solved = None
+        if solved is not None:
+            points, families = solved
+            found = [self._classified(tuple(float(sp.N(c)) for c in p), exact=p) for p in points]
+            note = "Critical points, solved exactly (SymPy):" if found else (
+                "No isolated critical points." if families else "No critical points (∇f = 0 has no real solution).")
+            if found and self.function.expr.has(*PERIODIC):
+                note = "Critical points, solved exactly (SymPy), in one period (f is periodic: they repeat):"
+            if families:
+                shown = "; ".join(", ".join(f"{k} = {v}" for k, v in family.items()) for family in families)
+                note += f" Also whole sets of critical points where {shown} (any value of the other variables)."
+            return found, note
+        hessian = sp.lambdify(self.variables, self.hessian, "numpy")
+        gradient = sp.lambdify(self.variables, list(self.gradient), "numpy")
+        found = numeric.newton_critical_points(gradient, hessian, box)
+        shown_box = " × ".join(f"[{low:g}, {high:g}]" for low, high in box)
+        note = (f"Critical points found numerically (Newton's method from a grid of starts in {shown_box}; "
+                "SymPy could not solve ∇f = 0 exactly):" if found else
+                f"No critical points found numerically in {shown_box} (SymPy could not solve ∇f = 0 exactly).")
+        return [self._classified(tuple(float(c) for c in p)) for p in found], note
+
+    def _classified(self, point, exact=None) -> CriticalPoint:
+        rows = _numbers(self.hessian.subs(dict(zip(self.variables, exact if exact is not None else point))))
+        if rows is None:
+            return CriticalPoint(point, "degenerate (the Hessian is not defined there)", exact)
+        eigenvalues = tuple(float(e) for e in np.linalg.eigvalsh(np.array(rows)))
+        relative = 1e-13 if exact is not None else NUMERIC_EIGENVALUE_TOLERANCE
+        return CriticalPoint(point, calculus.critical_kind(calculus.definiteness(eigenvalues, relative)),
+                             exact, eigenvalues)
+
+
+class NumericGradient:
+    """Gradient and Hessian values from the numeric engine, for untraced functions or --method numeric."""
+
+    jacobian = gradient = hessian = None
+
+    def __init__(self, function: _GradFunction):
+        self.function = function
+        self.variables = function.variables
+        parsed = function.parsed
+        self.vector_input = parsed.vector_input if parsed is not None else False
+        if parsed is not None and parsed.func is not None:
+            self.func = parsed.func
+        else:
+            extra = function.expr.free_symbols - set(self.variables)
+            if extra:
+                raise OptionError(f"cannot evaluate at points: the expression also depends on "
+                                  f"{', '.join(sorted(s.name for s in extra))}")
+            self.func = _undefined_as_nan(sp.lambdify(self.variables, function.expr, "numpy"))
+        self.name = function.name or "f"
+
+    def _call(self, point) -> float:
+        args = (np.asarray(point, dtype=float),) if self.vector_input else tuple(point)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return numeric.as_real(self.func(*args), f"{self.name}{tuple(float(p) for p in point)}")
+
+    def directional(self, unit) -> None:
+        return None
+
+    def at(self, point, texts, unit, with_hessian: bool) -> GradientPoint:
+        coordinates = tuple(float(c) for c in point)
+        common = dict(point=coordinates, label=texts, latex_label=latex_coordinates(point, texts))
+        try:
+            fx = self._call(coordinates)
+        except Exception as error:
+            raise EvaluationError(f"{self.name} raised {type(error).__name__} at {coordinates}: {error}") from None
+        if not math.isfinite(fx):
+            return GradientPoint(reason=f"{self.name} is not a finite number there", **common)
+        values, errors = numeric.gradient(self.func, coordinates, self.vector_input, self.name, kink_check=True)
+        if not np.all(np.isfinite(values)):
+            return GradientPoint(reason="not differentiable there (a partial derivative is undefined or jumps)",
+                                 **common)
+        extras = {"stationary": float(np.linalg.norm(values)) <= float(np.linalg.norm(errors)),
+                  "method": "central differences with Richardson extrapolation"}
+        if unit is not None:
+            extras["directional"] = float(np.dot(values, [float(u) for u in unit]))
+        if with_hessian:
+            matrix, hessian_errors = numeric.hessian(self.func, coordinates, self.vector_input, self.name)
+            extras.update(_hessian_at(tuple(tuple(float(v) for v in row) for row in matrix),
+                                      10 * float(np.sum(hessian_errors))))
+        return GradientPoint(gradient=tuple(float(v) for v in values), errors=tuple(float(e) for e in errors),
+                             **common, **extras)
+
+    def value(self, point) -> float:
+        try:
+            return self._call(point)
+        except Exception:  # the user's code failing during descent: the run reports it
+            return math.nan
+
+    def gradient_at(self, point) -> np.ndarray:
+        try:
+            return numeric.gradient(self.func, point, self.vector_input, self.name)[0]
+        except EvaluationError:
+            return np.full(len(self.variables), np.nan)
+
+    def critical_points(self, box, timeout: float) -> tuple[list[CriticalPoint], str]:
+        def gradient(*point):
+            return self.gradient_at(point)
+
+        def hessian(*point):
+            return numeric.hessian(self.func, point, self.vector_input, self.name)[0]
+
+        found = numeric.newton_critical_points(gradient, hessian, box, starts_per_axis=4, iterations=40,
+                                               merge=1e-4, settle=1e-7)
+        shown_box = " × ".join(f"[{low:g}, {high:g}]" for low, high in box)
+        critical = []
+        for p in found:
+            matrix, errors = numeric.hessian(self.func, p, self.vector_input, self.name)
+            eigenvalues = tuple(float(e) for e in np.linalg.eigvalsh(matrix))
+            zero = calculus.definiteness(eigenvalues, absolute=10 * float(np.sum(errors)))
+            critical.append(CriticalPoint(tuple(float(c) for c in p), calculus.critical_kind(zero), None, eigenvalues))
+        note = (f"Critical points found numerically (Newton's method from a grid of starts in {shown_box}):"
+                if critical else f"No critical points found numerically in {shown_box}.")
+        return critical, note
+
+
+def _undefined_as_nan(func: Callable) -> Callable:
+    """A lambdified expression that answers NaN where it is undefined (1/0), as NumPy would."""
+
+    def evaluate(*args):
+        try:
+            return func(*args)
+        except (ZeroDivisionError, OverflowError, ValueError):
+            return math.nan
+
+    return evaluate
+
+
+def _numbers(matrix: sp.Matrix) -> tuple[tuple[float, ...], ...] | None:
+    """A SymPy matrix of numbers as float rows, or None if any entry is not a finite real number."""
+    rows = []
+    for i in range(matrix.rows):
+        row = []
+        for j in range(matrix.cols):
+            kind, number = calculus.classify_number(matrix[i, j])
+            if kind != "real":
+                return None
+            row.append(number)
+        rows.append(tuple(row))
+    return tuple(rows)
+
+
+def _hessian_at(rows, error: float = 0.0) -> dict:
+    """The Hessian's values, eigenvalues and definiteness (eigenvalues within ``error`` count as zero)."""
+    if rows is None:
+        return {"definiteness": "the Hessian is not defined there"}
+    eigenvalues = tuple(float(e) for e in np.linalg.eigvalsh(np.array(rows, dtype=float)))
+    return {"hessian": rows, "eigenvalues": eigenvalues,
+            "definiteness": calculus.definiteness(eigenvalues, absolute=error)}
+
+
+def grad_figure(expression, function: _GradFunction, engine, result: GradientResult, box, points, range, at,
+                 namespace, method: str, settings: Settings):
+    """Contour, gradient arrows, points, critical points and descent path for two variables."""
+    n = len(function.variables)
+    if function.components is not None:
+        result.notes.append("No plot: vector functions are not plotted (the Jacobian is shown instead).")
+        return None
+    if n == 1:  # the same plot as %deriv
+        from .api import deriv  # here: api imports this module
+
+        return deriv(expression, at=at, range=range, method=method, namespace=namespace, settings=settings,
+                     plot=True).figure
+    if n > 2:
+        result.notes.append(f"No plot: f has {n} variables; contour plots are drawn for two.")
+        return None
+    from .plotting import ContourData, contour_figure
+
+    if range is None:  # cover what was found too: exact critical points, a descent path that stayed finite
+        found = [c.point for c in result.critical]
+        if result.descent is not None and result.descent.status != "diverged":
+            found += [tuple(p) for p in result.descent.path]
+        if found:
+            box = _covering(box, np.array(found))
+    xs = np.linspace(*box[0], 90)
+    ys = np.linspace(*box[1], 90)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    heights = _surface(engine, function, grid_x, grid_y)
+    arrow_x, arrow_y = np.meshgrid(np.linspace(*box[0], 15), np.linspace(*box[1], 15))
+    arrows = _gradient_field(engine, function, arrow_x, arrow_y)
+    at_points = [(p.point, p.gradient) for p in result.points if p.gradient is not None]
+    data = ContourData(grid_x, grid_y, heights, arrow_x, arrow_y, arrows[0], arrows[1], at_points,
+                       [(c.point, c.kind) for c in result.critical],
+                       None if result.descent is None else result.descent.path,
+                       tuple(v.name for v in function.variables), function.name or "f")
+    return contour_figure(data, settings.figure_size)
+
+
+def _covering(box, path) -> list[tuple[float, float]]:
+    """The box grown to hold the descent path, with a margin."""
+    grown = []
+    for (low, high), axis in zip(box, np.asarray(path).T):
+        low, high = min(low, float(axis.min())), max(high, float(axis.max()))
+        pad = 0.05 * (high - low)
+        grown.append((low - pad, high + pad))
+    return grown
+
+
+def _surface(engine, function: _GradFunction, grid_x, grid_y) -> np.ndarray:
+    if isinstance(engine, SymbolicGradient):
+        evaluate = sp.lambdify(function.variables, function.expr, "numpy")
+        with np.errstate(all="ignore"):
+            try:
+                values = np.broadcast_to(np.asarray(evaluate(grid_x, grid_y), dtype=complex), grid_x.shape)
+                return np.where(np.abs(values.imag) < 1e-12, values.real, np.nan)
+            except (TypeError, ValueError, NameError, ZeroDivisionError):
+                pass
+    return np.vectorize(lambda a, b: engine.value((a, b)), otypes=[float])(grid_x, grid_y)
+
+
+def _gradient_field(engine, function: _GradFunction, grid_x, grid_y):
+    """∇f on the arrow grid: from the formula, or from central differences for a black box."""
+    if isinstance(engine, SymbolicGradient):
+        evaluate = sp.lambdify(function.variables, list(engine.gradient), "numpy")
+        with np.errstate(all="ignore"):
+            try:
+                u, v = (np.broadcast_to(np.asarray(c, dtype=float), grid_x.shape) for c in evaluate(grid_x, grid_y))
+                return u, v
+            except (TypeError, ValueError, NameError, ZeroDivisionError):
+                pass
+    h = 1e-6 * max(1.0, float(np.max(np.abs(grid_x))), float(np.max(np.abs(grid_y))))
+    value = np.vectorize(lambda a, b: engine.value((a, b)), otypes=[float])
+    with np.errstate(all="ignore"):
+        u = (value(grid_x + h, grid_y) - value(grid_x - h, grid_y)) / (2 * h)
+        v = (value(grid_x, grid_y + h) - value(grid_x, grid_y - h)) / (2 * h)
+    return u, v

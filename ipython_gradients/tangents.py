@@ -1,0 +1,258 @@
+"""What ``tangent`` computes: the cell's functions, their points, tangent lines and planes, the figure."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+import sympy as sp
+
+from . import calculus, numeric
+from .derivatives import as_function, latex_coordinates, numeric_point
+from .errors import (
+    ExpressionError,
+    GradientError,
+    OptionError,
+    VariableError,
+)
+from .expressions import (
+    ParsedFunction,
+    parse_number,
+    parse_points,
+    parse_range,
+    real_symbol,
+)
+from .results import (
+    TangentLine,
+    TangentResult,
+    _latex_name,
+    _rounded_polynomial,
+)
+from .settings import Settings
+
+UNNAMED = ("f", "g", "h", "p", "q", "r", "s", "u")
+
+
+def option_values(value) -> list[str]:
+    if isinstance(value, str):
+        return [v for v in value.replace(";", ",").split(",") if v.strip()] or [value]
+    return [str(v) for v in (value if isinstance(value, (list, tuple)) else [value])]
+
+
+def cell_functions(cell, namespace) -> list[tuple[str, ParsedFunction]]:
+    """The functions of a cell, one per line (blank lines and # comments skipped), each named."""
+    if isinstance(cell, str):
+        entries = [(number, line.split("#", 1)[0].strip()) for number, line in enumerate(cell.splitlines(), start=1)]
+        entries = [(number, text) for number, text in entries if text]
+    else:
+        entries = list(enumerate(cell if isinstance(cell, (list, tuple)) else [cell], start=1))
+    if not entries:
+        raise ExpressionError("the cell is empty: write one function per line, such as f(x) = x^2")
+    functions, used = [], set()
+    for number, entry in entries:
+        try:
+            parsed = as_function(entry, namespace)
+        except GradientError as error:
+            raise type(error)(f"line {number}: {error}") from None
+        if parsed.expr is None and parsed.func is None:
+            raise ExpressionError(f"line {number}: nothing to differentiate")
+        if len(parsed.variables) > 2:
+            raise VariableError(f"line {number}: {entry!r} has {len(parsed.variables)} variables; tangent lines "
+                                "and planes need one or two")
+        if not parsed.variables:
+            parsed = replace(parsed, variables=(real_symbol("x"),))
+        name = parsed.name or next(n for n in UNNAMED if n not in used)
+        if name in used:
+            raise ExpressionError(f"line {number}: the name {name} is used twice")
+        used.add(name)
+        functions.append((name, parsed))
+    return functions
+
+
+def tangent_box(range, at, functions, settings: Settings) -> list[tuple[float, float]]:
+    """The x range (and y range for planes): --range, else around the points, else x_range."""
+    two = any(len(p.variables) == 2 for _, p in functions)
+    if range is not None:
+        parts = range.split(";") if isinstance(range, str) else [range]
+        ranges = [parse_range(part) for part in parts]
+        return (ranges * 2)[:2] if len(ranges) == 1 else ranges[:2]
+    if at is None:
+        return [settings.x_range] * 2
+    coordinates = [float(parse_number(c)) for c in option_values(at)]
+    xs = coordinates[0::2] if two and all(len(p.variables) == 2 for _, p in functions) else coordinates
+    ys = coordinates[1::2] if two and all(len(p.variables) == 2 for _, p in functions) else coordinates
+    box = []
+    for axis in (xs, ys):
+        low, high = min(axis), max(axis)
+        pad = 0.5 * (high - low) if high > low else 1.0
+        box.append((low - pad, high + pad))
+    return box
+
+
+def tangent_points(at, parsed: ParsedFunction, box, range_given: bool):
+    """The --at points for this function (by its number of variables); default the middle of the range."""
+    n = len(parsed.variables)
+    if at is None:
+        middle = tuple(sp.Rational(repr((low + high) / 2)) for low, high in box[:n])
+        return [(middle, tuple(format(float(c), "g") for c in middle))]
+    points = list({tuple(point): (point, texts) for point, texts in parse_points(at, n)}.values())  # no repeats
+    if range_given:
+        for point, texts in points:
+            for c, text, (low, high) in zip(point, texts, box):
+                if not low <= float(c) <= high:
+                    raise OptionError(f"the point {text} is outside --range {low:g},{high:g}")
+    return points
+
+
+def tangent_at(name: str, parsed: ParsedFunction, point, texts, order: int, normal: bool, widths, steps,
+                method: str) -> TangentLine:
+    common = dict(name=name, expr=parsed.expr, variables=parsed.variables,
+                  point=tuple(float(c) for c in point), label=texts, latex_label=latex_coordinates(point, texts),
+                  center=tuple(point), normal=normal)
+    if len(parsed.variables) == 2:
+        return _tangent_plane_at(parsed, point, method, common)
+    x = parsed.variables[0]
+    symbolic = parsed.expr is not None and method != "numeric"
+    if symbolic:
+        analysis = calculus.analyse_point(parsed.expr, x, 1, point[0], sp.diff(parsed.expr, x))
+    else:
+        analysis = numeric_point(parsed, (x,), point)
+    if analysis.status in ("infinite",) or (analysis.status == "not differentiable"
+                                            and math.inf in map(abs, filter(None, (analysis.left, analysis.right)))):
+        return TangentLine(kind="vertical", left=analysis.left, right=analysis.right, **common)
+    if analysis.status != "ok":
+        reason = analysis.reason if analysis.status == "undefined" else f"not differentiable ({analysis.reason})"
+        return TangentLine(kind="none", reason=reason, left=analysis.left, right=analysis.right, **common)
+    coefficients = (calculus.taylor_coefficients(parsed.expr, x, point[0], order) if symbolic
+                    else _numeric_taylor(parsed, point[0], order))
+    if coefficients is None:
+        return TangentLine(kind="none", reason=f"a derivative up to order {order} is not defined there", **common)
+    value = _value_function(parsed)
+    a, fa, slope = float(point[0]), float(coefficients[0]), float(coefficients[1])
+    secants = tuple((h, value(a + h) - fa, (value(a + h) - fa) / h, (value(a + h) - fa) / h - slope) for h in widths)
+    deltas = tuple((dx, fa + slope * dx, value(a + dx), value(a + dx) - fa - slope * dx) for dx in steps)
+    return TangentLine(kind="line" if order == 1 else "taylor", coefficients=tuple(coefficients),
+                       secants=secants, deltas=deltas, **common)
+
+
+def _numeric_taylor(parsed: ParsedFunction, a: sp.Expr, order: int) -> list[sp.Expr] | None:
+    evaluator = numeric.Evaluator(parsed.func, parsed.name or "f")
+    coefficients = [sp.Float(evaluator.at(float(a)))]
+    for k in range(1, order + 1):
+        found = numeric.derivative_at(evaluator, float(a), k, kink_check=False)
+        if found.status != "ok":
+            return None
+        coefficients.append(sp.Float(found.value) / sp.factorial(k))
+    return coefficients
+
+
+def _value_function(parsed: ParsedFunction) -> Callable[[float], float]:
+    """f as a plain float function, NaN where undefined."""
+    if parsed.func is not None:
+        evaluator = numeric.Evaluator(parsed.func)
+        return lambda t: float(evaluator.many(np.array([t]))[0])
+    evaluator = numeric.expression_evaluator(parsed.expr, parsed.variables[0])
+    return lambda t: float(evaluator.many(np.array([t]))[0])
+
+
+def _tangent_plane_at(parsed: ParsedFunction, point, method: str, common: dict) -> TangentLine:
+    if parsed.expr is not None and method != "numeric":
+        coefficients = calculus.plane_coefficients(parsed.expr, parsed.variables, point)
+        if coefficients is not None and parsed.expr.has(*calculus.NON_SMOOTH) and not all(
+                calculus.is_continuous_near(sp.diff(parsed.expr, v), parsed.variables, point)
+                for v in parsed.variables):
+            return TangentLine(kind="none", reason="not differentiable (a partial derivative is not continuous there)",
+                               **common)
+    else:
+        values, _ = numeric.gradient(parsed.func or sp.lambdify(parsed.variables, parsed.expr, "numpy"),
+                                     tuple(float(c) for c in point), name=parsed.name or "f")
+        height = numeric.as_real((parsed.func or sp.lambdify(parsed.variables, parsed.expr, "numpy"))(
+            *(float(c) for c in point)), "f")
+        coefficients = [sp.Float(height)] + [sp.Float(v) for v in values]
+    if coefficients is None or not all(math.isfinite(float(c)) for c in coefficients):
+        return TangentLine(kind="none", reason="the tangent plane is not defined there", **common)
+    return TangentLine(kind="plane", coefficients=tuple(coefficients), **common)
+
+
+def tangent_figure(result: TangentResult, functions, box, settings: Settings):
+    from .plotting import COLORS, Curve, tangent_figure
+
+    curves, segments, surfaces = [], [], []
+    one = [(name, parsed) for name, parsed in functions if len(parsed.variables) == 1]
+    xs = np.linspace(*box[0], settings.samples)
+    width = 0.2 * (box[0][1] - box[0][0])
+    for (name, parsed), color in zip(one, COLORS * 4):
+        x = parsed.variables[0]
+        evaluate = _value_function(parsed)
+        ys = (numeric.Evaluator(parsed.func).many(xs) if parsed.func is not None
+              else numeric.expression_evaluator(parsed.expr, x).many(xs))
+        label = f"${_latex_name(name)}({sp.latex(x)}) = {sp.latex(parsed.expr)}$" if parsed.expr is not None else name
+        curve = Curve(label, xs, ys)
+        for line in (l for l in result.lines if l.name == name):
+            a = line.point[0]
+            fa = evaluate(a)
+            if math.isfinite(fa):
+                (curve.markers if line.kind in ("line", "taylor", "vertical") else curve.open_markers).append((a, fa))
+            segments += _line_segments(line, a, fa, width, color, evaluate)
+        curves.append(curve)
+    for name, parsed in functions:
+        if len(parsed.variables) == 2:
+            surfaces.append(_surface_panel(name, parsed, [l for l in result.lines if l.name == name], box))
+    x_label = one[0][1].variables[0].name if one else "x"
+    return tangent_figure(curves, segments, surfaces, x_label, settings.figure_size)
+
+
+def _line_segments(line: TangentLine, a: float, fa: float, width: float, color: str, evaluate) -> list:
+    from .plotting import Segment
+
+    segments = []
+    window = np.linspace(a - width, a + width, 60)
+    if line.kind in ("line", "taylor"):
+        polynomial = sp.lambdify(line.variables[0], line.polynomial, "numpy")
+        ys = np.broadcast_to(np.asarray(polynomial(window), dtype=float), window.shape)
+        rounded = _rounded_polynomial(line.polynomial, line.variables, 3, latex=True)
+        equation = f"y \\approx {rounded}" if rounded else f"y = {sp.latex(line.polynomial)}"
+        segments.append(Segment(window, ys, f"${equation}$", color, "--"))
+    elif line.kind == "vertical":
+        segments.append(Segment(np.array([a, a]), np.array([fa - width, fa + width]), f"${sp.latex(line.variables[0])} = "
+                                f"{line.latex_label[0]}$", color, "--"))
+    normal = line.normal_equation
+    if normal is not None:
+        if normal.lhs == line.variables[0]:
+            segments.append(Segment(np.array([a, a]), np.array([fa - width, fa + width]), "normal", color, ":"))
+        else:
+            ys = np.broadcast_to(np.asarray(sp.lambdify(line.variables[0], normal.rhs, "numpy")(window), dtype=float),
+                                 window.shape)
+            segments.append(Segment(window, ys, f"normal: $y = {sp.latex(normal.rhs)}$", color, ":"))
+    for h, rise, slope, _ in line.secants:
+        span = np.linspace(min(a, a + h) - 0.1 * abs(h), max(a, a + h) + 0.1 * abs(h), 20)
+        segments.append(Segment(span, fa + slope * (span - a), f"secant h = {h:g}: slope {slope:.3g}", color, "-."))
+    return segments
+
+
+def _surface_panel(name: str, parsed: ParsedFunction, lines, box):
+    from .plotting import SurfacePanel
+
+    evaluate = (sp.lambdify(parsed.variables, parsed.expr, "numpy") if parsed.expr is not None else parsed.func)
+    grid_x, grid_y = np.meshgrid(np.linspace(*box[0], 40), np.linspace(*box[1], 40))
+    heights = np.vectorize(lambda a, b: _quiet_float(evaluate, a, b), otypes=[float])(grid_x, grid_y)
+    planes = []
+    for line in lines:
+        if line.kind != "plane":
+            continue
+        (a, b), (height, fx, fy) = line.point, (float(c) for c in line.coefficients)
+        half_x, half_y = 0.25 * (box[0][1] - box[0][0]), 0.25 * (box[1][1] - box[1][0])
+        plane_x, plane_y = np.meshgrid(np.linspace(a - half_x, a + half_x, 8), np.linspace(b - half_y, b + half_y, 8))
+        planes.append((plane_x, plane_y, height + fx * (plane_x - a) + fy * (plane_y - b), (a, b, height), ""))
+    args = ", ".join(v.name for v in parsed.variables)
+    title = f"${_latex_name(name)}({args}) = {sp.latex(parsed.expr)}$" if parsed.expr is not None else name
+    return SurfacePanel(title, grid_x, grid_y, heights, planes, tuple(v.name for v in parsed.variables))
+
+
+def _quiet_float(func, *args) -> float:
+    try:
+        return float(np.real_if_close(complex(func(*args))).real) if np.isreal(complex(func(*args))) else math.nan
+    except Exception:  # a point where the user's function fails is a hole in the surface
+        return math.nan
