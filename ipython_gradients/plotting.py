@@ -71,6 +71,20 @@ def masked(ys: np.ndarray, window: tuple[float, float] | None) -> np.ndarray:
     return np.where((ys < window[0] - height) | (ys > window[1] + height), np.nan, ys)
 
 
+def draw_curves(axes, curves: list[Curve]) -> tuple[float, float] | None:
+    """Each curve in its colour with its marked points; returns the y-window poles call for (or None)."""
+    window = y_window(curves)
+    for curve, color in zip(curves, COLORS * 4):
+        axes.plot(curve.xs, masked(curve.ys, window), color=color, linewidth=2, label=mathtext_or_plain(curve.label))
+        if curve.markers:
+            px, py = zip(*curve.markers)
+            axes.plot(px, py, "o", color=color, markersize=6, zorder=4)
+        if curve.open_markers:
+            px, py = zip(*curve.open_markers)
+            axes.plot(px, py, "o", markerfacecolor="white", markeredgecolor=color, markersize=7, zorder=4)
+    return window
+
+
 def curves_figure(curves: list[Curve], x_label: str, size: tuple[float, float]) -> Figure:
     """One axes with every curve, its marked points, a legend and axis labels."""
     figure = Figure(figsize=size, dpi=DPI)
@@ -78,16 +92,7 @@ def curves_figure(curves: list[Curve], x_label: str, size: tuple[float, float]) 
     width, height = size
     figure.subplots_adjust(left=0.65 / width, right=1 - 0.15 / width, bottom=0.5 / height, top=1 - 0.15 / height)
     axes = figure.add_subplot()
-    window = y_window(curves)
-    for curve, color in zip(curves, COLORS * 4):
-        axes.plot(curve.xs, masked(curve.ys, window), color=color, linewidth=2,
-                  label=mathtext_or_plain(curve.label))
-        if curve.markers:
-            px, py = zip(*curve.markers)
-            axes.plot(px, py, "o", color=color, markersize=6, zorder=3)
-        if curve.open_markers:
-            px, py = zip(*curve.open_markers)
-            axes.plot(px, py, "o", markerfacecolor="white", markeredgecolor=color, markersize=7, zorder=3)
+    window = draw_curves(axes, curves)
     if window is not None:
         axes.set_ylim(*window)
     axes.axhline(0, color="0.6", linewidth=0.8, zorder=0)
@@ -251,15 +256,7 @@ def tangent_figure(curves: list[Curve], segments: list[Segment], surfaces: list[
     if curves:
         axes = figure.add_subplot(1, panels, index)
         index += 1
-        window = y_window(curves)
-        for curve, color in zip(curves, COLORS * 4):
-            axes.plot(curve.xs, masked(curve.ys, window), color=color, linewidth=2, label=mathtext_or_plain(curve.label))
-            if curve.markers:
-                px, py = zip(*curve.markers)
-                axes.plot(px, py, "o", color=color, markersize=6, zorder=4)
-            if curve.open_markers:
-                px, py = zip(*curve.open_markers)
-                axes.plot(px, py, "o", markerfacecolor="white", markeredgecolor=color, markersize=7, zorder=4)
+        window = draw_curves(axes, curves)
         for segment in segments:
             axes.plot(segment.xs, segment.ys, segment.style, color=segment.color, linewidth=1.4,
                       label=mathtext_or_plain(segment.label))
