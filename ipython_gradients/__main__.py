@@ -61,6 +61,8 @@ def _run_magic(name: str, argv: list[str]) -> int:
     values = {k: v for k, v in vars(args).items() if k not in ("latex", "save") and v is not None}
     if "from" in values:
         values["start"] = values.pop("from")
+    if name == "grad" and values.get("steps") is True:  # --steps alone: the derivation, not iterations
+        values["derivation"] = values.pop("steps")
     if args.save:
         values["plot"] = True
         values.setdefault("figure_format", "svg" if args.save.lower().endswith(".svg") else "png")

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import replace
 
+import sympy as sp
+
 from . import calculus, numeric
 from .derivatives import (
     as_function,
@@ -67,7 +69,7 @@ from .timeouts import time_limit
 
 
 def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bool | None = None,
-          simplify: bool | None = None, method: str | None = None, check: bool = False,
+          simplify: bool | None = None, method: str | None = None, check: bool = False, steps: bool = False,
           namespace: dict | None = None, settings: Settings | None = None, **overrides) -> DerivativeResult:
     """Differentiate ``expression`` and, optionally, evaluate and interpret it at points.
 
@@ -93,9 +95,12 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
             function = replace(function, variables=wrt_symbols[:1])
         points = parse_points(at, len(function.variables)) if at is not None else []
         result_derivative = None
+        derivation_steps = []
         special = []  # points where a traced function's own value differs from its formula
         if method == "symbolic":
             result_derivative = calculus.derivative(function.expr, wrt_symbols, simplify)
+            derivation_steps = worked_steps(function.expr, wrt_symbols, len(function.variables) > 1,
+                                            result_derivative) if steps else []
             values = []
             for p, texts in points:
                 if traced_formula_disagrees(function, p):
@@ -114,7 +119,7 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
         result = DerivativeResult(
             expr=function.expr, function_variables=function.variables, wrt=wrt_symbols,
             derivative=result_derivative, name=function.name, method=method,
-            points=[labelled(v, *p) for v, p in zip(values, points)], checks=checks,
+            points=[labelled(v, *p) for v, p in zip(values, points)], checks=checks, steps=derivation_steps,
             display=Display(settings.precision, settings.notation, settings.figure_format))
         result.notes.extend(method_notes(function, method))
         result.notes.extend(special_case_note(function, special))
@@ -153,6 +158,23 @@ def _drawn(notes: list[str], draw: Callable):
         return None
 
 
+def worked_steps(expr, wrt, partial: bool, shown) -> list:
+    """The derivation by named rules for each differentiation in ``wrt``, ending at the derivative shown."""
+    from .steps import Step, derivation
+
+    found = []
+    current = expr
+    for k, variable in enumerate(wrt):
+        if k:
+            found.append(Step("next derivative", rf"\text{{differentiate again, with respect to }} {sp.latex(variable)}",
+                              f"differentiate again, with respect to {variable}"))
+        part, current = derivation(current, variable, partial)
+        found += part
+    if shown != current:  # --simplify: one more step to the form shown
+        found.append(Step("simplification", rf"{sp.latex(current)} = {sp.latex(shown)}", f"{current} = {shown}"))
+    return found
+
+
 def _choose_method(function: ParsedFunction, method: str, check: bool) -> str:
     if method not in METHODS:
         raise OptionError(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
@@ -174,12 +196,14 @@ def _ok_value(point: PointValue) -> float | None:
 def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, critical: bool = False,
          descent: bool = False, start=None, rate: float | None = None, steps: int | None = None,
          range=None, plot: bool | None = None, method: str | None = None, simplify: bool | None = None,
-         namespace: dict | None = None, settings: Settings | None = None, **overrides) -> GradientResult:
+         derivation: bool = False, namespace: dict | None = None, settings: Settings | None = None,
+         **overrides) -> GradientResult:
     """The gradient (or, for a vector of expressions, the Jacobian) and what it says.
 
     Keywords mirror ``%grad``'s options: ``vars="x,y"``, ``at="1,2;0,0"``, ``hessian=True``,
     ``dir="1,1"``, ``critical=True``, ``descent=True`` with ``start="1,1"`` (``--from``),
-    ``rate=0.1``, ``steps=30``, ``range="-2,2"`` or ``"-2,2;-1,3"``, ``plot``, ``method``.
+    ``rate=0.1``, ``steps=30`` (descent iterations), ``range="-2,2"`` or ``"-2,2;-1,3"``, ``plot``,
+    ``method``, ``derivation=True`` (``--steps`` without a number: the partial derivatives step by step).
     """
     settings = (settings or Settings()).replace(**overrides)
     plot = settings.plot if plot is None else plot
@@ -221,6 +245,9 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
             result.jacobian = engine.jacobian
         else:
             result.gradient = engine.gradient
+            if derivation and method == "symbolic":
+                result.steps = [(v, worked_steps(function.expr, (v,), True, g))
+                                for v, g in zip(function.variables, engine.gradient)]
             result.hessian = engine.hessian if hessian else None
         if direction is not None:
             result.direction = tuple(float(c) for c in direction)

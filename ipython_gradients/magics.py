@@ -89,7 +89,7 @@ class GradientMagics(Magics):
         try:
             return api.deriv(args.expression, wrt=args.wrt, order=1 if args.order is None else args.order,
                              at=args.at, range=args.range, plot=args.plot, simplify=args.simplify,
-                             method=args.method, check=bool(args.check),
+                             method=args.method, check=bool(args.check), steps=bool(args.steps),
                              namespace=self.shell.user_ns, settings=self.settings())
         except (GradientError, ComputationTimeout) as error:
             raise UsageError(str(error)) from None
@@ -115,7 +115,8 @@ class GradientMagics(Magics):
         try:
             return api.grad(args.expression, vars=args.vars, at=args.at, hessian=bool(args.hessian), dir=args.dir,
                             critical=bool(args.critical), descent=bool(args.descent), start=getattr(args, "from"),
-                            rate=args.rate, steps=args.steps, range=args.range, plot=args.plot, method=args.method,
+                            rate=args.rate, steps=None if args.steps is True else args.steps, range=args.range,
+                            plot=args.plot, method=args.method, derivation=args.steps is True,
                             namespace=self.shell.user_ns, settings=self.settings())
         except (GradientError, ComputationTimeout) as error:
             raise UsageError(str(error)) from None

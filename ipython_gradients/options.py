@@ -8,6 +8,7 @@ README's reference. Only the standard library is imported here: the extension lo
 from __future__ import annotations
 
 import argparse
+import re
 from dataclasses import dataclass, field
 
 
@@ -21,6 +22,7 @@ class Option:
     type: type = str
     choices: tuple[str, ...] = ()
     negatable: bool = False  # --plot also accepts --no-plot
+    optional_value: bool = False  # may stand alone (then its value is True) or take a number
 
     @property
     def dest(self) -> str:
@@ -36,6 +38,8 @@ class Option:
         if not self.takes_value:
             return {"action": "store_true", "default": None, "help": self.help}
         kwargs = {"metavar": self.metavar, "type": self.type, "default": None, "help": self.help}
+        if self.optional_value:
+            kwargs.update(nargs="?", const=True)
         if self.choices:
             kwargs["choices"] = self.choices
         return kwargs
@@ -73,6 +77,8 @@ PLOT = Option("--plot", "Draw the figure (--no-plot: equations and values only).
 METHOD = Option("--method", "How derivatives are computed: symbolic (SymPy), numeric (complex step, "
                 "extrapolated differences) or auto (symbolic when possible). Default: "
                 "GradientMagics.backend.", metavar="METHOD", choices=("auto", "symbolic", "numeric"))
+STEPS = Option("--steps", "Show a numbered derivation, each step naming its rule (product, chain, ...), "
+               "ending equal to SymPy's derivative.")
 CHECK = Option("--check", "Compute the values at the points both ways, symbolically and numerically, "
                "and show how well they agree.")
 
@@ -96,6 +102,7 @@ DERIV = MagicSpec(
                "GradientMagics.simplify.", negatable=True),
         METHOD,
         CHECK,
+        STEPS,
     ),
 )
 
@@ -120,8 +127,9 @@ GRAD = MagicSpec(
         Option("--from", "Start point of --descent.", metavar="POINT"),
         Option("--rate", "Learning rate of --descent (positive). Default: 0.1.", metavar="LR",
                type=float),
-        Option("--steps", "Number of --descent iterations (a positive integer). Default: 30.",
-               metavar="N", type=int),
+        Option("--steps", "Alone: the partial derivatives step by step, each step naming its rule. "
+               "With a number N: the number of --descent iterations (default 30).", metavar="N", type=int,
+               optional_value=True),
         Option("--range", "Plotting range: A,B for every axis, or A,B;C,D for x and y. Default: "
                "around the points asked for, else GradientMagics.x_range.", metavar="RANGE"),
         PLOT,
@@ -178,7 +186,8 @@ def split_arguments(spec: MagicSpec, tokens: list[str]) -> tuple[list[str], list
             continue
         flag, has_value, value = token.partition("=")
         option = spec.option(flag)
-        if option is None or not option.takes_value or has_value:
+        if option is None or not option.takes_value or has_value or (
+                option.optional_value and not (i < len(tokens) and re.match(r"^[+-]?\d", tokens[i]))):
             options.append(token)
             continue
         if i >= len(tokens):

@@ -153,6 +153,7 @@ class DerivativeResult(FigureOutput):
     notes: list[str] = field(default_factory=list)
     display: Display = field(default_factory=Display)
     checks: list[Check] = field(default_factory=list)
+    steps: list = field(default_factory=list)  # steps.Step, with --steps
 
     @property
     def order(self) -> int:
@@ -247,6 +248,8 @@ class DerivativeResult(FigureOutput):
         rows = [self._point_latex(p) for p in self.points]
         if rows:
             blocks.append(r"$$\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$$")
+        if self.steps:
+            blocks.append(steps_latex(self.steps))
         if self.checks:
             rows = [rf"{self._prime_latex(c.latex_label)} && \text{{{_escape_text(_check_words(c))}}}"
                     for c in self.checks]
@@ -304,6 +307,8 @@ class DerivativeResult(FigureOutput):
                 words = [w for w in (p.meaning, numeric and f"({numeric})") if w]
                 lines.append(f"{label.ljust(label_width)} = {value.rjust(value_width)}   "
                              + "   ".join(words))
+        if self.steps:
+            lines += ["", "Steps:"] + steps_text(self.steps)
         if self.checks:
             labels = [self._prime_text(c.label) for c in self.checks]
             width = max(map(len, labels))
@@ -311,6 +316,20 @@ class DerivativeResult(FigureOutput):
             lines += [f"{label.ljust(width)}   {_check_words(c)}" for label, c in zip(labels, self.checks)]
         lines += [""] * bool(self.notes) + self.notes
         return "\n".join(line.rstrip() for line in "\n".join(lines).split("\n"))
+
+
+def steps_latex(steps) -> str:
+    """A numbered derivation: each step's rule, its equation, and any caveat."""
+    rows = []
+    for number, step in enumerate(steps, start=1):
+        caveat = rf" \quad \left({step.note_latex}\right)" if step.note_latex else ""
+        rows.append(rf"&{number}.\ \text{{{_escape_text(step.title)}:}} && {step.latex}{caveat}")
+    return r"$$\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$$"
+
+
+def steps_text(steps) -> list[str]:
+    return [f"{number:>3}. {step.title}: {step.text}" + (f"   ({step.note})" if step.note else "")
+            for number, step in enumerate(steps, start=1)]
 
 
 def _numeric_words(p: PointValue) -> str:
@@ -445,6 +464,7 @@ class GradientResult(FigureOutput):
     critical: list[CriticalPoint] = field(default_factory=list)
     critical_note: str = ""  # how the critical points were found, or why not
     descent: Any = None  # numeric.DescentRun
+    steps: list = field(default_factory=list)  # (variable, [steps.Step]) per component, with --steps
     figure: Any = None
     notes: list[str] = field(default_factory=list)
     display: Display = field(default_factory=Display)
@@ -514,6 +534,9 @@ class GradientResult(FigureOutput):
             rhs = f" = {sp.latex(self.directional)}" if self.directional is not None else ""
             blocks.append(rf"$$D_{{\mathbf{{u}}}} {name} = \nabla {name} \cdot \mathbf{{u}}{rhs}, \quad "
                           rf"\mathbf{{u}} = {unit}$$")
+        for variable, component in self.steps:
+            blocks.append(rf"$\text{{Steps for }} \frac{{\partial {name}}}{{\partial {sp.latex(variable)}}}:$")
+            blocks.append(steps_latex(component))
         rows = [row for p in self.points for row in self._point_latex(p)]
         if rows:
             blocks.append(r"$$\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$$")
@@ -603,6 +626,8 @@ class GradientResult(FigureOutput):
                 lines.append(_beside(_pretty_equation(f"D_u {name} = ∇{name}·u", self.directional), f",  u = {unit}"))
             else:
                 lines.append(f"D_u {name} = ∇{name}·u,  u = {unit}")
+        for variable, component in self.steps:
+            lines += ["", f"Steps for ∂{name}/∂{variable}:"] + steps_text(component)
         for p in self.points:
             lines.append("")
             at = self._args(False, p.label)
