@@ -209,6 +209,8 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
     plot = settings.plot if plot is None else plot
     simplify = settings.simplify if simplify is None else simplify
     rate = 0.1 if rate is None else rate
+    if steps is True:  # as --steps alone: the derivation, not a number of iterations
+        derivation, steps = True, None
     steps = 30 if steps is None else steps
     if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not rate > 0 or not math.isfinite(rate):
         raise OptionError(f"--rate must be a positive number, got {rate!r}")

@@ -405,12 +405,19 @@ def _latex_name(name: str) -> str:
     return name if len(name) == 1 else rf"\operatorname{{{escaped}}}"
 
 
+# Plain-ASCII spellings for what our messages contain: LaTeX/PDF export (pdflatex) rejects other
+# characters inside \text{}, which MathJax and KaTeX would accept.
+_ASCII = {"≈": "about", "∞": "infinity", "×": "x", "∇": "grad ", "∂": "d", "π": "pi", "Δ": "delta ", "√": "sqrt",
+          "−": "-", "·": "*", "→": "->", "≤": "<=", "≥": ">=", "²": "^2", "³": "^3", "′": "'", "…": "..."}
+
+
 def _escape_text(text: str) -> str:
-    """Text safe inside \\text{} for MathJax, KaTeX and LaTeX alike."""
+    """Text safe inside \\text{} for MathJax, KaTeX and LaTeX (pdflatex) alike: ASCII, specials escaped."""
     for char, replacement in (("\\", ""), ("{", "("), ("}", ")"), ("_", r"\_"), ("%", r"\%"),
-                              ("&", r"\&"), ("#", r"\#"), ("$", r"\$"), ("^", ""), ("≈", "~"), ("∞", "infinity")):
+                              ("&", r"\&"), ("#", r"\#"), ("$", r"\$"), ("^", ""), ("~", "about")):
         text = text.replace(char, replacement)
-    return text
+    text = "".join(_ASCII.get(char, char) for char in text)
+    return text.encode("ascii", "ignore").decode("ascii")
 
 
 # --- gradients ----------------------------------------------------------------------------------
