@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -10,19 +11,66 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 def execute(name: str):
     notebook = nbformat.read(EXAMPLES / name, as_version=4)
-    NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(EXAMPLES)}}).execute()
-    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+    NotebookClient(notebook, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(EXAMPLES)}}).execute()
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            problems = [o for o in cell.outputs if o.output_type == "error" or o.get("name") == "stderr"]
+            assert not problems, (cell.source, problems)
+    return notebook
 
 
-def test_derivatives_notebook():
-    cells = execute("derivatives.ipynb")
-    for cell in cells:
-        assert not [o for o in cell.outputs if o.output_type == "error" or o.get("name") == "stderr"], cell.source
-    parabola = cells[1].outputs
-    assert [o.output_type for o in parabola] == ["display_data", "display_data"]
-    assert "f'(-0.5) &= -1.000" in parabola[0].data["text/latex"]
-    assert "image/png" in parabola[1].data
-    assert "{-0.5: -1.0, 0.5: 1.0, 0.0: 0.0}" in cells[2].outputs[0].data["text/plain"]
-    assert "not differentiable (corner): left -1.000, right 1.000" in cells[3].outputs[0].data["text/latex"]
-    assert "f''(-1) &= -6.000" in cells[4].outputs[0].data["text/latex"]
-    assert "traced" in cells[6].outputs[0].data["text/plain"]
+def shown(cell, kind: str = "text/plain") -> str:
+    return "\n".join(o.get("data", {}).get(kind, "") or o.get("text", "") for o in cell.outputs)
+
+
+@pytest.fixture(scope="module")
+def tutorial():
+    return [c for c in execute("tutorial.ipynb").cells if c.cell_type == "code"]
+
+
+def test_tutorial_parabola_values_and_their_meaning(tutorial):
+    parabola = tutorial[1]
+    assert [o.output_type for o in parabola.outputs] == ["display_data", "display_data"]
+    assert "f'(-0.5) = -1.000   decreasing" in shown(parabola)
+    assert "f'(0.0)  =  0.000   stationary: local minimum" in shown(parabola)
+    assert r"f'(-0.5) &= -1.000" in shown(parabola, "text/latex")
+    assert "image/png" in parabola.outputs[1].data
+
+
+def test_tutorial_tangent_second_derivative_and_secants(tutorial):
+    assert "f(a) + f'(a)Δx = 0.350, f(a + Δx) = 0.360, error 0.010" in shown(tutorial[2])
+    assert "f''(0.5)  = 2.000   concave up" in shown(tutorial[3])
+    secants = shown(tutorial[4])
+    assert "slope 1.500" in secants and "slope 1.100" in secants and "slope 1.010" in secants
+
+
+def test_tutorial_gradient_descent_and_check(tutorial):
+    assert "H_f(1, 1) = [[2.000, 0.000], [0.000, 6.000]]" in shown(tutorial[5])
+    assert "Gradient descent from (1.000, 1.000)" in shown(tutorial[6])
+    assert shown(tutorial[7]).startswith("not converged")
+    assert "relative 1.6e-16" in shown(tutorial[8])
+    assert "could not be traced" in shown(tutorial[9]) and "objective'(-0.5) = -1.000" in shown(tutorial[9])
+
+
+def test_optimisation_notebook():
+    cells = [c for c in execute("optimisation.ipynb").cells if c.cell_type == "code"]
+    assert "eigenvalues (0.399, 1001.601): positive definite" in shown(cells[1])
+    assert "(1, 1)   local minimum" in shown(cells[2]) and "image/png" in cells[2].outputs[1].data
+    assert "(1, 0)   local minimum" in shown(cells[3]) and "(-1, 0)   saddle point" in shown(cells[3])
+    assert "Gradient descent from (-1.000, 1.000)" in shown(cells[4])
+    assert "diverged at step 7" in shown(cells[5])
+
+
+def test_lecture_notes_export_to_html_with_their_latex_and_images(tmp_path):
+    from nbconvert import HTMLExporter
+
+    notebook = execute("lecture_notes.ipynb")
+    cells = [c for c in notebook.cells if c.cell_type == "code"]
+    assert "1. product rule: d/dx[x**2*sin(x)]" in shown(cells[1])
+    assert "logarithmic differentiation" in shown(cells[4])
+    html, _ = HTMLExporter().from_notebook_node(notebook)
+    (tmp_path / "lecture_notes.html").write_text(html)
+    assert r"\text{product rule:}" in html and r"\frac{d}{d x}" in html  # the LaTeX, for MathJax to typeset
+    assert html.count("data:image/png;base64,") >= 2  # the tangent figures, embedded
+    assert "MathJax" in html
