@@ -1,0 +1,110 @@
+"""Proof in a real frontend: JupyterLab serves an executed notebook, headless Chromium renders it.
+
+The magics' LaTeX must be typeset by MathJax (``mjx-container`` elements inside the LaTeX output
+areas, no raw ``$`` source left) and the figures shown as images.
+"""
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed here (.ci/run installs it)")
+
+
+class OutputAreas(HTMLParser):
+    """The text and tags inside each rendered LaTeX output area and each rendered image area."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, str | None]] = []  # (tag, kind of area it opens)
+        self.latex: list[dict] = []
+        self.images: list[dict] = []
+
+    def _current(self):
+        for _, kind in reversed(self.stack):
+            if kind:
+                return (self.latex if kind == "latex" else self.images)[-1]
+        return None
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        kind = "latex" if "jp-RenderedLatex" in classes else "image" if "jp-RenderedImage" in classes else None
+        if kind:
+            (self.latex if kind == "latex" else self.images).append({"tags": [], "text": ""})
+        area = self._current()
+        if area is not None:
+            area["tags"].append((tag, dict(attrs)))
+        if tag not in ("img", "br", "hr", "input", "meta", "link"):
+            self.stack.append((tag, kind))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        area = self._current()
+        if area is not None:
+            area["text"] += data
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served_notebook(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("lab")
+    notebook = nbformat.read(EXAMPLES / "lecture_notes.ipynb", as_version=4)
+    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(EXAMPLES)}}).execute()
+    nbformat.write(notebook, folder / "notes.ipynb")
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", f"--port={port}",
+         "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={folder}",
+         "--ServerApp.ip=127.0.0.1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("JupyterLab did not start")
+                time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}/lab/tree/notes.ipynb", tmp_path_factory.mktemp("chromium")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_jupyterlab_typesets_the_latex_and_shows_the_figures(served_notebook):
+    url, profile = served_notebook
+    result = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+         "--virtual-time-budget=30000", "--dump-dom", url],
+        capture_output=True, text=True, timeout=180)
+    areas = OutputAreas()
+    areas.feed(result.stdout)
+    assert len(areas.latex) >= 6, "the magics' LaTeX outputs were not rendered"
+    for area in areas.latex:
+        assert any(tag == "mjx-container" for tag, _ in area["tags"]), area["text"][:200]
+        assert "$" not in area["text"]  # no raw LaTeX source left
+    images = [attrs for area in areas.images for tag, attrs in area["tags"] if tag == "img"]
+    assert len(images) >= 2 and all(attrs.get("src", "").startswith("data:image/png;base64,") for attrs in images)
