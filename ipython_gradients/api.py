@@ -98,7 +98,9 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
         derivation_steps = []
         special = []  # points where a traced function's own value differs from its formula
         if method == "symbolic":
+            refuse_if_huge(function.expr)
             result_derivative = calculus.derivative(function.expr, wrt_symbols, simplify)
+            refuse_if_huge(result_derivative)
             derivation_steps = worked_steps(function.expr, wrt_symbols, len(function.variables) > 1,
                                             result_derivative) if steps else []
             values = []
@@ -132,6 +134,16 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
 
 # Orders beyond this are refused: no lecture needs them, and each one costs a differentiation.
 MAX_ORDER = 100
+# Printing costs time in proportion to an expression's size, and happens when the frontend asks for
+# the display, outside any time limit: larger results are refused while computing, with a reason.
+MAX_OPERATIONS = 5000
+
+
+def refuse_if_huge(*exprs) -> None:
+    for expr in exprs:
+        if expr is not None and sp.count_ops(expr) > MAX_OPERATIONS:
+            raise EvaluationError(f"the result has {sp.count_ops(expr):,} operations, more than can be shown "
+                                  f"(the limit is {MAX_OPERATIONS:,})")
 
 
 @contextmanager
@@ -243,6 +255,7 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
                                 "differentiated numerically." if function.func is not None
                                 else "Differentiated numerically (method: numeric).")
         engine = SymbolicGradient(function, simplify) if method == "symbolic" else NumericGradient(function)
+        refuse_if_huge(function.expr, *(function.components or ()))
         if vector:
             result.jacobian = engine.jacobian
         else:

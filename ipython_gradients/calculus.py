@@ -11,7 +11,9 @@ from collections.abc import Sequence
 
 import sympy as sp
 
+from .errors import ComputationTimeout
 from .results import PointValue
+from .timeouts import time_limit
 
 # Functions whose derivative SymPy evaluates at a kink as if nothing happened (sign(0) = 0,
 # Heaviside(0) = 1/2): at points where these appear, one-sided limits decide instead.
@@ -124,14 +126,27 @@ def is_jump(g: sp.Expr, x: sp.Symbol, point: sp.Expr) -> bool:
     """Whether g has a jump at the point: a one-sided limit that exists and differs from g there."""
     kind, at_point = classify_number(g.subs(x, point))
     for direction in ("-", "+"):
-        try:
-            limit = sp.limit(g, x, point, direction)
-        except (NotImplementedError, ValueError, TypeError, RecursionError):
+        limit = bounded_limit(g, x, point, direction)
+        if limit is None:
             continue
         side_kind, side = classify_number(limit) if not limit.has(sp.Limit) else ("undefined", None)
         if side_kind == "real" and (kind != "real" or abs(side - at_point) > 1e-12 * max(1.0, abs(side))):
             return True
     return False
+
+
+# SymPy's limit() can take minutes on a hard expression: each one gets this long, then counts as
+# "could not take the limit" (the caller has an answer for that), so one point never eats the timeout.
+LIMIT_SECONDS = 2.0
+
+
+def bounded_limit(expr: sp.Expr, variable: sp.Symbol, point, direction: str):
+    """sp.limit within LIMIT_SECONDS, or None when SymPy fails or takes longer."""
+    try:
+        with time_limit(LIMIT_SECONDS, "a one-sided limit"):
+            return sp.limit(expr, variable, point, direction)
+    except (ComputationTimeout, NotImplementedError, ValueError, TypeError, RecursionError, ZeroDivisionError):
+        return None
 
 
 def one_sided_derivatives(g: sp.Expr, x: sp.Symbol, point: sp.Expr) -> tuple[float | None, float | None]:
@@ -144,9 +159,8 @@ def one_sided_derivatives(g: sp.Expr, x: sp.Symbol, point: sp.Expr) -> tuple[flo
     sides = []
     for step in (-h, h):
         quotient = (g.subs(x, point + step) - g_at_point) / step
-        try:
-            limit = sp.limit(quotient, h, 0, "+")
-        except (NotImplementedError, ValueError, TypeError, RecursionError):
+        limit = bounded_limit(quotient, h, 0, "+")
+        if limit is None:
             sides.append(None)
             continue
         kind, number = classify_number(limit) if not limit.has(sp.Limit) else ("undefined", None)

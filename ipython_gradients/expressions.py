@@ -56,8 +56,12 @@ _CONSTRUCTORS: dict[str, Callable] = {
     "Integer": sp.Integer, "Float": sp.Rational, "Rational": sp.Rational, "Symbol": sp.Symbol,
 }
 _TRANSFORMATIONS = (auto_symbol, auto_number, convert_xor, implicit_multiplication, function_exponentiation)
-# Powers of constants are computed exactly when parsed: past this many digits (9^9^9) they are refused.
-MAX_DIGITS = 10_000
+# Powers of constants are computed exactly when parsed: past this many digits (9^9^9) they are refused
+# (Python itself will not turn an integer of more than 4,300 digits into text).
+MAX_DIGITS = 4_000
+# Beyond these, parsing and printing alone take seconds: the input is refused at once instead.
+MAX_LENGTH = 10_000  # characters of an expression
+MAX_EXPONENT = 10**6  # x^(10^10) at x = 2 has billions of digits
 _BINARY = {"*", "/", "**", "^"}
 _SIGNS = {"+", "-"}
 _ALLOWED_OPS = _BINARY | _SIGNS | {"(", ")", ","}
@@ -322,6 +326,8 @@ def parse_expression(text: str, namespace: dict | None = None,
     text = text.strip()
     if not text:
         raise ExpressionError("no expression given: write one, for example x^2 sin(x)")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the expression is {len(text):,} characters long; the limit is {MAX_LENGTH:,}")
     tokens = _tokens(text)
     names = _check_tokens(text, tokens, namespace, symbols)
     local_dict: dict = {}
@@ -354,7 +360,9 @@ def parse_expression(text: str, namespace: dict | None = None,
     if not isinstance(expr, sp.Expr):
         raise ExpressionError(f"{text!r} is not a mathematical expression")
     if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-        raise ExpressionError(f"{text!r} is undefined: it divides by zero or takes 0/0")
+        raise ExpressionError(f"{_short(text)} is undefined: it divides by zero or takes 0/0")
+    if any(max(abs(r.p), r.q).bit_length() * 0.302 > MAX_DIGITS for r in expr.atoms(sp.Rational)):
+        raise ExpressionError(f"a number in {_short(text)} has more than {MAX_DIGITS:,} digits: too large to use")
     return tidy_floats(expr)
 
 
@@ -369,6 +377,17 @@ def _tokens(text: str) -> list[tokenize.TokenInfo]:
         raise ExpressionError(f"cannot read {text!r}: {error.msg}") from None
     return [t for t in tokens if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER,
                                                    tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)]
+
+
+def _number_is_too_large(literal: str) -> bool:
+    """1e4300 or a 5,000-digit integer: exact, it would be too large to print or compute with."""
+    mantissa, _, exponent = literal.lower().replace("_", "").partition("e")
+    digits = len(mantissa.split(".")[0].lstrip("0"))
+    try:
+        power = int(exponent) if exponent else 0
+    except ValueError:  # a malformed exponent: the parser reports it
+        return False
+    return digits + power > 300 or power < -300 or len(mantissa) > 300
 
 
 def _bracket_problem(text: str) -> str:
@@ -406,6 +425,8 @@ def _check_tokens(text: str, tokens: list[tokenize.TokenInfo], namespace: dict,
             continue
         if kind == tokenize.STRING:
             fail(token, "quotes are not part of the expression language")
+        if kind == tokenize.NUMBER and _number_is_too_large(s):
+            fail(token, f"the number {s[:20]}{'...' if len(s) > 20 else ''} is out of range (beyond 1e±300 or 300 digits)")
         if kind == tokenize.NUMBER and previous is not None and previous.type == tokenize.NUMBER:
             fail(token, f"two numbers in a row ({previous.string} {s}): write one number, or * between them")
         if kind == tokenize.NAME:
@@ -493,8 +514,16 @@ def _check_tree(tree: ast.AST, text: str, allowed_names: set[str]) -> None:
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
             digits = _digits_of_power(node)
             if digits is not None and digits > MAX_DIGITS:
-                raise ExpressionError(f"a number in {text!r} has about 10^{math.log10(digits):.0f} digits: "
+                raise ExpressionError(f"a number in {_short(text)} has about 10^{math.log10(digits):.0f} digits: "
                                       "too large to compute")
+            exponent = _constant(node.right)
+            if exponent is not None and abs(exponent) > MAX_EXPONENT:
+                raise ExpressionError(f"an exponent in {_short(text)} is beyond {MAX_EXPONENT:,}: its values "
+                                      "would have billions of digits")
+
+
+def _short(text: str) -> str:
+    return repr(text) if len(text) <= 60 else repr(text[:57] + "...")
 
 
 def _constant(node: ast.AST) -> float | None:
@@ -536,6 +565,8 @@ def parse_number(text: str) -> sp.Expr:
     """A real number: a decimal (kept exact: 0.1 is 1/10) or a constant expression such as pi/4."""
     text = text.strip()
     if _DECIMAL.match(text):
+        if _number_is_too_large(text.lstrip("+-")):
+            raise OptionError(f"the number {text[:20]} is out of range (beyond 1e±300 or 300 digits)")
         return sp.Rational(text)
     try:
         value = parse_expression(text)

@@ -24,9 +24,11 @@ def test_unusual_functions_give_a_result_not_a_traceback(ip, line):
 @pytest.mark.parametrize("line, phrase", [
     ("x/0", "is undefined: it divides by zero"),
     ("0/0 + x", "is undefined"),
-    ("x^2 --range -1e308,1e308", "--range is too wide"),
+    ("x^2 --range -1e308,1e308", "out of range"),
+    ("x^2 --range -1e200,1e200", "--range is too wide"),
     ("x --order 99999999999999999999", "--order must be a positive integer up to 100"),
     ("x^2 --at 2^2^2^2^2", "too large to compute"),
+    ("x --at 1e4300", "out of range"),
     ("9^9^9 x", "too large to compute"),
     ("x --range 9^9^9,1", "too large to compute"),
     ("0.1.2 x", "two numbers in a row"),
