@@ -19,12 +19,11 @@ Prints, measured in this run:
 from __future__ import annotations
 
 import argparse
-import io
 import statistics
 import subprocess
 import sys
 
-from timing import warm_median
+from timing import png_bytes, shell_with_extension, warm_median
 
 EXPRESSIONS = [
     "x**2",
@@ -92,9 +91,7 @@ def hand_written_sympy_matplotlib(text: str):
     axes.set_ylabel("y")
     axes.grid(True, alpha=0.3)
     axes.legend()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return png_bytes(figure)
 
 
 def main() -> None:
@@ -104,10 +101,7 @@ def main() -> None:
 
     print(f"%load_ext ipython_gradients: {load_time() * 1000:.1f} ms (goal < 50 ms)")
 
-    from IPython.core.interactiveshell import InteractiveShell
-
-    ip = InteractiveShell.instance()
-    ip.run_line_magic("load_ext", "ipython_gradients")
+    ip = shell_with_extension()
 
     def magic_no_plot(text):
         return ip.run_line_magic("deriv", f"{text} --no-plot")._repr_mimebundle_()

@@ -13,12 +13,11 @@ Prints, measured in this run:
 
 from __future__ import annotations
 
-import io
 import statistics
 
 import numpy as np
 import sympy as sp
-from timing import warm_median
+from timing import png_bytes, shell_with_extension, warm_median
 
 EXPRESSIONS = ["x**2 + y**2", "x**3 - 3*x + y**2", "(1 - x)**2 + 100*(y - x**2)**2", "sin(x)*cos(y)"]
 
@@ -56,18 +55,13 @@ def hand_written(text: str) -> bytes:
     axes.set_xlabel("x")
     axes.set_ylabel("y")
     axes.legend()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return png_bytes(figure)
 
 
 def main() -> None:
-    from IPython.core.interactiveshell import InteractiveShell
-
     from ipython_gradients import numeric
 
-    ip = InteractiveShell.instance()
-    ip.run_line_magic("load_ext", "ipython_gradients")
+    ip = shell_with_extension()
     ip.user_ns["rosen"] = rosen
 
     print("Hessian of the n-dimensional Rosenbrock function at (1, ..., 1)\n")

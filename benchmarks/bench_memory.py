@@ -15,6 +15,8 @@ import argparse
 import gc
 import os
 
+from timing import shell_with_extension
+
 
 def resident_mb() -> float:
     with open(f"/proc/{os.getpid()}/statm") as handle:
@@ -27,10 +29,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=1000)
     args = parser.parse_args()
 
-    from IPython.core.interactiveshell import InteractiveShell
-
-    ip = InteractiveShell.instance()
-    ip.run_line_magic("load_ext", "ipython_gradients")
+    ip = shell_with_extension()
 
     def call(k: int):
         a = 1 + k % 7

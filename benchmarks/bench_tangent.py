@@ -10,12 +10,11 @@ PNG). Goal: ratio under 1.3. Everything printed is measured in this run.
 
 from __future__ import annotations
 
-import io
 import statistics
 
 import numpy as np
 import sympy as sp
-from timing import warm_median
+from timing import png_bytes, shell_with_extension, warm_median
 
 CELLS = [("f(x) = x^2\ng(x) = sin(x)", "x**2", "sin(x)"),
          ("f(x) = exp(-x^2)\ng(x) = x^3 - x", "exp(-x**2)", "x**3 - x"),
@@ -45,16 +44,11 @@ def hand_written(first: str, second: str) -> bytes:
             axes.plot(float(a), float(f.subs(x, a)), "o", color=color)
     axes.set_xlabel("x")
     axes.legend(fontsize="x-small")
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return png_bytes(figure)
 
 
 def main() -> None:
-    from IPython.core.interactiveshell import InteractiveShell
-
-    ip = InteractiveShell.instance()
-    ip.run_line_magic("load_ext", "ipython_gradients")
+    ip = shell_with_extension()
     at = ",".join(map(str, POINTS))
 
     def ours(cell):
