@@ -158,7 +158,7 @@ def _equal(a: sp.Expr, b: sp.Expr) -> bool:
         return True
     values = [difference.subs({s: sp.Rational(k, 7) for s in difference.free_symbols}).evalf(40)
               for k in (3, 5, 9, 13, 17)]
-    finite = [v for v in values if v.is_number and v.is_finite and v.is_real is not False]
+    finite = [v for v in values if v.is_number and v.is_finite]  # complex values compare too
     if len(finite) >= 3:
         return all(abs(v) < 1e-25 for v in finite)
     return difference.equals(0) is True
