@@ -151,6 +151,8 @@ def _equal(a: sp.Expr, b: sp.Expr) -> bool:
     """a = b: by simplification (with logarithms and powers combined, which settles x^(x/x^x)); where
     symbolic means cannot decide, by agreement to 25 digits at fixed points (deterministic, unlike
     SymPy's randomised equals(), which is the last resort)."""
+    if a.has(sp.nan, sp.zoo) and b.has(sp.nan, sp.zoo):  # both undefined (0^x): nothing to compare
+        return True
     difference = a - b
     if difference == 0 or sp.simplify(difference) == 0:
         return True
