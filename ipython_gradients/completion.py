@@ -60,12 +60,10 @@ def complete(full_text: str, cursor_line: int, cursor_position: int, namespace: 
         if cursor_line == 0:
             return _complete_line(TANGENT, before.split("%%tangent", 1)[1], namespace)
         return _complete_names(before, namespace, "")
-    match = None
-    for match in _LINE_MAGIC.finditer(before):
-        pass
-    if match is None:
+    matches = list(_LINE_MAGIC.finditer(before))  # the last magic on the line is the one being typed
+    if not matches:
         return None
-    return _complete_line(LINE_MAGICS[match.group(1)], match.group("rest"), namespace)
+    return _complete_line(LINE_MAGICS[matches[-1].group(1)], matches[-1].group("rest"), namespace)
 
 
 def _complete_line(spec: MagicSpec, text: str, namespace: dict):

@@ -279,7 +279,7 @@ def tangent_figure(curves: list[Curve], segments: list[Segment], surfaces: list[
         index += 1
         axes.plot_surface(panel.grid_x, panel.grid_y, np.where(np.isfinite(panel.heights), panel.heights, np.nan),
                           cmap="viridis", alpha=0.75, linewidth=0)
-        for plane_x, plane_y, plane_z, point, label in panel.planes:
+        for plane_x, plane_y, plane_z, point, _ in panel.planes:
             axes.plot_surface(plane_x, plane_y, plane_z, color="#d62728", alpha=0.45, linewidth=0)
             axes.scatter(*[[c] for c in point], color="black", s=25, depthshade=False)
         axes.set_xlabel(panel.labels[0])

@@ -226,7 +226,7 @@ def _line_segments(line: TangentLine, a: float, fa: float, width: float, color: 
             ys = np.broadcast_to(np.asarray(sp.lambdify(line.variables[0], normal.rhs, "numpy")(window), dtype=float),
                                  window.shape)
             segments.append(Segment(window, ys, f"normal: $y = {sp.latex(normal.rhs)}$", color, ":"))
-    for h, rise, slope, _ in line.secants:
+    for h, _, slope, _ in line.secants:
         span = np.linspace(min(a, a + h) - 0.1 * abs(h), max(a, a + h) + 0.1 * abs(h), 20)
         segments.append(Segment(span, fa + slope * (span - a), f"secant h = {h:g}: slope {slope:.3g}", color, "-."))
     return segments
