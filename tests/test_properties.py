@@ -17,7 +17,7 @@ from ipython_gradients.errors import ComputationTimeout, GradientError
 from ipython_gradients.expressions import parse_expression
 from ipython_gradients.steps import derivation
 
-settings.register_profile("ci", max_examples=150, deadline=None, derandomize=True,
+settings.register_profile("ci", max_examples=250, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                                  HealthCheck.filter_too_much])
 settings.register_profile("soak", max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", 20_000)), deadline=None,
