@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from .calculus import NON_SMOOTH
 from .errors import EvaluationError
 
 EPS = np.finfo(float).eps
@@ -32,9 +33,9 @@ RIDDERS_SAFE = 2.0  # stop once the table's error grows by this factor
 # Ridders runs from several starting steps at once, and the run with the smallest error wins: a
 # first step that straddles a pole or a fast wiggle (tan x at 1.5) ruins its own table only.
 STARTING_STEPS = np.array([1.0, 1e-1, 1e-2, 1e-3, 1e-5])
-# Functions whose values at complex points are not the analytic continuation (|x + ih| is real).
-NON_ANALYTIC = (sp.Abs, sp.sign, sp.Heaviside, sp.Piecewise, sp.Max, sp.Min, sp.floor, sp.ceiling,
-                sp.frac, sp.re, sp.im, sp.arg, sp.conjugate)
+# Functions whose values at complex points are not the analytic continuation (|x + ih| is real):
+# the non-smooth ones calculus knows, and the parts of complex numbers.
+NON_ANALYTIC = NON_SMOOTH + (sp.re, sp.im, sp.arg, sp.conjugate)
 
 
 @dataclass(frozen=True)
