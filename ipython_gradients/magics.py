@@ -61,6 +61,17 @@ class GradientMagics(Magics):
                         figure_size=tuple(self.figure_size), notation=self.notation.lower(),
                         simplify=self.simplify, timeout=self.timeout, backend=self.backend.lower())
 
+    def _answer(self, function: str, *args, **kwargs):
+        """Call the API function of that name with the shell's namespace and settings; the project's
+        errors become one UsageError line. The API (SymPy, NumPy) is imported here, on first use."""
+        from . import api
+        from .errors import ComputationTimeout, GradientError
+
+        try:
+            return getattr(api, function)(*args, namespace=self.shell.user_ns, settings=self.settings(), **kwargs)
+        except (GradientError, ComputationTimeout) as error:
+            raise UsageError(str(error)) from None
+
     def _expanded(self, line: str) -> str:
         """IPython's {var} and $var expansion, done here (the magics opt out of IPython's own).
 
@@ -95,17 +106,10 @@ class GradientMagics(Magics):
             %deriv log(x) --at 0.05 --check
             r = %deriv objective --at 1     # a Python function from the namespace
         """
-        from . import api
-        from .errors import ComputationTimeout, GradientError
-
         args = self._parse(GradientMagics.deriv, DERIV, line)
-        try:
-            return api.deriv(args.expression, wrt=args.wrt, order=1 if args.order is None else args.order,
-                             at=args.at, range=args.range, plot=args.plot, simplify=args.simplify,
-                             method=args.method, check=bool(args.check), steps=bool(args.steps),
-                             namespace=self.shell.user_ns, settings=self.settings())
-        except (GradientError, ComputationTimeout) as error:
-            raise UsageError(str(error)) from None
+        return self._answer("deriv", args.expression, wrt=args.wrt, order=1 if args.order is None else args.order,
+                            at=args.at, range=args.range, plot=args.plot, simplify=args.simplify,
+                            method=args.method, check=bool(args.check), steps=bool(args.steps))
 
     @with_options(GRAD)
     @line_magic
@@ -122,18 +126,12 @@ class GradientMagics(Magics):
             %grad [x y, x + y^2] --at 1,2          # the Jacobian of a vector function
             r = %grad rosen --vars x,y --at 1,1    # a Python function f(v) of a vector
         """
-        from . import api
-        from .errors import ComputationTimeout, GradientError
-
         args = self._parse(GradientMagics.grad, GRAD, line)
-        try:
-            return api.grad(args.expression, vars=args.vars, at=args.at, hessian=bool(args.hessian), dir=args.dir,
-                            critical=bool(args.critical), descent=bool(args.descent), start=getattr(args, "from"),
-                            rate=args.rate, steps=None if args.steps is True else args.steps, range=args.range,
-                            plot=args.plot, method=args.method, derivation=args.steps is True,
-                            namespace=self.shell.user_ns, settings=self.settings())
-        except (GradientError, ComputationTimeout) as error:
-            raise UsageError(str(error)) from None
+        return self._answer("grad", args.expression, vars=args.vars, at=args.at, hessian=bool(args.hessian),
+                            dir=args.dir, critical=bool(args.critical), descent=bool(args.descent),
+                            start=getattr(args, "from"), rate=args.rate, range=args.range, plot=args.plot,
+                            method=args.method, steps=None if args.steps is True else args.steps,
+                            derivation=args.steps is True)
 
     @with_options(TANGENT)
     @cell_magic
@@ -158,13 +156,7 @@ class GradientMagics(Magics):
 
         The cell's value (``_``, ``Out[n]``) is a TangentResult with ``.lines`` and ``.figure``.
         """
-        from . import api
-        from .errors import ComputationTimeout, GradientError
-
         args = self._parse(GradientMagics.tangent, TANGENT, line)
-        try:
-            return api.tangent(cell, at=args.at, range=args.range, order=1 if args.order is None else args.order,
-                               secant=args.secant, normal=bool(args.normal), delta=args.delta, plot=args.plot,
-                               method=args.method, namespace=self.shell.user_ns, settings=self.settings())
-        except (GradientError, ComputationTimeout) as error:
-            raise UsageError(str(error)) from None
+        return self._answer("tangent", cell, at=args.at, range=args.range,
+                            order=1 if args.order is None else args.order, secant=args.secant,
+                            normal=bool(args.normal), delta=args.delta, plot=args.plot, method=args.method)
