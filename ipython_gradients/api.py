@@ -273,6 +273,7 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         result.points = [(fallback if texts in special else engine).at(p, texts, direction, hessian)
                          for p, texts in points]
         result.notes.extend(special_case_note(function.parsed, [", ".join(t) for t in special]))
+        result.notes.extend(f"At ({', '.join(p.label)}): {p.note}." for p in result.points if p.note)
         box = grad_box(range, points, start_point, n, settings)
         if critical:
             result.critical, result.critical_note = engine.critical_points(box, settings.timeout)

@@ -8,12 +8,21 @@ from __future__ import annotations
 import cmath
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import sympy as sp
 
-from .errors import ComputationTimeout
+from .branches import (
+    Undecided,
+    bounded_limit,
+    branches,
+    exact_sign,
+    has_switches,
+    side_limit,
+    side_sign,
+    smooth_near,
+)
 from .results import PointValue
-from .timeouts import time_limit
 
 # Functions whose derivative SymPy evaluates at a kink as if nothing happened (sign(0) = 0,
 # Heaviside(0) = 1/2): at points where these appear, one-sided limits decide instead.
@@ -68,48 +77,137 @@ def analyse_point(f: sp.Expr, x: sp.Symbol, order: int, point: sp.Expr,
                   derivative_expr: sp.Expr, partial: bool = False) -> PointValue:
     """The ``order``-th derivative of f (a function of x alone) at x = point, and what it means.
 
-    A value is trusted directly only where f is smooth and defined on both sides; at a kink (|x|),
-    a jump (sign x), a vertical tangent (∛x), or an edge of the domain (√x at 0), one-sided limits
-    decide instead.
+    A value is trusted directly only where f is smooth and defined on both sides. Where f has
+    switches (|x|, max, floor, Piecewise, ...), the piece f follows on each side decides; at a
+    kink (|x|), a jump (sign x), a vertical tangent (∛x) or an edge of the domain (√x at 0),
+    one-sided derivatives decide. A value is stated only where both sides agree. Raises
+    ``Undecided`` where SymPy cannot decide a side (the caller computes numerically and says so).
     """
     f_kind, _ = classify_number(f.subs(x, point))
     if f_kind in ("undefined", "infinite"):
         return PointValue(status="undefined", reason="f is not defined there (singularity)")
     if f_kind == "complex":
         return PointValue(status="undefined", reason="outside the domain of f")
+    left_defined, right_defined = defined_sides(f, x, point)
+    if has_switches(f):
+        left, right = branches(f, x, point)
+        if left == right and same_value(left.subs(x, point), f.subs(x, point)) and not has_switches(left):
+            # the point is no switch of f: f is this one smooth piece around it
+            return analyse_point(left, x, order, point, sp.diff(left, x, order), partial)
+        return _one_sided_point(f, left if left_defined else None, right if right_defined else None,
+                                x, order, point, partial)
 
     kind, number = classify_number(derivative_expr.subs(x, point))
     if kind == "overflow":
         return PointValue(status="undefined", reason=f"the value, about {sp.N(derivative_expr.subs(x, point), 4)}, "
                                                      "is too large for floating point")
-    lower = f if order == 1 else sp.diff(f, x, order - 1)
-    left_defined, right_defined = defined_sides(f, x, point)
-    smooth = not lower.has(*NON_SMOOTH) and not derivative_expr.has(sp.Derivative)
-    if kind == "real" and smooth and left_defined and right_defined:
+    if kind == "real" and left_defined and right_defined and not derivative_expr.has(sp.Derivative):
         return PointValue(status="ok", value=number,
                           meaning=_meaning(f, x, order, point, derivative_expr, number, partial))
+    return _one_sided_point(f, f if left_defined else None, f if right_defined else None, x, order, point, partial)
 
-    if not smooth and is_jump(lower, x, point):
-        what = "f" if order == 1 else "f" + "'" * (order - 1)
-        return PointValue(status="not differentiable", reason=f"jump: {what} is not continuous there")
-    left, right = one_sided_derivatives(lower, x, point)
-    left, right = (left if left_defined else None), (right if right_defined else None)
-    if left is None and right is None:
-        if kind == "real" and left_defined and right_defined:  # SymPy could not take the limits
-            return PointValue(status="ok", value=number,
-                              meaning=_meaning(f, x, order, point, derivative_expr, number, partial))
+
+def _one_sided_point(f: sp.Expr, left: sp.Expr | None, right: sp.Expr | None, x: sp.Symbol, order: int,
+                     point: sp.Expr, partial: bool) -> PointValue:
+    """The derivative at a point from the pieces f follows on each side (None: f is undefined there).
+
+    f, f', ..., f^(order-1) must have the same one-sided values on both sides (and f its own value
+    at the point); then the order-th one-sided derivatives decide: equal, a corner, a cusp, a
+    vertical tangent, or the one side of an edge of the domain.
+    """
+    pieces = {side: g for side, g in ((-1, left), (1, right)) if g is not None}
+    if not pieces:
         return PointValue(status="undefined", reason="the derivative is not defined there")
-    if left is not None and right is not None:
-        if math.isfinite(left) and math.isfinite(right) and abs(left - right) <= 1e-12 * max(1.0, abs(left)):
-            value = number if kind == "real" else (left + right) / 2
-            return PointValue(status="ok", value=value,
-                              meaning=_meaning(f, x, order, point, derivative_expr, value, partial,
-                                               smooth=False))
-        if math.isinf(left) and left == right:
-            return PointValue(status="infinite", value=left, left=left, right=right,
+    common = f.subs(x, point)
+    for k in range(order + 1):
+        values = {side: one_sided_derivative(g, x, point, side, k, common) for side, g in pieces.items()}
+        if k == order:
+            break
+        reference = common if k == 0 else next(iter(values.values()))
+        if not all(same_value(v, reference) for v in values.values()):
+            what = "f" + "'" * k
+            return PointValue(status="not differentiable", reason=f"jump: {what} is not continuous there")
+        if reference in (sp.oo, -sp.oo):
+            what = "f" + "'" * k
+            return PointValue(status="undefined", reason=f"{what} is infinite there, so higher derivatives "
+                                                         "do not exist")
+        common = reference
+    numbers = {side: classify_number(v) for side, v in values.items()}
+    if any(kind not in ("real", "infinite") for kind, _ in numbers.values()):
+        raise Undecided("a one-sided derivative is not a real number")
+    left_value = numbers[-1][1] if -1 in numbers else None
+    right_value = numbers[1][1] if 1 in numbers else None
+    if len(values) == 2 and same_value(values[-1], values[1]):
+        if values[1] in (sp.oo, -sp.oo):
+            return PointValue(status="infinite", value=right_value, left=left_value, right=right_value,
                               reason="vertical tangent")
-    return PointValue(status="not differentiable", left=left, right=right,
-                      reason=_kink_reason(left, right), meaning=corner_meaning(order, left, right))
+        exact = values[1]
+        zero = exact_sign(exact) == 0
+        stationary = ""
+        if zero and order == 1 and not partial:
+            stationary = sided_extremum(f, pieces, x, point) or "test inconclusive"
+        return PointValue(status="ok", value=right_value,
+                          meaning=describe(order, right_value, zero, x.name if partial else None, stationary))
+    meaning = sided_extremum(f, pieces, x, point) if order == 1 and len(values) == 2 and not partial else ""
+    return PointValue(status="not differentiable", left=left_value, right=right_value,
+                      reason=_kink_reason(left_value, right_value), meaning=meaning)
+
+
+def one_sided_derivative(g: sp.Expr, x: sp.Symbol, point: sp.Expr, side: int, k: int, lower: sp.Expr) -> sp.Expr:
+    """The k-th derivative at the point from one side of the smooth piece g (exact, or ±oo).
+
+    ``lower`` is the (k-1)-th derivative's value at the point, already known to be the same from
+    this side. The derivative's own value or one-sided limit decides (by the mean value theorem
+    they are the one-sided derivative when they exist), else the limit of the difference quotient.
+    Raises ``Undecided`` when none can be taken.
+    """
+    if k == 0:
+        return side_limit(g, x, point, side)
+    derivative_expr = sp.diff(g, x, k)
+    try:
+        return side_limit(derivative_expr, x, point, side)
+    except Undecided:
+        pass
+    h = sp.Dummy("h", positive=True)
+    below = sp.diff(g, x, k - 1)
+    quotient = (below.subs(x, point + side * h) - lower) / (side * h)
+    limit = bounded_limit(quotient, h, 0, "+")
+    if limit is None or limit.has(sp.Limit, sp.AccumBounds) or (
+            exact_sign(limit) is None and limit not in (sp.oo, -sp.oo)):
+        raise Undecided(f"cannot take the one-sided derivative of {g} at {point}")
+    return limit
+
+
+def same_value(a: sp.Expr, b: sp.Expr) -> bool:
+    """Whether two exact values (numbers or ±oo) are equal: exactly, or to 40 digits."""
+    a, b = sp.sympify(a), sp.sympify(b)
+    if a in (sp.oo, -sp.oo) or b in (sp.oo, -sp.oo):
+        return a == b
+    difference = exact_sign(a - b)
+    if difference is None:
+        raise Undecided(f"cannot compare {a} and {b}")
+    if difference == 0:
+        return True
+    scale = max(1.0, abs(complex(sp.N(a, 30))), abs(complex(sp.N(b, 30))))
+    return abs(complex(sp.N(a - b, 50))) < 1e-30 * scale
+
+
+def sided_extremum(f: sp.Expr, pieces: dict, x: sp.Symbol, point: sp.Expr) -> str:
+    """Whether f has a local extremum at the point, from the sign of f - f(point) on each side."""
+    if len(pieces) != 2:
+        return ""
+    at = f.subs(x, point)
+    try:
+        signs = [side_sign(g - at, x, point, side) for side, g in sorted(pieces.items())]
+    except Undecided:
+        return ""
+    if signs == [0, 0]:
+        return "f is constant near there"
+    if min(signs) >= 0:
+        return "local minimum"
+    if max(signs) <= 0:
+        return "local maximum"
+    return "neither minimum nor maximum"
 
 
 # How far on each side of a point f is checked to be defined: a domain edge is closer than this.
@@ -120,52 +218,6 @@ def defined_sides(f: sp.Expr, x: sp.Symbol, point: sp.Expr) -> tuple[bool, bool]
     """Whether f is real just left and just right of the point (False at an edge of the domain)."""
     step = SIDE_PROBE * max(1, abs(sp.N(point)))
     return tuple(classify_number(f.subs(x, point + side * step))[0] in ("real", "overflow") for side in (-1, 1))
-
-
-def is_jump(g: sp.Expr, x: sp.Symbol, point: sp.Expr) -> bool:
-    """Whether g has a jump at the point: a one-sided limit that exists and differs from g there."""
-    kind, at_point = classify_number(g.subs(x, point))
-    for direction in ("-", "+"):
-        limit = bounded_limit(g, x, point, direction)
-        if limit is None:
-            continue
-        side_kind, side = classify_number(limit) if not limit.has(sp.Limit) else ("undefined", None)
-        if side_kind == "real" and (kind != "real" or abs(side - at_point) > 1e-12 * max(1.0, abs(side))):
-            return True
-    return False
-
-
-# SymPy's limit() can take minutes on a hard expression: each one gets this long, then counts as
-# "could not take the limit" (the caller has an answer for that), so one point never eats the timeout.
-LIMIT_SECONDS = 2.0
-
-
-def bounded_limit(expr: sp.Expr, variable: sp.Symbol, point, direction: str):
-    """sp.limit within LIMIT_SECONDS, or None when SymPy fails or takes longer."""
-    try:
-        with time_limit(LIMIT_SECONDS, "a one-sided limit"):
-            return sp.limit(expr, variable, point, direction)
-    except (ComputationTimeout, NotImplementedError, ValueError, TypeError, RecursionError, ZeroDivisionError):
-        return None
-
-
-def one_sided_derivatives(g: sp.Expr, x: sp.Symbol, point: sp.Expr) -> tuple[float | None, float | None]:
-    """Left and right derivatives of g at point from the limits of its difference quotient.
-
-    None stands for a side where the limit does not exist or is not real (outside the domain).
-    """
-    h = sp.Dummy("h", positive=True)
-    g_at_point = g.subs(x, point)
-    sides = []
-    for step in (-h, h):
-        quotient = (g.subs(x, point + step) - g_at_point) / step
-        limit = bounded_limit(quotient, h, 0, "+")
-        if limit is None:
-            sides.append(None)
-            continue
-        kind, number = classify_number(limit) if not limit.has(sp.Limit) else ("undefined", None)
-        sides.append(number if kind in ("real", "infinite") else None)
-    return sides[0], sides[1]
 
 
 def _kink_reason(left: float | None, right: float | None) -> str:
@@ -310,6 +362,76 @@ def solve_critical_points(gradient_vector: sp.Matrix, variables: Sequence[sp.Sym
     return points, families
 
 
+@dataclass(frozen=True)
+class LocalGradient:
+    """What f's first partial derivatives are at a point of a function with switches (|x| + |y|).
+
+    ``piece``: f is this one smooth expression on a neighbourhood of the point (exact gradient and
+    Hessian from it). Else the point is on a switch: ``gradient`` holds the partials where each
+    exists and every directional derivative checked agrees with them (``caveat`` says what was
+    checked), or ``reason`` says why f is not differentiable there.
+    """
+
+    piece: sp.Expr | None = None
+    gradient: tuple[float, ...] | None = None
+    reason: str = ""
+    caveat: str = ""
+
+
+def local_gradient(f: sp.Expr, variables: Sequence[sp.Symbol], point: Sequence[sp.Expr]) -> LocalGradient:
+    """The smooth piece of f around a point, or its one-sided analysis there. Raises ``Undecided``."""
+    substitutions = dict(zip(variables, point))
+    try:
+        return LocalGradient(piece=smooth_near(f, substitutions))
+    except Undecided:
+        pass
+    values = []
+    for v in variables:
+        restricted = f.subs({w: c for w, c in substitutions.items() if w != v})
+        along = analyse_point(restricted, v, 1, substitutions[v], sp.diff(restricted, v), partial=True)
+        if along.status != "ok":
+            return LocalGradient(reason=f"not differentiable there: the partial derivative in {v} does not exist "
+                                        f"({_one_sided_words(along)})")
+        values.append(along.value)
+    t = sp.Dummy("t", real=True)
+    checked = []
+    for direction in _test_directions(len(variables)):
+        line = f.subs({v: c + d * t for v, c, d in zip(variables, point, direction)}, simultaneous=True)
+        along = analyse_point(line, t, 1, sp.S.Zero, sp.diff(line, t))
+        expected = sum(g * d for g, d in zip(values, direction))
+        shown = "(" + ", ".join(str(d) for d in direction) + ")"
+        if along.status != "ok":
+            return LocalGradient(reason=f"not differentiable there: along the direction {shown} "
+                                        f"{_one_sided_words(along)}")
+        if abs(along.value - expected) > 1e-9 * max(1.0, abs(expected)):
+            return LocalGradient(reason=f"not differentiable there: the slope along the direction {shown} is "
+                                        f"{along.value:.6g}, not the gradient's {expected:.6g}")
+        checked.append(shown)
+    return LocalGradient(gradient=tuple(values), caveat=(
+        "f changes pieces at this point; its partial derivatives exist there and the slopes along "
+        f"{len(checked)} directions agree with the gradient, which supports but does not prove differentiability"))
+
+
+def _one_sided_words(value: PointValue) -> str:
+    if value.status == "not differentiable" and value.left is not None and value.right is not None:
+        return f"{value.reason}: left slope {value.left:.6g}, right slope {value.right:.6g}"
+    return value.reason or value.status
+
+
+def _test_directions(n: int) -> list[tuple[int, ...]]:
+    """Directions through a point along which a switch would show: pairs of axes, at several angles."""
+    directions = []
+    for i in range(n):
+        for j in range(i + 1, n):
+            for a, b in ((1, 1), (1, -1), (1, 2), (2, 1), (1, -2), (2, -1)):
+                d = [0] * n
+                d[i], d[j] = a, b
+                directions.append(tuple(d))
+    if n > 2:
+        directions.append((1,) * n)
+    return directions
+
+
 def is_continuous_near(derivative_expr: sp.Expr, variables: Sequence[sp.Symbol],
                                 point: Sequence[sp.Expr]) -> bool:
     """Whether a (partial) derivative agrees with itself just off the point, diagonally.
@@ -331,20 +453,44 @@ def is_continuous_near(derivative_expr: sp.Expr, variables: Sequence[sp.Symbol],
 # --- tangents -----------------------------------------------------------------------------------
 
 def taylor_coefficients(f: sp.Expr, x: sp.Symbol, point: sp.Expr, degree: int) -> list[sp.Expr] | None:
-    """f⁽ᵏ⁾(a)/k! for k = 0..degree (the tangent line for degree 1); None if one is undefined."""
+    """f⁽ᵏ⁾(a)/k! for k = 0..degree (the tangent line for degree 1); None if one is undefined.
+
+    Where f has switches, each derivative must be the same from both sides (raises ``Undecided``
+    where a side cannot be told).
+    """
+    switched = has_switches(f)
+    pieces = branches(f, x, point) if switched else (f, f)
     coefficients = []
-    current = f
+    lower = f.subs(x, point)
     for k in range(degree + 1):
-        value = current.subs(x, point)
-        if classify_number(value)[0] != "real":
+        if switched:
+            sides = [one_sided_derivative(g, x, point, side, k, lower) for g, side in zip(pieces, (-1, 1))]
+        else:
+            sides = [sp.diff(f, x, k).subs(x, point)] * 2
+        value = sides[1]
+        if classify_number(value)[0] != "real" or not same_value(sides[0], value) or (
+                k == 0 and not same_value(value, lower)):
             return None
         coefficients.append(value / sp.factorial(k))
-        current = sp.diff(current, x)
+        lower = value
     return coefficients
 
 
 def plane_coefficients(f: sp.Expr, variables: Sequence[sp.Symbol], point: Sequence[sp.Expr]) -> list[sp.Expr] | None:
-    """[f(a,b), f_x(a,b), f_y(a,b)] for the tangent plane; None if one is undefined."""
+    """[f(a,b), f_x(a,b), f_y(a,b)] for the tangent plane; None if one is undefined.
+
+    Where f has switches, the smooth piece around the point gives them; on a switch itself, the
+    partial derivatives where f is differentiable there (``local_gradient``), else None.
+    """
     substitutions = dict(zip(variables, point))
-    values = [f.subs(substitutions)] + [sp.diff(f, v).subs(substitutions) for v in variables]
+    height = f.subs(substitutions)
+    if has_switches(f):
+        local = local_gradient(f, variables, point)
+        if local.piece is None:
+            if local.gradient is None:
+                return None
+            values = [height] + [sp.Float(g) for g in local.gradient]
+            return None if any(classify_number(v)[0] != "real" for v in values) else values
+        f = local.piece
+    values = [height] + [sp.diff(f, v).subs(substitutions) for v in variables]
     return None if any(classify_number(v)[0] != "real" for v in values) else values

@@ -89,8 +89,17 @@ def symbolic_point(function: ParsedFunction, wrt: tuple[sp.Symbol, ...], result_
         return PointValue(status="ok", value=number)
     x = wrt[0]
     others = {v: c for v, c in substitutions.items() if v != x}
-    return calculus.analyse_point(function.expr.subs(others), x, len(wrt), substitutions[x],
-                                  result_derivative.subs(others), partial=len(variables) > 1)
+    try:
+        return calculus.analyse_point(function.expr.subs(others), x, len(wrt), substitutions[x],
+                                      result_derivative.subs(others), partial=len(variables) > 1)
+    except calculus.Undecided:  # SymPy cannot tell a side: the numeric engine's one-sided quotients do
+        return undecided_fallback(numeric_point(function, wrt, point))
+
+
+def undecided_fallback(value: PointValue) -> PointValue:
+    """A numeric value standing in where the symbolic analysis could not decide, marked as such."""
+    return replace(value, method="numeric, as SymPy could not decide the one-sided limits: "
+                                 + (value.method or "one-sided differences"))
 
 
 def numeric_point(function: ParsedFunction, wrt: tuple[sp.Symbol, ...], point: tuple) -> PointValue:

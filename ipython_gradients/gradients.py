@@ -262,20 +262,40 @@ class SymbolicGradient:
         if f_kind != "real":
             reason = "outside the domain of f" if f_kind == "complex" else "f is not defined there"
             return GradientPoint(reason=reason, **common)
-        gradient = _numbers(self.gradient.subs(substitutions))
+        gradient_expr, hessian_expr = self.gradient, self.hessian
+        if calculus.has_switches(self.function.expr):  # |x| + |y|: the piece f follows around the point decides
+            try:
+                local = calculus.local_gradient(self.function.expr, self.variables, point)
+            except calculus.Undecided:
+                return GradientPoint(reason="unknown: SymPy cannot tell which piece of f applies around this "
+                                            "point (try --method numeric)", **common)
+            if local.piece is None:
+                return self._at_switch(local, unit, with_hessian, common)
+            gradient_expr = calculus.gradient(local.piece, self.variables)
+            hessian_expr = calculus.hessian(local.piece, self.variables)
+        gradient = _numbers(gradient_expr.subs(substitutions))
         if gradient is None:
             return GradientPoint(reason="the gradient is not defined there", **common)
         components = tuple(row[0] for row in gradient)
-        exact_gradient = self.gradient.subs(substitutions)
-        if self.function.expr.has(*calculus.NON_SMOOTH) and not all(
-                calculus.is_continuous_near(g, self.variables, point) for g in self.gradient):
-            return GradientPoint(reason="not differentiable there (a partial derivative jumps: a kink)", **common)
+        exact_gradient = gradient_expr.subs(substitutions)
         extras = {"stationary": all(calculus.is_zero(g, n) for g, n in zip(exact_gradient, components))}
         if unit is not None:
             extras["directional"] = sum(g * float(u) for g, u in zip(components, unit))
         if with_hessian:
-            extras.update(_hessian_at(_numbers(self.hessian.subs(substitutions))))
+            extras.update(_hessian_at(_numbers(hessian_expr.subs(substitutions))))
         return GradientPoint(gradient=components, **common, **extras)
+
+    @staticmethod
+    def _at_switch(local: calculus.LocalGradient, unit, with_hessian: bool, common: dict) -> GradientPoint:
+        """A point where f changes pieces: partial derivatives from one-sided analysis, or why there are none."""
+        if local.gradient is None:
+            return GradientPoint(reason=local.reason, **common)
+        extras = {"stationary": all(g == 0 for g in local.gradient), "note": local.caveat}
+        if unit is not None:
+            extras["directional"] = sum(g * float(u) for g, u in zip(local.gradient, unit))
+        if with_hessian:
+            extras["definiteness"] = "the Hessian is not computed where f changes pieces"
+        return GradientPoint(gradient=local.gradient, **common, **extras)
 
     def value(self, point) -> float:
         if self._value is None:

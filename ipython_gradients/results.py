@@ -439,6 +439,7 @@ class GradientPoint:
     reason: str = ""  # why there is no gradient
     stationary: bool = False  # ∇f = 0 there: exactly, or within the numeric error
     method: str = ""  # how a numeric gradient was computed
+    note: str = ""  # a caveat about this point's values (f changes pieces there)
 
     @property
     def norm(self) -> float | None:
@@ -565,6 +566,8 @@ class GradientResult(FigureOutput):
         if p.hessian is not None:
             rows.append(rf"H_{{{name}}}{at} &= {self._matrix_latex(p.hessian)} && "
                         rf"\text{{{_escape_text(self._hessian_words(p))}}}")
+        elif p.definiteness:
+            rows.append(rf"H_{{{name}}}{at} &\ \text{{{_escape_text(p.definiteness)}}}")
         return rows
 
     def _direction_words(self, p: GradientPoint) -> str:
@@ -649,6 +652,8 @@ class GradientResult(FigureOutput):
                     lines.append(f"D_u {name}{at} = {format_number(p.directional, self.display.precision)}")
                 if p.hessian is not None:
                     lines.append(f"H_{name}{at} = {self._matrix_text(p.hessian)}   {self._hessian_words(p)}")
+                elif p.definiteness:
+                    lines.append(f"H_{name}{at}   {p.definiteness}")
         if self.critical_note:
             lines += ["", self.critical_note]
             lines += [f"  {self._args(False, _text_coordinates(c))}   {c.kind}" for c in self.critical]

@@ -10,7 +10,7 @@ import numpy as np
 import sympy as sp
 
 from . import calculus, numeric
-from .derivatives import as_function, latex_coordinates, numeric_point
+from .derivatives import as_function, latex_coordinates, numeric_point, undecided_fallback
 from .errors import (
     ExpressionError,
     GradientError,
@@ -116,7 +116,11 @@ def tangent_at(name: str, parsed: ParsedFunction, point, texts, order: int, norm
     x = parsed.variables[0]
     symbolic = parsed.expr is not None and method != "numeric"
     if symbolic:
-        analysis = calculus.analyse_point(parsed.expr, x, 1, point[0], sp.diff(parsed.expr, x))
+        try:
+            analysis = calculus.analyse_point(parsed.expr, x, 1, point[0], sp.diff(parsed.expr, x))
+            coefficients = calculus.taylor_coefficients(parsed.expr, x, point[0], order)
+        except calculus.Undecided:  # SymPy cannot tell a side: the numeric engine decides, and says so
+            analysis, symbolic = undecided_fallback(numeric_point(parsed, (x,), point)), False
     else:
         analysis = numeric_point(parsed, (x,), point)
     if analysis.status in ("infinite",) or (analysis.status == "not differentiable"
@@ -125,8 +129,8 @@ def tangent_at(name: str, parsed: ParsedFunction, point, texts, order: int, norm
     if analysis.status != "ok":
         reason = analysis.reason if analysis.status == "undefined" else f"not differentiable ({analysis.reason})"
         return TangentLine(kind="none", reason=reason, left=analysis.left, right=analysis.right, **common)
-    coefficients = (calculus.taylor_coefficients(parsed.expr, x, point[0], order) if symbolic
-                    else _numeric_taylor(parsed, point[0], order))
+    if not symbolic:
+        coefficients = _numeric_taylor(parsed, point[0], order)
     if coefficients is None:
         return TangentLine(kind="none", reason=f"a derivative up to order {order} is not defined there", **common)
     value = _value_function(parsed)
@@ -159,12 +163,14 @@ def _value_function(parsed: ParsedFunction) -> Callable[[float], float]:
 
 def _tangent_plane_at(parsed: ParsedFunction, point, method: str, common: dict) -> TangentLine:
     if parsed.expr is not None and method != "numeric":
+        try:
+            local = calculus.local_gradient(parsed.expr, parsed.variables, point)
+        except calculus.Undecided:
+            return TangentLine(kind="none", reason="unknown: SymPy cannot tell which piece of f applies around "
+                                                   "this point", **common)
+        if local.reason:
+            return TangentLine(kind="none", reason=local.reason, **common)
         coefficients = calculus.plane_coefficients(parsed.expr, parsed.variables, point)
-        if coefficients is not None and parsed.expr.has(*calculus.NON_SMOOTH) and not all(
-                calculus.is_continuous_near(sp.diff(parsed.expr, v), parsed.variables, point)
-                for v in parsed.variables):
-            return TangentLine(kind="none", reason="not differentiable (a partial derivative is not continuous there)",
-                               **common)
     else:
         values, _ = numeric.gradient(parsed.func or sp.lambdify(parsed.variables, parsed.expr, "numpy"),
                                      tuple(float(c) for c in point), name=parsed.name or "f")
