@@ -38,6 +38,14 @@ def has_switches(expr: sp.Basic) -> bool:
     return isinstance(expr, sp.Basic) and expr.has(*SWITCHING)
 
 
+def value_at(expr: sp.Expr, substitutions) -> sp.Expr:
+    """expr with the substitutions made; nan where SymPy cannot even form the value (Max(0, nan))."""
+    try:
+        return expr.subs(substitutions)
+    except (ValueError, TypeError, ZeroDivisionError):
+        return sp.nan
+
+
 def exact_sign(value: sp.Expr) -> int | None:
     """-1, 0 or 1 for a real number; None when it is not a finite real number or cannot be told."""
     value = sp.sympify(value)
@@ -74,7 +82,7 @@ def side_sign(g: sp.Expr, x: sp.Symbol, point: sp.Expr, side: int) -> int:
         return sign
     current = g
     for order in range(MAX_SIGN_ORDER + 1):
-        sign = exact_sign(current.subs(x, point))
+        sign = exact_sign(value_at(current, {x: point}))
         if sign is None:  # a singularity, or no closed form: values in the guard band decide
             break
         if sign:
@@ -90,7 +98,7 @@ def _guard_band_sign(g: sp.Expr, x: sp.Symbol, point: sp.Expr, side: int) -> int
     scale = max(sp.Integer(1), abs(sp.nsimplify(sp.N(point, 30), rational=True)))
     signs = set()
     for delta in GUARD:
-        sign = exact_sign(sp.N(g.subs(x, point + side * delta * scale), 50))
+        sign = exact_sign(sp.N(value_at(g, {x: point + side * delta * scale}), 50))
         if sign is None:
             raise Undecided(f"cannot tell the sign of {g} beside x = {point}")
         signs.add(sign)
@@ -115,7 +123,7 @@ def bounded_limit(expr: sp.Expr, variable: sp.Symbol, point, direction: str):
 
 def side_limit(expr: sp.Expr, x: sp.Symbol, point: sp.Expr, side: int) -> sp.Expr:
     """The value a branch takes as x → point from one side: substitution, else SymPy's limit."""
-    value = expr.subs(x, point)
+    value = value_at(expr, {x: point})
     if exact_sign(value) is not None or value in (sp.oo, -sp.oo):
         return value
     limit = bounded_limit(expr, x, point, "+" if side > 0 else "-")
@@ -215,7 +223,7 @@ def smooth_near(expr: sp.Expr, point: dict) -> sp.Expr:
     args = [smooth_near(a, point) if isinstance(a, sp.Expr) else a for a in expr.args]
 
     def strict_sign(u):
-        sign = exact_sign(u.subs(point))
+        sign = exact_sign(value_at(u, point))
         if not sign:
             raise Undecided(f"{expr} switches at the point")
         return sign
@@ -232,7 +240,7 @@ def smooth_near(expr: sp.Expr, point: dict) -> sp.Expr:
         return {sp.Abs: sign * args[0], sp.sign: sp.Integer(sign),
                 sp.Heaviside: sp.Integer(1 if sign > 0 else 0), sp.DiracDelta: sp.S.Zero}[expr.func]
     if isinstance(expr, (sp.floor, sp.ceiling, sp.frac)):
-        value = args[0].subs(point)
+        value = value_at(args[0], point)
         if exact_sign(value) is None or sp.floor(value) == value:
             raise Undecided(f"{expr} switches at the point")
         whole = sp.floor(value)
@@ -250,7 +258,7 @@ def _holds_at(condition, point: dict) -> bool:
         return all(parts) if isinstance(condition, sp.And) else any(parts) if isinstance(condition, sp.Or) \
             else not parts[0]
     if isinstance(condition, sp.core.relational.Relational):
-        sign = exact_sign(smooth_near(condition.lhs - condition.rhs, point).subs(point))
+        sign = exact_sign(value_at(smooth_near(condition.lhs - condition.rhs, point), point))
         if not sign:  # x < 0, x <= 0, x == 0 at 0: the pieces change at the point
             raise Undecided(f"the condition {condition} switches at the point")
         return {"<": sign < 0, "<=": sign <= 0, ">": sign > 0, ">=": sign >= 0,

@@ -21,6 +21,7 @@ from .branches import (
     side_limit,
     side_sign,
     smooth_near,
+    value_at,
 )
 from .results import PointValue
 
@@ -83,7 +84,7 @@ def analyse_point(f: sp.Expr, x: sp.Symbol, order: int, point: sp.Expr,
     one-sided derivatives decide. A value is stated only where both sides agree. Raises
     ``Undecided`` where SymPy cannot decide a side (the caller computes numerically and says so).
     """
-    f_kind, _ = classify_number(f.subs(x, point))
+    f_kind, _ = classify_number(value_at(f, {x: point}))
     if f_kind in ("undefined", "infinite"):
         return PointValue(status="undefined", reason="f is not defined there (singularity)")
     if f_kind == "complex":
@@ -91,13 +92,14 @@ def analyse_point(f: sp.Expr, x: sp.Symbol, order: int, point: sp.Expr,
     left_defined, right_defined = defined_sides(f, x, point)
     if has_switches(f):
         left, right = branches(f, x, point)
-        if left == right and same_value(left.subs(x, point), f.subs(x, point)) and not has_switches(left):
+        at_point = value_at(left, {x: point})
+        if left == right and exact_sign(at_point) is not None and same_value(at_point, f.subs(x, point)):
             # the point is no switch of f: f is this one smooth piece around it
             return analyse_point(left, x, order, point, sp.diff(left, x, order), partial)
         return _one_sided_point(f, left if left_defined else None, right if right_defined else None,
                                 x, order, point, partial)
 
-    kind, number = classify_number(derivative_expr.subs(x, point))
+    kind, number = classify_number(value_at(derivative_expr, {x: point}))
     if kind == "overflow":
         return PointValue(status="undefined", reason=f"the value, about {sp.N(derivative_expr.subs(x, point), 4)}, "
                                                      "is too large for floating point")
@@ -217,7 +219,7 @@ SIDE_PROBE = sp.Rational(1, 10**9)
 def defined_sides(f: sp.Expr, x: sp.Symbol, point: sp.Expr) -> tuple[bool, bool]:
     """Whether f is real just left and just right of the point (False at an edge of the domain)."""
     step = SIDE_PROBE * max(1, abs(sp.N(point)))
-    return tuple(classify_number(f.subs(x, point + side * step))[0] in ("real", "overflow") for side in (-1, 1))
+    return tuple(classify_number(value_at(f, {x: point + side * step}))[0] in ("real", "overflow") for side in (-1, 1))
 
 
 def _kink_reason(left: float | None, right: float | None) -> str:

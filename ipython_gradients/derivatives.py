@@ -277,8 +277,11 @@ def _curve_values(function: ParsedFunction, result: DerivativeResult, k: int, xs
     if result.method == "symbolic":
         formula = function.expr if k == 0 else (result.derivative if k == result.order
                                                 else sp.diff(function.expr, x, k))
-        # δ(x) from differentiating sign or a step is zero wherever a curve can be drawn
-        formula = formula.replace(sp.DiracDelta, lambda *args: sp.S.Zero)
+        if k:  # no curve point where a derivative jumps: sign(0) = 0, Heaviside(0) = 1/2 are conventions
+            formula = formula.replace(sp.DiracDelta, lambda *args: sp.S.Zero)
+            for step in (sp.Heaviside, sp.sign):
+                formula = formula.replace(step, lambda u, *rest, step=step: sp.Piecewise(
+                    (sp.nan, sp.Eq(u, 0)), (step(u, *rest), True)))
         if not formula.has(sp.Derivative):  # SymPy cannot differentiate floor(x): the engine can
             return numeric.expression_evaluator(formula, x).many(xs)
     if function.func is not None:
