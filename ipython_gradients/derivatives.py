@@ -79,12 +79,17 @@ def symbolic_point(function: ParsedFunction, wrt: tuple[sp.Symbol, ...], result_
         names = ", ".join(sorted(s.name for s in leftover))
         raise OptionError(f"cannot evaluate at points: the expression also depends on {names}; "
                           "define it as f(x, ...) = ... or substitute a value")
-    if len(set(wrt)) > 1:  # mixed partial: no one-sided analysis, but kinks are caught
-        kind, number = calculus.classify_number(result_derivative.subs(substitutions))
+    if len(set(wrt)) > 1:  # mixed partial: from the smooth piece around the point; on a switch, kinks are caught
+        on_switch = False
+        if calculus.has_switches(function.expr):
+            try:
+                result_derivative = sp.diff(calculus.smooth_near(function.expr, substitutions), *wrt)
+            except calculus.Undecided:
+                on_switch = True
+        kind, number = calculus.classify_number(calculus.value_at(result_derivative, substitutions))
         if kind != "real":
             return PointValue(status="undefined", reason="the derivative is not defined there")
-        if function.expr.has(*calculus.NON_SMOOTH) and not calculus.is_continuous_near(
-                result_derivative, variables, point):
+        if on_switch and not calculus.is_continuous_near(result_derivative, variables, point):
             return PointValue(status="not differentiable", reason="the derivative is not continuous there")
         return PointValue(status="ok", value=number)
     x = wrt[0]
