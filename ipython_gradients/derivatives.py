@@ -111,7 +111,15 @@ def numeric_point(function: ParsedFunction, wrt: tuple[sp.Symbol, ...], point: t
         restricted = function.expr.subs(others)
         evaluator = numeric.expression_evaluator(restricted, x, name)
         analytic = numeric.is_analytic(restricted)
-    found = numeric.derivative_at(evaluator, coordinates[index], order, analytic=analytic)
+    try:
+        found = numeric.derivative_at(evaluator, coordinates[index], order, analytic=analytic)
+    except EvaluationError:
+        if function.func is not None:  # a Python function that fails there: say what it did
+            raise
+        # an expression with no real values at and around the point: outside its domain, as symbolic says
+        kind, _ = calculus.classify_number(restricted.subs(x, point[index]))
+        return PointValue(status="undefined", reason="outside the domain of f" if kind == "complex"
+                          else "f is not defined there")
     if found.status == "ok" and analytic and order > 1:
         value, error = numeric.mpmath_derivative(restricted, (x,), (coordinates[index],), (order,))
         if math.isfinite(value):

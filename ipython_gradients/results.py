@@ -709,6 +709,7 @@ class TangentLine:
     normal: bool = False
     secants: tuple[tuple[float, float, float, float], ...] = ()  # (h, rise, slope, slope - f'(a))
     deltas: tuple[tuple[float, float, float, float], ...] = ()  # (Δx, approximation, true value, error)
+    errors: tuple[float, ...] = ()  # numeric coefficients: the estimated absolute error of each
 
     @property
     def slope(self) -> float | None:
@@ -854,6 +855,12 @@ class TangentResult(FigureOutput):
         approximate = _rounded_polynomial(line.polynomial, line.variables, digits, latex)
         if approximate is not None:
             rows.append(eq(approximate).replace(" = ", r" \approx " if latex else " ≈ ", 1))
+        if line.errors:
+            bound = f"{max(line.errors):.1e}"
+            mantissa, exponent = bound.split("e")
+            rows.append(rf"\text{{(computed numerically: each coefficient within }} \pm {mantissa} \times "
+                        rf"10^{{{int(exponent)}}}\text{{)}}" if latex
+                        else f"(computed numerically: each coefficient within ±{bound})")
         normal = line.normal_equation
         if normal is not None:
             shown = (sp.latex if latex else sp.sstr)(normal.rhs)

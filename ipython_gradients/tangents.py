@@ -134,18 +134,36 @@ def tangent_at(name: str, parsed: ParsedFunction, point, texts, order: int, norm
     secants = tuple((h, value(a + h) - fa, (value(a + h) - fa) / h, (value(a + h) - fa) / h - slope) for h in widths)
     deltas = tuple((dx, fa + slope * dx, value(a + dx), value(a + dx) - fa - slope * dx) for dx in steps)
     return TangentLine(kind="line" if order == 1 else "taylor", coefficients=tuple(coefficients),
-                       secants=secants, deltas=deltas, **common)
+                       secants=secants, deltas=deltas, errors=getattr(coefficients, "errors", ()), **common)
+
+
+class _Estimates(list):
+    """Numeric Taylor coefficients, with their error estimates alongside for the TangentLine."""
+
+    def __init__(self, values, errors):
+        super().__init__(values)
+        self.errors = tuple(float(e) for e in errors)
 
 
 def _numeric_taylor(parsed: ParsedFunction, a: sp.Expr, order: int) -> list[sp.Expr] | None:
-    evaluator = numeric.Evaluator(parsed.func, parsed.name or "f")
-    coefficients = [sp.Float(evaluator.at(float(a)))]
+    """f(a), f'(a), f''(a)/2, ... by the numeric engine, each with its error; None if one is not defined.
+
+    A Python function is the black box it is; an expression (--method numeric) goes through the
+    engine's expression mode (complex step, mpmath for higher orders where it is analytic), with the
+    same kink checks as ``%deriv --method numeric``.
+    """
+    x = parsed.variables[0]
+    fa = _value_function(parsed)(float(a))
+    if not math.isfinite(fa):
+        return None
+    values, errors = [sp.Float(fa)], [numeric.EPS * abs(fa)]
     for k in range(1, order + 1):
-        found = numeric.derivative_at(evaluator, float(a), k, kink_check=False)
-        if found.status != "ok":
+        found = numeric_point(parsed, (x,) * k, (a,))
+        if found.status != "ok" or found.value is None or not math.isfinite(found.value):
             return None
-        coefficients.append(sp.Float(found.value) / sp.factorial(k))
-    return coefficients
+        values.append(sp.Float(found.value) / sp.factorial(k))
+        errors.append((found.error or 0.0) / math.factorial(k))
+    return _Estimates(values, errors)
 
 
 def _value_function(parsed: ParsedFunction) -> Callable[[float], float]:
@@ -158,6 +176,7 @@ def _value_function(parsed: ParsedFunction) -> Callable[[float], float]:
 
 
 def _tangent_plane_at(parsed: ParsedFunction, point, method: str, common: dict) -> TangentLine:
+    errors = ()
     if parsed.expr is not None and method != "numeric":
         coefficients = calculus.plane_coefficients(parsed.expr, parsed.variables, point)
         if coefficients is not None and parsed.expr.has(*calculus.NON_SMOOTH) and not all(
@@ -165,15 +184,16 @@ def _tangent_plane_at(parsed: ParsedFunction, point, method: str, common: dict) 
                 for v in parsed.variables):
             return TangentLine(kind="none", reason="not differentiable (a partial derivative is not continuous there)",
                                **common)
-    else:
-        values, _ = numeric.gradient(parsed.func or sp.lambdify(parsed.variables, parsed.expr, "numpy"),
-                                     tuple(float(c) for c in point), name=parsed.name or "f")
-        height = numeric.as_real((parsed.func or sp.lambdify(parsed.variables, parsed.expr, "numpy"))(
-            *(float(c) for c in point)), "f")
+    else:  # a kinked partial (|x| + |y| at the origin) comes out NaN: no plane
+        func = parsed.func or sp.lambdify(parsed.variables, parsed.expr, "numpy")
+        values, value_errors = numeric.gradient(func, tuple(float(c) for c in point), name=parsed.name or "f",
+                                                kink_check=True)
+        height = numeric.as_real(func(*(float(c) for c in point)), "f")
         coefficients = [sp.Float(height)] + [sp.Float(v) for v in values]
+        errors = (numeric.EPS * abs(height), *(float(e) for e in value_errors))
     if coefficients is None or not all(math.isfinite(float(c)) for c in coefficients):
         return TangentLine(kind="none", reason="the tangent plane is not defined there", **common)
-    return TangentLine(kind="plane", coefficients=tuple(coefficients), **common)
+    return TangentLine(kind="plane", coefficients=tuple(coefficients), errors=errors, **common)
 
 
 def tangent_figure(result: TangentResult, functions, box, settings: Settings):

@@ -139,3 +139,10 @@ def test_plots_of_kinked_derivatives_are_finite():
     values, errors = numeric.derivative_many(Evaluator(lambda x: x * np.abs(x)), np.linspace(-1, 1, 41))
     assert np.allclose(values, 2 * np.abs(np.linspace(-1, 1, 41)), atol=1e-6)
     assert np.all(np.abs(values - 2 * np.abs(np.linspace(-1, 1, 41))) <= errors + 1e-12)
+
+
+def test_outside_the_domain_is_a_per_point_answer_not_a_failure():
+    r = deriv("log(x)", at="-1,1", method="numeric", plot=False)
+    outside, inside = r.points
+    assert outside.status == "undefined" and outside.reason == "outside the domain of f"
+    assert inside.status == "ok" and inside.value == pytest.approx(1.0)
