@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import sympy as sp
 
 from .errors import ComputationTimeout
+from .expressions import tidy_real_roots
 from .results import PointValue
 from .timeouts import time_limit
 
@@ -24,7 +25,7 @@ MAX_TEST_ORDER = 8
 
 def derivative(expr: sp.Expr, wrt: Sequence[sp.Symbol], simplify: bool = False) -> sp.Expr:
     """d^n expr / d wrt[0] ... d wrt[-1], optionally simplified."""
-    result = sp.diff(expr, *wrt)
+    result = tidy_real_roots(sp.diff(expr, *wrt))
     return sp.simplify(result) if simplify else result
 
 
@@ -238,7 +239,7 @@ def gradient(expr: sp.Expr, variables: Sequence[sp.Symbol], simplify: bool = Fal
 
 
 def hessian(expr: sp.Expr, variables: Sequence[sp.Symbol], simplify: bool = False) -> sp.Matrix:
-    matrix = sp.hessian(expr, list(variables))
+    matrix = sp.hessian(expr, list(variables)).applyfunc(tidy_real_roots)
     return matrix.applyfunc(sp.simplify) if simplify else matrix
 
 

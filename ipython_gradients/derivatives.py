@@ -30,9 +30,9 @@ from .results import (
 from .settings import Settings
 
 
-def as_function(expression, namespace: dict | None) -> ParsedFunction:
+def as_function(expression, namespace: dict | None, roots: str = "real") -> ParsedFunction:
     if isinstance(expression, str):
-        return parse_function(expression, namespace)
+        return parse_function(expression, namespace, roots)
     if isinstance(expression, sp.Expr):
         return ParsedFunction(expression, tuple(sorted(expression.free_symbols, key=natural_key)))
     if callable(expression):

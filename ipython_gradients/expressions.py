@@ -97,8 +97,11 @@ def real_symbol(name: str) -> sp.Symbol:
     return sp.Symbol(name, real=True)
 
 
-def parse_function(text: str, namespace: dict | None = None) -> ParsedFunction:
-    """Read the function a magic line names: an expression, a definition, or a namespace name."""
+def parse_function(text: str, namespace: dict | None = None, roots: str = "real") -> ParsedFunction:
+    """Read the function a magic line names: an expression, a definition, or a namespace name.
+
+    ``roots``: "real" (odd roots of negative numbers are real, see ``real_roots``) or "principal".
+    """
     text = text.strip()
     if not text:
         raise ExpressionError("no expression given: write one, for example x^2 sin(x)")
@@ -107,12 +110,12 @@ def parse_function(text: str, namespace: dict | None = None) -> ParsedFunction:
     if definition:
         name, params, body = definition.groups()
         variables = parse_parameters(params, text)
-        expr = parse_expression(body, namespace, {v.name: v for v in variables})
+        expr = parse_expression(body, namespace, {v.name: v for v in variables}, roots=roots)
         return ParsedFunction(expr, variables, name=name)
     referenced = _namespace_function(text, namespace)
     if referenced is not None:
         return referenced
-    expr = parse_expression(text, namespace)
+    expr = parse_expression(text, namespace, roots=roots)
     return ParsedFunction(expr, tuple(sorted(expr.free_symbols, key=natural_key)))
 
 
@@ -235,7 +238,7 @@ def _numpy_and_math_counterparts() -> dict[str, Callable | sp.Expr]:
         "atanh": sp.atanh, "exp": sp.exp, "expm1": lambda x: sp.exp(x) - 1, "exp2": lambda x: 2**x,
         "log": lambda x, base=None: sp.log(x) if base is None else sp.log(x, base),
         "log1p": lambda x: sp.log(1 + x), "log10": lambda x: sp.log(x, 10), "log2": lambda x: sp.log(x, 2),
-        "sqrt": sp.sqrt, "cbrt": sp.cbrt, "abs": sp.Abs, "absolute": sp.Abs, "fabs": sp.Abs,
+        "sqrt": sp.sqrt, "cbrt": lambda x: real_roots(sp.cbrt(x)), "abs": sp.Abs, "absolute": sp.Abs, "fabs": sp.Abs,
         "sign": sp.sign, "power": sp.Pow, "pow": sp.Pow, "square": lambda x: x**2,
         "reciprocal": lambda x: 1 / x, "negative": lambda x: -x, "hypot": lambda a, b: sp.sqrt(a**2 + b**2),
         "floor": sp.floor, "ceil": sp.ceiling, "maximum": sp.Max, "minimum": sp.Min,
@@ -318,9 +321,71 @@ def tidy_floats(expr: sp.Expr) -> sp.Expr:
     return expr.xreplace(whole) if whole else expr
 
 
+def real_roots(expr: sp.Expr) -> sp.Expr:
+    """Odd roots of negative numbers made real: u^(p/q) with q odd is sign(u)^p·|u|^(p/q).
+
+    SymPy's x^(1/3) is the principal root, complex for x < 0; calculus textbooks mean the real
+    cube root (∛(-8) = -2, and d/dx ∛x = 1/12 at -8). Written with |u| and sign u, every
+    evaluation (values at points, one-sided limits, lambdified NumPy) sees the real function.
+    Powers whose base cannot be negative (2^(1/3), (x²+1)^(1/3)) are left as they are, and so
+    are even roots (√x is undefined for x < 0 either way).
+    """
+    def odd_root(power: sp.Pow) -> bool:
+        exponent = power.exp
+        return (exponent.is_Rational and not exponent.is_Integer and exponent.q % 2 == 1
+                and power.base.is_nonnegative is not True)
+
+    def rewrite(power: sp.Pow) -> sp.Expr:
+        magnitude = sp.Abs(power.base) ** power.exp
+        return magnitude * sp.sign(power.base) if power.exp.p % 2 else magnitude
+
+    return expr.replace(lambda e: e.is_Pow and odd_root(e), rewrite) if expr.has(sp.Pow) else expr
+
+
+def tidy_real_roots(expr: sp.Expr) -> sp.Expr:
+    """A derivative of real roots as calculus writes it: d/dx sign(x)|x|^(1/3) = 1/(3|x|^(2/3)).
+
+    SymPy's product rule leaves terms δ(u)·|u|^r, which are zero (δ(u) vanishes off u = 0, and at
+    u = 0 either |u|^r is 0 or, for r < 0, f itself is undefined), and factors sign(u)², which are
+    1 wherever u ≠ 0 (at u = 0 the term's |u|^r makes the value the continuous extension, which is
+    the derivative there whenever one exists). Only terms with a power |u|^r of the same u are
+    touched: r > 0 or fractional for δ(u), r fractional for sign(u)².
+    """
+    if not expr.has(sp.Abs):
+        return expr
+
+    def tidy(term: sp.Mul) -> sp.Expr:
+        fractional, vanishing = set(), set()  # u with a factor |u|^r, r not whole; u with |u|^r, r > 0
+        for factor in term.args:
+            base, exponent = factor.as_base_exp()
+            if isinstance(base, sp.Abs) and exponent.is_Rational:
+                if not exponent.is_Integer:
+                    fractional.add(base.args[0])
+                if exponent > 0:
+                    vanishing.add(base.args[0])
+        if not vanishing and not fractional:
+            return term
+        factors = []
+        for factor in term.args:
+            base, exponent = factor.as_base_exp()
+            if isinstance(base, sp.DiracDelta) and len(base.args) == 1 and base.args[0] in vanishing | fractional:
+                return sp.S.Zero
+            if isinstance(base, sp.sign) and base.args[0] in fractional and exponent.is_Integer and exponent > 1:
+                factors.append(sp.S.One if exponent % 2 == 0 else base)
+                continue
+            factors.append(factor)
+        return sp.Mul(*factors)
+
+    return expr.replace(lambda e: e.is_Mul, tidy)
+
+
 def parse_expression(text: str, namespace: dict | None = None,
-                     symbols: dict[str, sp.Symbol] | None = None) -> sp.Expr:
-    """Parse ``text`` as a SymPy expression; raise ExpressionError with the column of any problem."""
+                     symbols: dict[str, sp.Symbol] | None = None, roots: str = "real") -> sp.Expr:
+    """Parse ``text`` as a SymPy expression; raise ExpressionError with the column of any problem.
+
+    ``roots="real"`` makes odd roots of negative numbers real (``real_roots``); "principal" keeps
+    SymPy's complex principal root.
+    """
     namespace = namespace or {}
     symbols = symbols or {}
     text = text.strip()
@@ -363,7 +428,8 @@ def parse_expression(text: str, namespace: dict | None = None,
         raise ExpressionError(f"{_short(text)} is undefined: it divides by zero or takes 0/0")
     if any(max(abs(r.p), r.q).bit_length() * 0.302 > MAX_DIGITS for r in expr.atoms(sp.Rational)):
         raise ExpressionError(f"a number in {_short(text)} has more than {MAX_DIGITS:,} digits: too large to use")
-    return tidy_floats(expr)
+    expr = tidy_floats(expr)
+    return real_roots(expr) if roots == "real" else expr
 
 
 def _tokens(text: str) -> list[tokenize.TokenInfo]:

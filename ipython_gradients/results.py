@@ -270,7 +270,7 @@ class DerivativeResult(FigureOutput):
     def _status_words(self, p: PointValue) -> str:
         digits = self.display.precision
         if p.status == "infinite":
-            return f"infinite ({format_number(p.value, digits)}): {p.reason}"
+            return slope_words(p.value, p.value, digits)
         if p.status == "not differentiable":
             sides = ", ".join(f"{side} {format_number(v, digits)}" for side, v in
                               (("left", p.left), ("right", p.right)) if v is not None)
@@ -409,6 +409,21 @@ def _latex_name(name: str) -> str:
 # characters inside \text{}, which MathJax and KaTeX would accept.
 _ASCII = {"≈": "about", "∞": "infinity", "×": "x", "∇": "grad ", "∂": "d", "π": "pi", "Δ": "delta ", "√": "sqrt",
           "−": "-", "·": "*", "→": "->", "≤": "<=", "≥": ">=", "²": "^2", "³": "^3", "′": "'", "…": "..."}
+
+
+def slope_words(left: float | None, right: float | None, digits: int) -> str:
+    """What %deriv and %%tangent both say where a one-sided derivative is infinite.
+
+    Both sides +∞ (∛x at 0): "vertical tangent (derivative +∞)"; otherwise the derivative does
+    not exist, and the words say which kind of point it is, with the one-sided derivatives.
+    """
+    if left is not None and left == right and math.isinf(left):
+        return f"vertical tangent (derivative {'+' if left > 0 else '-'}∞)"
+    reason = ("edge of the domain" if left is None or right is None
+              else "cusp" if math.isinf(left) and math.isinf(right) else "vertical on one side")
+    sides = ", ".join(f"{side} {format_number(v, digits)}" for side, v in (("left", left), ("right", right))
+                      if v is not None)
+    return f"not differentiable ({reason}): {sides}"
 
 
 def _escape_text(text: str) -> str:
@@ -843,10 +858,13 @@ class TangentResult(FigureOutput):
                               (("left", line.left), ("right", line.right)) if v is not None)
             words = line.reason + (f": one-sided slopes {sides}" if sides else "") + "; no tangent"
             return [rf"\text{{{_escape_text(words)}}}" if latex else words]
-        if line.kind == "vertical":
+        if line.kind == "vertical":  # in %deriv's words for the same point
             x = sp.latex(line.variables[0]) if latex else str(line.variables[0])
             a = line.latex_label[0] if latex else line.label[0]
-            return [rf"{x} = {a} \quad \text{{(vertical tangent)}}" if latex else f"{x} = {a}   (vertical tangent)"]
+            words = slope_words(line.left, line.right, digits)
+            if not words.startswith("vertical tangent"):
+                words = "vertical tangent; " + words
+            return [rf"{x} = {a} \quad \text{{{_escape_text(words)}}}" if latex else f"{x} = {a}   {words}"]
         point_slope = shifted_polynomial(line.coefficients, line.variables, line.center, latex)
         rows = [eq(point_slope)]
         simplified = (sp.latex if latex else sp.sstr)(line.polynomial)

@@ -41,7 +41,7 @@ def option_values(value) -> list[str]:
     return [str(v) for v in (value if isinstance(value, (list, tuple)) else [value])]
 
 
-def cell_functions(cell, namespace) -> list[tuple[str, ParsedFunction]]:
+def cell_functions(cell, namespace, roots: str = "real") -> list[tuple[str, ParsedFunction]]:
     """The functions of a cell, one per line (blank lines and # comments skipped), each named."""
     if isinstance(cell, str):
         entries = [(number, line.split("#", 1)[0].strip()) for number, line in enumerate(cell.splitlines(), start=1)]
@@ -53,7 +53,7 @@ def cell_functions(cell, namespace) -> list[tuple[str, ParsedFunction]]:
     functions, used = [], set()
     for number, entry in entries:
         try:
-            parsed = as_function(entry, namespace)
+            parsed = as_function(entry, namespace, roots)
         except GradientError as error:
             raise type(error)(f"line {number}: {error}") from None
         if parsed.expr is None and parsed.func is None:
