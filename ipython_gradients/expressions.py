@@ -321,6 +321,37 @@ def tidy_floats(expr: sp.Expr) -> sp.Expr:
     return expr.xreplace(whole) if whole else expr
 
 
+class RealAbs(sp.Abs):
+    """|u| in a real root, where u is real wherever the root is defined (∛(log x), ∛(1/x)).
+
+    SymPy's Abs differentiates an argument it cannot prove real through its real and imaginary
+    parts (log(x/sign(x)) for log x), and sign not at all; these two assume the real case, which is
+    the only one where the root is a real number. Known-real arguments and numbers give SymPy's own
+    Abs and sign, so nothing changes where SymPy can tell. Printed as Abs and sign.
+    """
+
+    @classmethod
+    def eval(cls, arg):
+        return sp.Abs(arg) if arg.is_number or arg.is_extended_real else None
+
+    def _eval_derivative(self, x):
+        return RealSign(self.args[0]) * sp.diff(self.args[0], x)
+
+
+class RealSign(sp.sign):
+    """sign u in a real root (see RealAbs): d/dx sign(u) = 2 δ(u) u'."""
+
+    @classmethod
+    def eval(cls, arg):
+        return sp.sign(arg) if arg.is_number or arg.is_extended_real else None
+
+    def _eval_derivative(self, x):
+        return 2 * sp.diff(self.args[0], x) * sp.DiracDelta(self.args[0])
+
+
+RealAbs.__name__, RealSign.__name__ = "Abs", "sign"  # how the printers and lambdify name them
+
+
 def real_roots(expr: sp.Expr) -> sp.Expr:
     """Odd roots of negative numbers made real: u^(p/q) with q odd is sign(u)^p·|u|^(p/q).
 
@@ -336,8 +367,8 @@ def real_roots(expr: sp.Expr) -> sp.Expr:
                 and power.base.is_nonnegative is not True)
 
     def rewrite(power: sp.Pow) -> sp.Expr:
-        magnitude = sp.Abs(power.base) ** power.exp
-        return magnitude * sp.sign(power.base) if power.exp.p % 2 else magnitude
+        magnitude = RealAbs(power.base) ** power.exp
+        return magnitude * RealSign(power.base) if power.exp.p % 2 else magnitude
 
     return expr.replace(lambda e: e.is_Pow and odd_root(e), rewrite) if expr.has(sp.Pow) else expr
 
