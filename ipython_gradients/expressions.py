@@ -322,31 +322,55 @@ def tidy_floats(expr: sp.Expr) -> sp.Expr:
 
 
 class RealAbs(sp.Abs):
-    """|u| in a real root, where u is real wherever the root is defined (∛(log x), ∛(1/x)).
+    """|u| in a real root sign(u)·|u|^r (see ``real_roots``), printed as Abs.
 
-    SymPy's Abs differentiates an argument it cannot prove real through its real and imaginary
-    parts (log(x/sign(x)) for log x), and sign not at all; these two assume the real case, which is
-    the only one where the root is a real number. Known-real arguments and numbers give SymPy's own
-    Abs and sign, so nothing changes where SymPy can tell. Printed as Abs and sign.
+    SymPy's Abs differentiates an argument it cannot prove real (log x, 1/x) through its real and
+    imaginary parts; this one assumes the real case, the only one where the real root is a number:
+    d|u|/dx = sign(u)·u', with RealSign.
     """
 
     @classmethod
     def eval(cls, arg):
-        return sp.Abs(arg) if arg.is_number or arg.is_extended_real else None
+        if arg.is_number:
+            return sp.Abs(arg)
+        if arg.is_extended_nonnegative:
+            return arg
+        if arg.is_extended_nonpositive:
+            return -arg
+        return None
 
     def _eval_derivative(self, x):
         return RealSign(self.args[0]) * sp.diff(self.args[0], x)
 
 
 class RealSign(sp.sign):
-    """sign u in a real root (see RealAbs): d/dx sign(u) = 2 δ(u) u'."""
+    """sign u in a real root sign(u)·|u|^r (see ``real_roots``), printed as sign.
+
+    It only ever stands beside a power |u|^r with r fractional, which is 0 or undefined where u = 0.
+    So its square is 1 (sign(0)² = 0 would only multiply that 0 or undefined value) and its
+    derivative 0 (the δ(u) SymPy would add vanishes off u = 0 and multiplies the same value at it):
+    d/dx sign(x)|x|^(1/3) comes out as 1/(3|x|^(2/3)), with no sign² or δ(x) terms.
+    """
 
     @classmethod
     def eval(cls, arg):
-        return sp.sign(arg) if arg.is_number or arg.is_extended_real else None
+        if arg.is_number:
+            return sp.sign(arg)
+        if arg.is_extended_positive:
+            return sp.S.One
+        if arg.is_extended_negative:
+            return sp.S.NegativeOne
+        if arg.is_zero:
+            return sp.S.Zero
+        return None
+
+    def _eval_power(self, exponent):
+        if exponent.is_integer:
+            return sp.S.One if exponent.is_even else self
+        return None
 
     def _eval_derivative(self, x):
-        return 2 * sp.diff(self.args[0], x) * sp.DiracDelta(self.args[0])
+        return sp.S.Zero
 
 
 RealAbs.__name__, RealSign.__name__ = "Abs", "sign"  # how the printers and lambdify name them
@@ -371,43 +395,6 @@ def real_roots(expr: sp.Expr) -> sp.Expr:
         return magnitude * RealSign(power.base) if power.exp.p % 2 else magnitude
 
     return expr.replace(lambda e: e.is_Pow and odd_root(e), rewrite) if expr.has(sp.Pow) else expr
-
-
-def tidy_real_roots(expr: sp.Expr) -> sp.Expr:
-    """A derivative of real roots as calculus writes it: d/dx sign(x)|x|^(1/3) = 1/(3|x|^(2/3)).
-
-    SymPy's product rule leaves terms δ(u)·|u|^r, which are zero (δ(u) vanishes off u = 0, and at
-    u = 0 either |u|^r is 0 or, for r < 0, f itself is undefined), and factors sign(u)², which are
-    1 wherever u ≠ 0 (at u = 0 the term's |u|^r makes the value the continuous extension, which is
-    the derivative there whenever one exists). Only terms with a power |u|^r of the same u are
-    touched: r > 0 or fractional for δ(u), r fractional for sign(u)².
-    """
-    if not expr.has(sp.Abs):
-        return expr
-
-    def tidy(term: sp.Mul) -> sp.Expr:
-        fractional, vanishing = set(), set()  # u with a factor |u|^r, r not whole; u with |u|^r, r > 0
-        for factor in term.args:
-            base, exponent = factor.as_base_exp()
-            if isinstance(base, sp.Abs) and exponent.is_Rational:
-                if not exponent.is_Integer:
-                    fractional.add(base.args[0])
-                if exponent > 0:
-                    vanishing.add(base.args[0])
-        if not vanishing and not fractional:
-            return term
-        factors = []
-        for factor in term.args:
-            base, exponent = factor.as_base_exp()
-            if isinstance(base, sp.DiracDelta) and len(base.args) == 1 and base.args[0] in vanishing | fractional:
-                return sp.S.Zero
-            if isinstance(base, sp.sign) and base.args[0] in fractional and exponent.is_Integer and exponent > 1:
-                factors.append(sp.S.One if exponent % 2 == 0 else base)
-                continue
-            factors.append(factor)
-        return sp.Mul(*factors)
-
-    return expr.replace(lambda e: e.is_Mul, tidy)
 
 
 def parse_expression(text: str, namespace: dict | None = None,
