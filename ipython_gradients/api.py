@@ -20,6 +20,7 @@ from .derivatives import (
     derivative_figure,
     labelled,
     latex_coordinates,
+    localized,
     method_notes,
     numeric_point,
     special_case_note,
@@ -109,7 +110,8 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
                     values.append(numeric_point(function, wrt_symbols, p))
                     special.append(", ".join(texts))
                 else:
-                    values.append(symbolic_point(function, wrt_symbols, result_derivative, p))
+                    near, near_derivative = localized(function, result_derivative, p)  # real roots away from 0
+                    values.append(symbolic_point(near, wrt_symbols, near_derivative, p))
         else:
             values = [numeric_point(function, wrt_symbols, p) for p, _ in points]
         checks = []

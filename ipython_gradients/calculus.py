@@ -317,13 +317,14 @@ def is_continuous_near(derivative_expr: sp.Expr, variables: Sequence[sp.Symbol],
     Where |x y| has a kink, SymPy's sign(0) = 0 makes ∂²/∂x∂y look like 0; the values a little way
     off in the four diagonal directions (1, -1 and -1, 1 among them) tell the kink apart. A jump keeps
     its size when the step shrinks a thousandfold; a derivative that merely varies (2y beside |x|, at
-    (-8, 1)) changes a thousand times less.
+    (-8, 1)) changes a thousand times less. The points are 30-digit floats: exact rationals with
+    ten-digit denominators in a variable exponent (|2x|^x) take SymPy minutes to evaluate.
     """
     spreads = []
     for step in (SIDE_PROBE * 1000, SIDE_PROBE):
         values = []
         for signs in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
-            offset = {v: c + signs[i % 2] * step for i, (v, c) in enumerate(zip(variables, point))}
+            offset = {v: sp.Float(c + signs[i % 2] * step, 30) for i, (v, c) in enumerate(zip(variables, point))}
             kind, number = classify_number(derivative_expr.subs(offset))
             if kind != "real":
                 return False

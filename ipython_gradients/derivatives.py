@@ -17,6 +17,8 @@ from .errors import (
 )
 from .expressions import (
     ParsedFunction,
+    RealAbs,
+    RealSign,
     natural_key,
     parse_function,
     parse_variable_names,
@@ -91,6 +93,31 @@ def symbolic_point(function: ParsedFunction, wrt: tuple[sp.Symbol, ...], result_
     others = {v: c for v, c in substitutions.items() if v != x}
     return calculus.analyse_point(function.expr.subs(others), x, len(wrt), substitutions[x],
                                   result_derivative.subs(others), partial=len(variables) > 1)
+
+
+def localized(function: ParsedFunction, derivative: sp.Expr, point: tuple[sp.Expr, ...]):
+    """(function, derivative) as they are near the point: a real root's |u| and sign u become ±u and
+    ±1 where u is not 0 there.
+
+    A derivative at a point depends only on f near it, and there |u| = ±u; without |u| the
+    expression is smooth, so the point needs no one-sided limits (which take seconds on
+    ∛x⁴ − xˣ). Where u is 0, undefined or not smooth the real root stays as it is.
+    """
+    if function.expr is None or not function.expr.has(RealAbs, RealSign):
+        return function, derivative
+    at = dict(zip(function.variables, point))
+    replacements = {}
+    for term in (function.expr.atoms(RealAbs, RealSign) | derivative.atoms(RealAbs, RealSign)):
+        inside = term.args[0]
+        if inside.has(*calculus.NON_SMOOTH):
+            continue
+        kind, value = calculus.classify_number(inside.subs(at))
+        if kind == "real" and value != 0:
+            side = 1 if value > 0 else -1
+            replacements[term] = side * inside if isinstance(term, RealAbs) else sp.Integer(side)
+    if not replacements:
+        return function, derivative
+    return replace(function, expr=function.expr.xreplace(replacements)), derivative.xreplace(replacements)
 
 
 def numeric_point(function: ParsedFunction, wrt: tuple[sp.Symbol, ...], point: tuple) -> PointValue:

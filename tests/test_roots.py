@@ -191,3 +191,17 @@ def test_the_command_line():
                             capture_output=True, text=True, timeout=120, env=dict(os.environ))
     assert result.returncode == 0, result.stderr
     assert "f'(-8) = 0.083   increasing" in result.stdout
+
+
+def test_away_from_zero_a_real_root_is_smooth_and_quick():
+    import time
+
+    start = time.perf_counter()
+    [p] = deriv("cbrt(x)^4 - x^x", at="0.530166", plot=False, timeout=5).points
+    assert p.status == "ok" and time.perf_counter() - start < 3  # no one-sided limits where x ≠ 0
+    x0 = 0.530166
+    assert p.value == pytest.approx(4 / 3 * x0 ** (1 / 3) - x0**x0 * (math.log(x0) + 1), rel=1e-12)
+    [p] = deriv("(x^2-1)^(1/3)", at="0", plot=False).points
+    assert p.value == 0 and p.meaning == "stationary: local minimum"  # the higher-derivative test applies
+    [p] = grad("cbrt(2x)^x + x*y/7", vars="x,y", at="1.9,1.410759", plot=False, timeout=5).points
+    assert p.gradient is not None
