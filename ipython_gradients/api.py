@@ -88,7 +88,7 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
 
     with _computing(settings):
         x_range = parse_range(range) if range is not None else None
-        function = as_function(expression, namespace)
+        function = as_function(expression, namespace, settings.roots)
         method = _choose_method(function, method or settings.backend, check)
         wrt_symbols = choose_wrt(function, wrt, order)
         if not function.variables:  # a constant: a function of the variable differentiated
@@ -232,7 +232,7 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         raise OptionError(f"--steps is capped at 100000, got {steps}")
 
     with _computing(settings):
-        function = as_grad_function(expression, namespace, vars, dimension_hint(at, start, dir))
+        function = as_grad_function(expression, namespace, vars, dimension_hint(at, start, dir), settings.roots)
         if not function.variables:
             raise VariableError("%grad needs a function of at least one variable")
         vector = function.components is not None
@@ -299,7 +299,7 @@ def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: b
     if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= MAX_ORDER:
         raise OptionError(f"--order must be a positive integer up to {MAX_ORDER}, got {order!r}")
     with _computing(settings):
-        functions = cell_functions(cell, namespace)
+        functions = cell_functions(cell, namespace, settings.roots)
         method = method or settings.backend
         for _, parsed in functions:
             _choose_method(parsed, method, False)

@@ -30,9 +30,9 @@ from .results import (
 from .settings import Settings
 
 
-def as_function(expression, namespace: dict | None) -> ParsedFunction:
+def as_function(expression, namespace: dict | None, roots: str = "real") -> ParsedFunction:
     if isinstance(expression, str):
-        return parse_function(expression, namespace)
+        return parse_function(expression, namespace, roots)
     if isinstance(expression, sp.Expr):
         return ParsedFunction(expression, tuple(sorted(expression.free_symbols, key=natural_key)))
     if callable(expression):
@@ -125,7 +125,15 @@ def numeric_point(function: ParsedFunction, wrt: tuple[sp.Symbol, ...], point: t
         restricted = function.expr.subs(others)
         evaluator = numeric.expression_evaluator(restricted, x, name)
         analytic = numeric.is_analytic(restricted)
-    found = numeric.derivative_at(evaluator, coordinates[index], order, analytic=analytic)
+    try:
+        found = numeric.derivative_at(evaluator, coordinates[index], order, analytic=analytic)
+    except EvaluationError:
+        if function.func is not None:  # a Python function that fails there: say what it did
+            raise
+        # an expression with no real values at and around the point: outside its domain, as symbolic says
+        kind, _ = calculus.classify_number(restricted.subs(x, point[index]))
+        return PointValue(status="undefined", reason="outside the domain of f" if kind == "complex"
+                          else "f is not defined there")
     if found.status == "ok" and analytic and order > 1:
         value, error = numeric.mpmath_derivative(restricted, (x,), (coordinates[index],), (order,))
         if math.isfinite(value):
@@ -171,10 +179,56 @@ def _numeric_point_value(found: numeric.NumericDerivative, evaluator: numeric.Ev
 
 
 def _numeric_stationary_kind(evaluator: numeric.Evaluator, x: float) -> str:
-    second = numeric.derivative_at(evaluator, x, 2, kink_check=False)
-    if second.status != "ok" or abs(second.value) <= max(second.error or 0.0, 1e-8):
+    """What a numeric stationary point is: the second-derivative test where f'' exists and is
+    clearly non-zero, else the signs of f(x ± h) − f(x) (``_side_test``).
+
+    f'' is taken with the kink check: where it jumps (x|x|, max(x, 0)² at 0) it does not exist,
+    and a value extrapolated across the jump would be a false minimum or maximum.
+    """
+    second = numeric.derivative_at(evaluator, x, 2)
+    if second.status == "ok" and abs(second.value) > max(second.error or 0.0, 1e-8):
+        return calculus.extremum_kind(2, second.value)
+    by_sides = _side_test(evaluator, x)
+    if by_sides:
+        return by_sides
+    if second.status == "ok":
         return "second-derivative test inconclusive"
-    return calculus.extremum_kind(2, second.value)
+    return "test inconclusive (f'' does not exist there)"
+
+
+# The steps, relative to max(1, |x|), at which the side test compares f(x ± h) with f(x).
+SIDE_STEPS = 10.0 ** -np.arange(2, 8)
+
+
+def _side_test(evaluator: numeric.Evaluator, x: float) -> str:
+    """Minimum, maximum or neither from the signs of f(x ± h) − f(x) at every step in SIDE_STEPS.
+
+    A side counts as higher (lower) only if no sample there is lower (higher) beyond rounding,
+    and as flat if every sample equals f(x) to rounding. Anything else (signs that change with
+    h, as for x⁴ sin(1/x), or both sides flat) is no answer: the caller says inconclusive.
+    """
+    fx = evaluator.at(x)
+    steps = max(1.0, abs(x)) * SIDE_STEPS
+    sides = []
+    for direction in (-1, 1):
+        values = evaluator.many(x + direction * steps)
+        if not np.all(np.isfinite(values)):
+            return ""
+        differences = values - fx
+        rounding = 16 * evaluator.eps * np.maximum(abs(fx), np.abs(values))
+        up, down = differences > rounding, differences < -rounding
+        if up.any() and down.any():
+            return ""
+        sides.append(1 if up.any() else -1 if down.any() else 0)
+    left, right = sides
+    if left == right == 0:
+        return ""
+    if left * right < 0:
+        return "neither minimum nor maximum (f is lower on one side, higher on the other)"
+    kind = "local minimum" if max(sides) > 0 else "local maximum"
+    if 0 in sides:
+        return f"{kind}, not strict (f is constant on one side)"
+    return f"{kind} (f is {'higher' if kind == 'local minimum' else 'lower'} on both sides)"
 
 
 def labelled(value: PointValue, coordinates: tuple[sp.Expr, ...], texts: tuple[str, ...]) -> PointValue:

@@ -97,8 +97,11 @@ def real_symbol(name: str) -> sp.Symbol:
     return sp.Symbol(name, real=True)
 
 
-def parse_function(text: str, namespace: dict | None = None) -> ParsedFunction:
-    """Read the function a magic line names: an expression, a definition, or a namespace name."""
+def parse_function(text: str, namespace: dict | None = None, roots: str = "real") -> ParsedFunction:
+    """Read the function a magic line names: an expression, a definition, or a namespace name.
+
+    ``roots``: "real" (odd roots of negative numbers are real, see ``real_roots``) or "principal".
+    """
     text = text.strip()
     if not text:
         raise ExpressionError("no expression given: write one, for example x^2 sin(x)")
@@ -107,12 +110,12 @@ def parse_function(text: str, namespace: dict | None = None) -> ParsedFunction:
     if definition:
         name, params, body = definition.groups()
         variables = parse_parameters(params, text)
-        expr = parse_expression(body, namespace, {v.name: v for v in variables})
+        expr = parse_expression(body, namespace, {v.name: v for v in variables}, roots=roots)
         return ParsedFunction(expr, variables, name=name)
     referenced = _namespace_function(text, namespace)
     if referenced is not None:
         return referenced
-    expr = parse_expression(text, namespace)
+    expr = parse_expression(text, namespace, roots=roots)
     return ParsedFunction(expr, tuple(sorted(expr.free_symbols, key=natural_key)))
 
 
@@ -235,7 +238,7 @@ def _numpy_and_math_counterparts() -> dict[str, Callable | sp.Expr]:
         "atanh": sp.atanh, "exp": sp.exp, "expm1": lambda x: sp.exp(x) - 1, "exp2": lambda x: 2**x,
         "log": lambda x, base=None: sp.log(x) if base is None else sp.log(x, base),
         "log1p": lambda x: sp.log(1 + x), "log10": lambda x: sp.log(x, 10), "log2": lambda x: sp.log(x, 2),
-        "sqrt": sp.sqrt, "cbrt": sp.cbrt, "abs": sp.Abs, "absolute": sp.Abs, "fabs": sp.Abs,
+        "sqrt": sp.sqrt, "cbrt": lambda x: real_roots(sp.cbrt(x)), "abs": sp.Abs, "absolute": sp.Abs, "fabs": sp.Abs,
         "sign": sp.sign, "power": sp.Pow, "pow": sp.Pow, "square": lambda x: x**2,
         "reciprocal": lambda x: 1 / x, "negative": lambda x: -x, "hypot": lambda a, b: sp.sqrt(a**2 + b**2),
         "floor": sp.floor, "ceil": sp.ceiling, "maximum": sp.Max, "minimum": sp.Min,
@@ -318,9 +321,89 @@ def tidy_floats(expr: sp.Expr) -> sp.Expr:
     return expr.xreplace(whole) if whole else expr
 
 
+class RealAbs(sp.Abs):
+    """|u| in a real root sign(u)·|u|^r (see ``real_roots``), printed as Abs.
+
+    SymPy's Abs differentiates an argument it cannot prove real (log x, 1/x) through its real and
+    imaginary parts; this one assumes the real case, the only one where the real root is a number:
+    d|u|/dx = sign(u)·u', with RealSign.
+    """
+
+    @classmethod
+    def eval(cls, arg):
+        if arg.is_number:
+            return sp.Abs(arg)
+        if arg.is_extended_nonnegative:
+            return arg
+        if arg.is_extended_nonpositive:
+            return -arg
+        return None
+
+    def _eval_derivative(self, x):
+        return RealSign(self.args[0]) * sp.diff(self.args[0], x)
+
+
+class RealSign(sp.sign):
+    """sign u in a real root sign(u)·|u|^r (see ``real_roots``), printed as sign.
+
+    It only ever stands beside a power |u|^r with r fractional, which is 0 or undefined where u = 0.
+    So its square is 1 (sign(0)² = 0 would only multiply that 0 or undefined value) and its
+    derivative 0 (the δ(u) SymPy would add vanishes off u = 0 and multiplies the same value at it):
+    d/dx sign(x)|x|^(1/3) comes out as 1/(3|x|^(2/3)), with no sign² or δ(x) terms.
+    """
+
+    @classmethod
+    def eval(cls, arg):
+        if arg.is_number:
+            return sp.sign(arg)
+        if arg.is_extended_positive:
+            return sp.S.One
+        if arg.is_extended_negative:
+            return sp.S.NegativeOne
+        if arg.is_zero:
+            return sp.S.Zero
+        return None
+
+    def _eval_power(self, exponent):
+        if exponent.is_integer:
+            return sp.S.One if exponent.is_even else self
+        return None
+
+    def _eval_derivative(self, x):
+        return sp.S.Zero
+
+
+RealAbs.__name__, RealSign.__name__ = "Abs", "sign"  # how the printers and lambdify name them
+
+
+def real_roots(expr: sp.Expr) -> sp.Expr:
+    """Odd roots of negative numbers made real: u^(p/q) with q odd is sign(u)^p·|u|^(p/q).
+
+    SymPy's x^(1/3) is the principal root, complex for x < 0; calculus textbooks mean the real
+    cube root (∛(-8) = -2, and d/dx ∛x = 1/12 at -8). Written with |u| and sign u, every
+    evaluation (values at points, one-sided limits, lambdified NumPy) sees the real function.
+    Powers whose base cannot be negative (2^(1/3), (x²+1)^(1/3)) are left as they are, and so
+    are even roots (√x is undefined for x < 0 either way).
+    """
+    def odd_root(power: sp.Pow) -> bool:
+        exponent = power.exp
+        return (exponent.is_Rational and not exponent.is_Integer and exponent.q % 2 == 1
+                and power.base.is_nonnegative is not True)
+
+    def rewrite(power: sp.Pow) -> sp.Expr:
+        magnitude = RealAbs(power.base) ** power.exp
+        return magnitude * RealSign(power.base) if power.exp.p % 2 else magnitude
+
+    return expr.replace(lambda e: e.is_Pow and odd_root(e), rewrite) if expr.has(sp.Pow) else expr
+
+
 def parse_expression(text: str, namespace: dict | None = None,
-                     symbols: dict[str, sp.Symbol] | None = None) -> sp.Expr:
-    """Parse ``text`` as a SymPy expression; raise ExpressionError with the column of any problem."""
+                     symbols: dict[str, sp.Symbol] | None = None, roots: str = "real") -> sp.Expr:
+    """Parse ``text`` as a SymPy expression; raise ExpressionError with the column of any problem.
+
+    ``roots="real"`` makes odd roots of negative numbers real (``real_roots``); "principal" keeps
+    SymPy's complex principal root.
+    """
     namespace = namespace or {}
     symbols = symbols or {}
     text = text.strip()
@@ -363,7 +446,8 @@ def parse_expression(text: str, namespace: dict | None = None,
         raise ExpressionError(f"{_short(text)} is undefined: it divides by zero or takes 0/0")
     if any(max(abs(r.p), r.q).bit_length() * 0.302 > MAX_DIGITS for r in expr.atoms(sp.Rational)):
         raise ExpressionError(f"a number in {_short(text)} has more than {MAX_DIGITS:,} digits: too large to use")
-    return tidy_floats(expr)
+    expr = tidy_floats(expr)
+    return real_roots(expr) if roots == "real" else expr
 
 
 def _tokens(text: str) -> list[tokenize.TokenInfo]:

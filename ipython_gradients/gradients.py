@@ -71,9 +71,9 @@ def dimension_hint(*values) -> int | None:
     return None
 
 
-def as_grad_function(expression, namespace, vars, dimension: int | None) -> _GradFunction:
+def as_grad_function(expression, namespace, vars, dimension: int | None, roots: str = "real") -> _GradFunction:
     names = parse_variable_names(vars) if vars is not None else None
-    components = _vector_components(expression, namespace)
+    components = _vector_components(expression, namespace, roots)
     if components is not None:
         exprs, name, fixed = components
         symbols = fixed or tuple(sorted(set().union(*(e.free_symbols for e in exprs)), key=natural_key))
@@ -90,7 +90,7 @@ def as_grad_function(expression, namespace, vars, dimension: int | None) -> _Gra
         label = expression.strip() if isinstance(expression, str) else getattr(func, "__name__", "f")
         parsed = trace_callable(func, label.replace("<lambda>", "f"), vector_size=size, names=names)
     else:
-        parsed = as_function(expression, namespace)
+        parsed = as_function(expression, namespace, roots)
     variables = _order_variables(parsed.variables, names, (parsed.expr,) if parsed.expr is not None else ())
     if names and parsed.func is not None and len(names) != len(parsed.variables):
         raise VariableError(f"--vars names {len(names)} variable(s); {parsed.name} takes {len(parsed.variables)}")
@@ -143,7 +143,7 @@ def _order_variables(symbols, names, exprs) -> tuple[sp.Symbol, ...]:
     return tuple(present[name] for name in names)
 
 
-def _vector_components(expression, namespace):
+def _vector_components(expression, namespace, roots: str = "real"):
     """(components, name, variables) for [e1, e2, ...], F(x, y) = [...], or a SymPy Matrix; else None."""
     if isinstance(expression, sp.MatrixBase):
         return tuple(expression), None, None
@@ -171,7 +171,7 @@ def _vector_components(expression, namespace):
             current += char
     parts.append(current)
     symbols = {s.name: s for s in fixed} if fixed else None
-    components = tuple(parse_expression(part, namespace, symbols) for part in parts)
+    components = tuple(parse_expression(part, namespace, symbols, roots=roots) for part in parts)
     return components, name, fixed
 
 

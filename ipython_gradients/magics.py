@@ -13,7 +13,7 @@ from IPython.core.magic_arguments import argument, magic_arguments
 from traitlets import Bool, CaselessStrEnum, Float, Int, TraitError, Tuple, validate
 
 from .options import DERIV, GRAD, TANGENT, MagicSpec, split_magic_line
-from .settings import FIGURE_FORMATS, HELP, METHODS, NOTATIONS, Settings, check_setting
+from .settings import FIGURE_FORMATS, HELP, METHODS, NOTATIONS, ROOTS, Settings, check_setting
 
 DEFAULTS = Settings()
 
@@ -47,6 +47,7 @@ class GradientMagics(Magics):
     simplify = Bool(DEFAULTS.simplify, help=HELP["simplify"]).tag(config=True)
     timeout = Float(DEFAULTS.timeout, help=HELP["timeout"]).tag(config=True)
     backend = CaselessStrEnum(METHODS, DEFAULTS.backend, help=HELP["backend"]).tag(config=True)
+    roots = CaselessStrEnum(ROOTS, DEFAULTS.roots, help=HELP["roots"]).tag(config=True)
 
     @validate("precision", "samples", "x_range", "figure_size", "timeout")
     def _check(self, proposal):
@@ -59,7 +60,8 @@ class GradientMagics(Magics):
         return Settings(precision=self.precision, plot=self.plot, samples=self.samples,
                         x_range=tuple(self.x_range), figure_format=self.figure_format.lower(),
                         figure_size=tuple(self.figure_size), notation=self.notation.lower(),
-                        simplify=self.simplify, timeout=self.timeout, backend=self.backend.lower())
+                        simplify=self.simplify, timeout=self.timeout, backend=self.backend.lower(),
+                        roots=self.roots.lower())
 
     def _answer(self, function: str, *args, **kwargs):
         """Call the API function of that name with the shell's namespace and settings; the project's

@@ -270,7 +270,7 @@ class DerivativeResult(FigureOutput):
     def _status_words(self, p: PointValue) -> str:
         digits = self.display.precision
         if p.status == "infinite":
-            return f"infinite ({format_number(p.value, digits)}): {p.reason}"
+            return slope_words(p.value, p.value, digits)
         if p.status == "not differentiable":
             sides = ", ".join(f"{side} {format_number(v, digits)}" for side, v in
                               (("left", p.left), ("right", p.right)) if v is not None)
@@ -409,6 +409,21 @@ def _latex_name(name: str) -> str:
 # characters inside \text{}, which MathJax and KaTeX would accept.
 _ASCII = {"≈": "about", "∞": "infinity", "×": "x", "∇": "grad ", "∂": "d", "π": "pi", "Δ": "delta ", "√": "sqrt",
           "−": "-", "·": "*", "→": "->", "≤": "<=", "≥": ">=", "²": "^2", "³": "^3", "′": "'", "…": "..."}
+
+
+def slope_words(left: float | None, right: float | None, digits: int) -> str:
+    """What %deriv and %%tangent both say where a one-sided derivative is infinite.
+
+    Both sides +∞ (∛x at 0): "vertical tangent (derivative +∞)"; otherwise the derivative does
+    not exist, and the words say which kind of point it is, with the one-sided derivatives.
+    """
+    if left is not None and left == right and math.isinf(left):
+        return f"vertical tangent (derivative {'+' if left > 0 else '-'}∞)"
+    reason = ("edge of the domain" if left is None or right is None
+              else "cusp" if math.isinf(left) and math.isinf(right) else "vertical on one side")
+    sides = ", ".join(f"{side} {format_number(v, digits)}" for side, v in (("left", left), ("right", right))
+                      if v is not None)
+    return f"not differentiable ({reason}): {sides}"
 
 
 def _escape_text(text: str) -> str:
@@ -714,6 +729,7 @@ class TangentLine:
     normal: bool = False
     secants: tuple[tuple[float, float, float, float], ...] = ()  # (h, rise, slope, slope - f'(a))
     deltas: tuple[tuple[float, float, float, float], ...] = ()  # (Δx, approximation, true value, error)
+    errors: tuple[float, ...] = ()  # numeric coefficients: the estimated absolute error of each
 
     @property
     def slope(self) -> float | None:
@@ -847,10 +863,13 @@ class TangentResult(FigureOutput):
                               (("left", line.left), ("right", line.right)) if v is not None)
             words = line.reason + (f": one-sided slopes {sides}" if sides else "") + "; no tangent"
             return [rf"\text{{{_escape_text(words)}}}" if latex else words]
-        if line.kind == "vertical":
+        if line.kind == "vertical":  # in %deriv's words for the same point
             x = sp.latex(line.variables[0]) if latex else str(line.variables[0])
             a = line.latex_label[0] if latex else line.label[0]
-            return [rf"{x} = {a} \quad \text{{(vertical tangent)}}" if latex else f"{x} = {a}   (vertical tangent)"]
+            words = slope_words(line.left, line.right, digits)
+            if not words.startswith("vertical tangent"):
+                words = "vertical tangent; " + words
+            return [rf"{x} = {a} \quad \text{{{_escape_text(words)}}}" if latex else f"{x} = {a}   {words}"]
         point_slope = shifted_polynomial(line.coefficients, line.variables, line.center, latex)
         rows = [eq(point_slope)]
         simplified = (sp.latex if latex else sp.sstr)(line.polynomial)
@@ -859,6 +878,12 @@ class TangentResult(FigureOutput):
         approximate = _rounded_polynomial(line.polynomial, line.variables, digits, latex)
         if approximate is not None:
             rows.append(eq(approximate).replace(" = ", r" \approx " if latex else " ≈ ", 1))
+        if line.errors:
+            bound = f"{max(line.errors):.1e}"
+            mantissa, exponent = bound.split("e")
+            rows.append(rf"\text{{(computed numerically: each coefficient within }} \pm {mantissa} \times "
+                        rf"10^{{{int(exponent)}}}\text{{)}}" if latex
+                        else f"(computed numerically: each coefficient within ±{bound})")
         normal = line.normal_equation
         if normal is not None:
             shown = (sp.latex if latex else sp.sstr)(normal.rhs)

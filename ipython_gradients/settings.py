@@ -13,6 +13,7 @@ from dataclasses import dataclass
 FIGURE_FORMATS = ("png", "retina", "svg")
 NOTATIONS = ("leibniz", "prime")
 METHODS = ("auto", "symbolic", "numeric")
+ROOTS = ("real", "principal")
 MAX_SAMPLES = 100_000
 MAX_PRECISION = 15
 
@@ -29,6 +30,7 @@ class Settings:
     simplify: bool = False
     timeout: float = 10.0
     backend: str = "auto"
+    roots: str = "real"
 
     def replace(self, **changes) -> "Settings":
         """A copy with ``changes`` applied, each one checked."""
@@ -52,6 +54,9 @@ HELP = {
                "before the magic gives up with a message.",
     "backend": "Default --method: 'auto' (symbolic for expressions and Python functions that can be "
                "traced with SymPy symbols, numeric otherwise), 'symbolic' or 'numeric'.",
+    "roots": "Odd roots of negative numbers in the expression language: 'real' (x^(1/3), cbrt(x), "
+             "x^(2/3), root(x, 5) are the real roots, so (-8)^(1/3) = -2, as in calculus textbooks) or "
+             "'principal' (SymPy's complex principal root: x^(1/3) is outside the domain for x < 0).",
 }
 
 
@@ -92,6 +97,9 @@ def check_setting(name: str, value):
     elif name == "backend":
         if value not in METHODS:
             raise ValueError(f"backend must be one of {', '.join(METHODS)}, got {value!r}")
+    elif name == "roots":
+        if value not in ROOTS:
+            raise ValueError(f"roots must be one of {', '.join(ROOTS)}, got {value!r}")
     elif name == "notation":
         if value not in NOTATIONS:
             raise ValueError(f"notation must be one of {', '.join(NOTATIONS)}, got {value!r}")

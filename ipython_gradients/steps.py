@@ -96,9 +96,10 @@ class _Deriver:
             return self._power(e)
         if len(e.args) == 1 and (e.func in RULES_BY_FUNCTION or isinstance(e, sp.Function)):
             u = e.args[0]
-            rule = RULES_BY_FUNCTION.get(e.func, f"derivative of {e.func}")
+            rule = next((RULES_BY_FUNCTION[c] for c in type(e).__mro__ if c in RULES_BY_FUNCTION),
+                        f"derivative of {e.func}")  # the Abs of a real root is an Abs
             outer = sp.sign(u) if e.func is sp.Abs else sp.diff(e.func(x), x).subs(x, u)
-            return self._chain(e, u, outer, rule, where=u if e.func is sp.Abs else None)
+            return self._chain(e, u, outer, rule, where=u if isinstance(e, sp.Abs) else None)
         result = sp.diff(e, x)  # several arguments (atan2, Max, ...): SymPy's derivative, said so
         self._record(f"derivative of {e.func}", e, sp.latex(result))
         return result
@@ -108,6 +109,10 @@ class _Deriver:
         if constant != 1:
             self._record("constant multiple", e, rf"{sp.latex(constant)} \cdot {self._later(rest)}")
             return constant * self.d(rest)
+        root = _real_root(e)
+        if root is not None:  # u^r, an odd root written sign(u)·|u|^r: the power rule, r·|u|^(r-1)·u'
+            magnitude, r = root
+            return self._chain(e, magnitude.args[0], r * magnitude ** (r - 1), "power")
         numerator, denominator = sp.fraction(e, exact=True)  # exp(-x²) is no quotient
         if denominator.has(self.x) and denominator != 1 and numerator != e:
             self._record("quotient", e, rf"\frac{{{self._later(numerator)} \cdot {_grouped(denominator)} - "
@@ -140,6 +145,19 @@ class _Deriver:
             return outer
         self._record(f"chain rule with {rule}", e, rf"{_grouped(outer)} \cdot {self._later(inner)}", where)
         return outer * self.d(inner)
+
+
+def _real_root(e: sp.Mul) -> tuple[sp.Abs, sp.Rational] | None:
+    """(|u|, r) when e is sign(u)·|u|^r with r fractional: how the expression language writes the
+    real odd root u^r (expressions.real_roots), whose derivative is r·|u|^(r-1)·u'."""
+    if len(e.args) != 2:
+        return None
+    signs = [f for f in e.args if isinstance(f, sp.sign)]
+    powers = [f for f in e.args if f.is_Pow and isinstance(f.base, sp.Abs) and f.exp.is_Rational
+              and not f.exp.is_Integer]
+    if len(signs) == 1 and len(powers) == 1 and signs[0].args[0] == powers[0].base.args[0]:
+        return powers[0].base, powers[0].exp
+    return None
 
 
 def _grouped(e: sp.Expr) -> str:

@@ -41,7 +41,7 @@ def option_values(value) -> list[str]:
     return [str(v) for v in (value if isinstance(value, (list, tuple)) else [value])]
 
 
-def cell_functions(cell, namespace) -> list[tuple[str, ParsedFunction]]:
+def cell_functions(cell, namespace, roots: str = "real") -> list[tuple[str, ParsedFunction]]:
     """The functions of a cell, one per line (blank lines and # comments skipped), each named."""
     if isinstance(cell, str):
         entries = [(number, line.split("#", 1)[0].strip()) for number, line in enumerate(cell.splitlines(), start=1)]
@@ -53,7 +53,7 @@ def cell_functions(cell, namespace) -> list[tuple[str, ParsedFunction]]:
     functions, used = [], set()
     for number, entry in entries:
         try:
-            parsed = as_function(entry, namespace)
+            parsed = as_function(entry, namespace, roots)
         except GradientError as error:
             raise type(error)(f"line {number}: {error}") from None
         if parsed.expr is None and parsed.func is None:
@@ -129,8 +129,9 @@ def tangent_at(name: str, parsed: ParsedFunction, point, texts, order: int, norm
     if analysis.status != "ok":
         reason = analysis.reason if analysis.status == "undefined" else f"not differentiable ({analysis.reason})"
         return TangentLine(kind="none", reason=reason, left=analysis.left, right=analysis.right, **common)
+    errors = ()
     if not symbolic:
-        coefficients = _numeric_taylor(parsed, point[0], order)
+        coefficients, errors = _numeric_taylor(parsed, point[0], order)
     if coefficients is None:
         return TangentLine(kind="none", reason=f"a derivative up to order {order} is not defined there", **common)
     value = _value_function(parsed)
@@ -138,18 +139,28 @@ def tangent_at(name: str, parsed: ParsedFunction, point, texts, order: int, norm
     secants = tuple((h, value(a + h) - fa, (value(a + h) - fa) / h, (value(a + h) - fa) / h - slope) for h in widths)
     deltas = tuple((dx, fa + slope * dx, value(a + dx), value(a + dx) - fa - slope * dx) for dx in steps)
     return TangentLine(kind="line" if order == 1 else "taylor", coefficients=tuple(coefficients),
-                       secants=secants, deltas=deltas, **common)
+                       secants=secants, deltas=deltas, errors=errors, **common)
 
 
-def _numeric_taylor(parsed: ParsedFunction, a: sp.Expr, order: int) -> list[sp.Expr] | None:
-    evaluator = numeric.Evaluator(parsed.func, parsed.name or "f")
-    coefficients = [sp.Float(evaluator.at(float(a)))]
+def _numeric_taylor(parsed: ParsedFunction, a: sp.Expr, order: int) -> tuple[list[sp.Expr] | None, tuple]:
+    """(f(a), f'(a), f''(a)/2, ...) by the numeric engine, and each one's error; None if one is not defined.
+
+    A Python function is the black box it is; an expression (--method numeric) goes through the
+    engine's expression mode (complex step, mpmath for higher orders where it is analytic), with the
+    same kink checks as ``%deriv --method numeric``.
+    """
+    x = parsed.variables[0]
+    fa = _value_function(parsed)(float(a))
+    if not math.isfinite(fa):
+        return None, ()
+    values, errors = [sp.Float(fa)], [numeric.EPS * abs(fa)]
     for k in range(1, order + 1):
-        found = numeric.derivative_at(evaluator, float(a), k, kink_check=False)
-        if found.status != "ok":
-            return None
-        coefficients.append(sp.Float(found.value) / sp.factorial(k))
-    return coefficients
+        found = numeric_point(parsed, (x,) * k, (a,))
+        if found.status != "ok" or found.value is None or not math.isfinite(found.value):
+            return None, ()
+        values.append(sp.Float(found.value) / sp.factorial(k))
+        errors.append((found.error or 0.0) / math.factorial(k))
+    return values, tuple(float(e) for e in errors)
 
 
 def _value_function(parsed: ParsedFunction) -> Callable[[float], float]:
@@ -162,6 +173,7 @@ def _value_function(parsed: ParsedFunction) -> Callable[[float], float]:
 
 
 def _tangent_plane_at(parsed: ParsedFunction, point, method: str, common: dict) -> TangentLine:
+    errors = ()
     if parsed.expr is not None and method != "numeric":
         try:
             local = calculus.local_gradient(parsed.expr, parsed.variables, point)
@@ -171,15 +183,16 @@ def _tangent_plane_at(parsed: ParsedFunction, point, method: str, common: dict) 
         if local.reason:
             return TangentLine(kind="none", reason=local.reason, **common)
         coefficients = calculus.plane_coefficients(parsed.expr, parsed.variables, point)
-    else:
-        values, _ = numeric.gradient(parsed.func or sp.lambdify(parsed.variables, parsed.expr, "numpy"),
-                                     tuple(float(c) for c in point), name=parsed.name or "f")
-        height = numeric.as_real((parsed.func or sp.lambdify(parsed.variables, parsed.expr, "numpy"))(
-            *(float(c) for c in point)), "f")
+    else:  # a kinked partial (|x| + |y| at the origin) comes out NaN: no plane
+        func = parsed.func or sp.lambdify(parsed.variables, parsed.expr, "numpy")
+        values, value_errors = numeric.gradient(func, tuple(float(c) for c in point), name=parsed.name or "f",
+                                                kink_check=True)
+        height = numeric.as_real(func(*(float(c) for c in point)), "f")
         coefficients = [sp.Float(height)] + [sp.Float(v) for v in values]
+        errors = (numeric.EPS * abs(height), *(float(e) for e in value_errors))
     if coefficients is None or not all(math.isfinite(float(c)) for c in coefficients):
         return TangentLine(kind="none", reason="the tangent plane is not defined there", **common)
-    return TangentLine(kind="plane", coefficients=tuple(coefficients), **common)
+    return TangentLine(kind="plane", coefficients=tuple(coefficients), errors=errors, **common)
 
 
 def tangent_figure(result: TangentResult, functions, box, settings: Settings):
