@@ -237,14 +237,19 @@ def smooth_near(expr: sp.Expr, point: dict) -> sp.Expr:
         return chosen
     if isinstance(expr, (sp.Abs, sp.sign, sp.Heaviside, sp.DiracDelta)):
         sign = strict_sign(args[0])
-        return {sp.Abs: sign * args[0], sp.sign: sp.Integer(sign),
-                sp.Heaviside: sp.Integer(1 if sign > 0 else 0), sp.DiracDelta: sp.S.Zero}[expr.func]
+        if isinstance(expr, sp.Abs):
+            return sign * args[0]
+        if isinstance(expr, sp.sign):
+            return sp.Integer(sign)
+        return sp.Integer(sign > 0) if isinstance(expr, sp.Heaviside) else sp.S.Zero
     if isinstance(expr, (sp.floor, sp.ceiling, sp.frac)):
         value = value_at(args[0], point)
         if exact_sign(value) is None or sp.floor(value) == value:
             raise Undecided(f"{expr} switches at the point")
         whole = sp.floor(value)
-        return {sp.floor: whole, sp.ceiling: whole + 1, sp.frac: args[0] - whole}[expr.func]
+        if isinstance(expr, sp.floor):
+            return whole
+        return whole + 1 if isinstance(expr, sp.ceiling) else args[0] - whole
     return expr.func(*args)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import cmath
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy as sp
 
@@ -95,7 +95,10 @@ def analyse_point(f: sp.Expr, x: sp.Symbol, order: int, point: sp.Expr,
         at_point = value_at(left, {x: point})
         if left == right and exact_sign(at_point) is not None and same_value(at_point, f.subs(x, point)):
             # the point is no switch of f: f is this one smooth piece around it
-            return analyse_point(left, x, order, point, sp.diff(left, x, order), partial)
+            found = analyse_point(left, x, order, point, sp.diff(left, x, order), partial)
+            if found.meaning.endswith("f is constant"):  # the piece is; f is only near the point
+                found = replace(found, meaning=found.meaning + " near there")
+            return found
         return _one_sided_point(f, left if left_defined else None, right if right_defined else None,
                                 x, order, point, partial)
 
@@ -203,13 +206,20 @@ def sided_extremum(f: sp.Expr, pieces: dict, x: sp.Symbol, point: sp.Expr) -> st
         signs = [side_sign(g - at, x, point, side) for side, g in sorted(pieces.items())]
     except Undecided:
         return ""
-    if signs == [0, 0]:
+    return extremum_from_sides(*signs)
+
+
+def extremum_from_sides(left: int, right: int) -> str:
+    """Words for a point where f - f(a) has sign ``left`` just left of it and ``right`` just right.
+
+    The one vocabulary of symbolic and numeric answers (``sided_extremum``, the numeric side test).
+    """
+    if left == right == 0:
         return "f is constant near there"
-    if min(signs) >= 0:
-        return "local minimum"
-    if max(signs) <= 0:
-        return "local maximum"
-    return "neither minimum nor maximum"
+    if left * right < 0:
+        return "neither minimum nor maximum"
+    kind = "local minimum" if max(left, right) > 0 else "local maximum"
+    return kind + (", not strict (f is constant on one side)" if 0 in (left, right) else "")
 
 
 # How far on each side of a point f is checked to be defined: a domain edge is closer than this.
@@ -228,16 +238,6 @@ def _kink_reason(left: float | None, right: float | None) -> str:
     if math.isinf(left) or math.isinf(right):
         return "cusp" if (math.isinf(left) and math.isinf(right)) else "vertical on one side"
     return "corner"
-
-
-def corner_meaning(order: int, left: float | None, right: float | None) -> str:
-    if order != 1 or left is None or right is None or math.isinf(left) or math.isinf(right):
-        return ""
-    if left < 0 < right:
-        return "local minimum"
-    if left > 0 > right:
-        return "local maximum"
-    return ""
 
 
 def _meaning(f: sp.Expr, x: sp.Symbol, order: int, point: sp.Expr, derivative_expr: sp.Expr,

@@ -173,7 +173,8 @@ def _numeric_point_value(found: numeric.NumericDerivative, evaluator: numeric.Ev
         return PointValue(status="ok", value=found.value, meaning=meaning, **common)
     if found.status == "undefined":
         return PointValue(status="undefined", reason=found.reason)
-    meaning = calculus.corner_meaning(order, found.left, found.right) if found.status != "infinite" else ""
+    meaning = _side_test(evaluator, x) if order == 1 and partial_in is None and found.status != "infinite" and \
+        found.left is not None and found.right is not None else ""
     return PointValue(status=found.status, value=found.value, left=found.left, right=found.right,
                       reason=found.reason, meaning=meaning, **common)
 
@@ -204,8 +205,8 @@ def _side_test(evaluator: numeric.Evaluator, x: float) -> str:
     """Minimum, maximum or neither from the signs of f(x ± h) − f(x) at every step in SIDE_STEPS.
 
     A side counts as higher (lower) only if no sample there is lower (higher) beyond rounding,
-    and as flat if every sample equals f(x) to rounding. Anything else (signs that change with
-    h, as for x⁴ sin(1/x), or both sides flat) is no answer: the caller says inconclusive.
+    and as flat if every sample equals f(x) to rounding. Signs that change with h (x⁴ sin(1/x)),
+    or both sides flat, are no answer: the caller says inconclusive. Words as for symbolic answers.
     """
     fx = evaluator.at(x)
     steps = max(1.0, abs(x)) * SIDE_STEPS
@@ -220,15 +221,9 @@ def _side_test(evaluator: numeric.Evaluator, x: float) -> str:
         if up.any() and down.any():
             return ""
         sides.append(1 if up.any() else -1 if down.any() else 0)
-    left, right = sides
-    if left == right == 0:
+    if sides == [0, 0]:  # flat to rounding is not constant (1 + exp(-1/x²) at 0): no claim
         return ""
-    if left * right < 0:
-        return "neither minimum nor maximum (f is lower on one side, higher on the other)"
-    kind = "local minimum" if max(sides) > 0 else "local maximum"
-    if 0 in sides:
-        return f"{kind}, not strict (f is constant on one side)"
-    return f"{kind} (f is {'higher' if kind == 'local minimum' else 'lower'} on both sides)"
+    return calculus.extremum_from_sides(*sides)
 
 
 def labelled(value: PointValue, coordinates: tuple[sp.Expr, ...], texts: tuple[str, ...]) -> PointValue:

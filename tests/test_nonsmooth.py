@@ -32,7 +32,7 @@ def test_relu_has_slopes_0_and_1_away_from_0_and_a_corner_at_0():
     assert (left.status, left.value) == ("ok", 0.0) and "constant" in left.meaning
     assert (right.status, right.value, right.meaning) == ("ok", 1.0, "increasing")
     assert (corner.status, corner.reason, corner.left, corner.right) == ("not differentiable", "corner", 0.0, 1.0)
-    assert corner.meaning == "local minimum"  # f(x) >= f(0) near 0
+    assert corner.meaning == "local minimum, not strict (f is constant on one side)"  # f(x) >= f(0) near 0
 
 
 @pytest.mark.parametrize("text, at, left, right, meaning", [
@@ -40,7 +40,7 @@ def test_relu_has_slopes_0_and_1_away_from_0_and_a_corner_at_0():
     ("min(x, x^2)", "1", 2.0, 1.0, "neither minimum nor maximum"),
     ("max(sin(x), cos(x))", "pi/4", -math.sqrt(2) / 2, math.sqrt(2) / 2, "local minimum"),
     ("min(x^2, 2 - x^2)", "1", 2.0, -2.0, "local maximum"),
-    ("abs(x - 2) + x", "2", 0.0, 2.0, "local minimum"),
+    ("abs(x - 2) + x", "2", 0.0, 2.0, "local minimum, not strict (f is constant on one side)"),
     ("max(x^3, 0) - abs(x)", "0", 1.0, -1.0, "local maximum"),
 ])
 def test_corners_report_both_slopes_and_the_extremum(text, at, left, right, meaning):
