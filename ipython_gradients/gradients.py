@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import sympy as sp
 
-from . import calculus, numeric
+from . import calculus, critical, numeric
 from .derivatives import as_function, latex_coordinates
 from .errors import (
     EvaluationError,
@@ -35,7 +35,6 @@ from .results import (
     GradientResult,
 )
 from .settings import Settings
-from .timeouts import time_limit
 
 
 @dataclass(frozen=True)
@@ -216,14 +215,6 @@ def grad_box(range, points, start, n: int, settings: Settings) -> list[tuple[flo
     return box
 
 
-PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
-
-
-# A critical point found numerically is only known to about 1e-6 near a degenerate one (Newton
-# converges slowly there), so smaller Hessian eigenvalues count as zero.
-NUMERIC_EIGENVALUE_TOLERANCE = 1e-6
-
-
 class SymbolicGradient:
     """Gradient, Hessian, Jacobian and their values from SymPy formulas."""
 
@@ -297,42 +288,10 @@ class SymbolicGradient:
                 return np.full(len(self.variables), np.nan)
 
     def critical_points(self, box, timeout: float) -> tuple[list[CriticalPoint], str]:
+        """Where ∇f = 0 or does not exist, each verified and classified (see critical.py)."""
         self._require_values()
-        from .errors import ComputationTimeout
-
-        try:
-            with time_limit(timeout / 2, "solving ∇f = 0"):
-                solved = calculus.solve_critical_points(self.gradient, self.variables)
-        except ComputationTimeout:
-            solved = None
-        if solved is not None:
-            points, families = solved
-            found = [self._classified(tuple(float(sp.N(c)) for c in p), exact=p) for p in points]
-            note = "Critical points, solved exactly (SymPy):" if found else (
-                "No isolated critical points." if families else "No critical points (∇f = 0 has no real solution).")
-            if found and self.function.expr.has(*PERIODIC):
-                note = "Critical points, solved exactly (SymPy), in one period (f is periodic: they repeat):"
-            if families:
-                shown = "; ".join(", ".join(f"{k} = {v}" for k, v in family.items()) for family in families)
-                note += f" Also whole sets of critical points where {shown} (any value of the other variables)."
-            return found, note
-        hessian = sp.lambdify(self.variables, self.hessian, "numpy")
-        gradient = sp.lambdify(self.variables, list(self.gradient), "numpy")
-        found = numeric.newton_critical_points(gradient, hessian, box)
-        shown_box = " × ".join(f"[{low:g}, {high:g}]" for low, high in box)
-        note = (f"Critical points found numerically (Newton's method from a grid of starts in {shown_box}; "
-                "SymPy could not solve ∇f = 0 exactly):" if found else
-                f"No critical points found numerically in {shown_box} (SymPy could not solve ∇f = 0 exactly).")
-        return [self._classified(tuple(float(c) for c in p)) for p in found], note
-
-    def _classified(self, point, exact=None) -> CriticalPoint:
-        rows = _numbers(self.hessian.subs(dict(zip(self.variables, exact if exact is not None else point))))
-        if rows is None:
-            return CriticalPoint(point, "degenerate (the Hessian is not defined there)", exact)
-        eigenvalues = tuple(float(e) for e in np.linalg.eigvalsh(np.array(rows)))
-        relative = 1e-13 if exact is not None else NUMERIC_EIGENVALUE_TOLERANCE
-        return CriticalPoint(point, calculus.critical_kind(calculus.definiteness(eigenvalues, relative)),
-                             exact, eigenvalues)
+        return critical.CriticalPoints(self.function.expr, self.variables, self.gradient, self.hessian, box,
+                                       timeout).run()
 
 
 class NumericGradient:
@@ -487,7 +446,7 @@ def grad_figure(expression, function: _GradFunction, engine, result: GradientRes
     arrows = _gradient_field(engine, function, arrow_x, arrow_y)
     at_points = [(p.point, p.gradient) for p in result.points if p.gradient is not None]
     data = ContourData(grid_x, grid_y, heights, arrow_x, arrow_y, arrows[0], arrows[1], at_points,
-                       [(c.point, c.kind) for c in result.critical],
+                       [(c.point, critical.plot_label(c.kind)) for c in result.critical],
                        None if result.descent is None else result.descent.path,
                        tuple(v.name for v in function.variables), function.name or "f")
     return contour_figure(data, settings.figure_size)

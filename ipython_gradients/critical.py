@@ -1,0 +1,1420 @@
+"""Critical points of f(x, y, ...) from its formula: found, verified, merged and classified.
+
+What ``%grad --critical`` lists, and why each line can be trusted:
+
+- Points where ∇f = 0. SymPy solves ∇f = 0 exactly where it can, after dropping factors that never
+  vanish (e^(-x²-y²)); roots that SymPy writes with a vanishing imaginary part (three real roots of
+  a cubic) become exact real roots. Whatever SymPy does, a numeric search runs in the box: damped
+  Newton steps (Levenberg-Marquardt) from a fixed quasi-random set of starts, all at once, then each
+  point refined at DIGITS digits with mpmath. The search uses no clock, so the points in the box are
+  the same on a fast and a slow machine. A refined point that a simple closed form fits (a rational,
+  a rational multiple of π, a square root, a logarithm) is replaced by it where ∇f vanishes there
+  exactly.
+- Verified: exact points by ∇f = 0 exactly (SymPy), numeric points by |∇f| < RESIDUAL × the gradient's
+  scale at DIGITS digits; a point Newton's method stopped at without that is dropped (and counted in
+  the note). Points that agree within their accuracy are one point (the best one is kept).
+- Classified: exact points by the signs of the exact Hessian's eigenvalues (calculus.eigenvalue_signs),
+  numeric points by eigenvalues at DIGITS digits, with eigenvalues within the point's accuracy
+  counting as zero. Degenerate points further: SymPy proving f(p + h) > f(p) (or <) for every h ≠ 0;
+  the lowest-order non-zero Taylor terms (an odd order, or terms taking both signs, rule out an
+  extremum; terms of one sign except at p prove one); along lines whose direction kills those terms,
+  the first non-zero derivative. Where nothing is proved, values on small circles (spheres) around
+  the point at several radii give a statement worded as a probability.
+- Points where ∇f does not exist (critical points by definition): where the arguments of |·|, sign,
+  Heaviside, or the differences inside Max/Min vanish, and where the gradient's denominators (the
+  bases of negative powers, √ in a denominator) vanish, at isolated points: zeros of one such
+  expression with a vanishing gradient (√(x² + y²) at 0), crossings of two curves (|x| + |y| at 0),
+  and points where f along one such curve is stationary (|x| + y² at 0). Each is checked: f is
+  defined there and ∇f really is not (a jump in a partial derivative, or no value). Whole curves
+  of such points are named in the note, not listed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from . import calculus
+from .errors import ComputationTimeout
+from .results import CriticalPoint
+from .timeouts import time_limit
+
+PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
+
+DIGITS = 45  # working precision of the refinement and of the numeric checks
+RESIDUAL = 1e-20  # a numeric point is kept when |∇f| < RESIDUAL × the gradient's typical size, at DIGITS digits
+TARGET = 1e-38  # refinement stops once |∇f| is this small (relative)
+NEWTON_ITERATIONS = 100  # damped Newton steps in floating point, for every start at once
+REFINE_ITERATIONS = 150  # Newton steps at DIGITS digits (a degenerate point converges linearly)
+MAX_REFINED = 80  # distinct points refined at most (a periodic function in a wide box has many)
+MAX_TAYLOR_ORDER = 8  # how far the Taylor test of a degenerate point looks
+MAX_LINE_ORDER = 12  # how far the derivative test along a line looks
+SAMPLE_RADII = (1e-1, 1e-2, 1e-3)  # × the point's neighbourhood size, for the values around a point
+SAMPLE_DIRECTIONS = 240
+SOLVE_SECONDS = 1.0  # SymPy's solve of a system that is not polynomial (at most half the timeout)
+SMALL_SOLVE_SECONDS = 1.0  # each solve for the points where ∇f does not exist
+
+MINIMUM, MAXIMUM, SADDLE = "local minimum", "local maximum", "saddle point"
+DEGENERATE = "degenerate (test inconclusive)"
+UNDEFINED = "gradient undefined"
+
+
+def search_starts(box, count: int) -> np.ndarray:
+    """``count`` fixed, well-spread points of the box (a Halton sequence; seeded random beyond 6 axes).
+
+    Sampled directly: no grid of starts_per_axisⁿ points is ever built.
+    """
+    n = len(box)
+    if n <= 6:
+        primes = [2, 3, 5, 7, 11, 13][:n]
+        unit = np.empty((count, n))
+        index = np.arange(1, count + 1)
+        for axis, base in enumerate(primes):
+            fraction, value, rest = 1.0, np.zeros(count), index.copy()
+            while np.any(rest > 0):
+                fraction /= base
+                value += fraction * (rest % base)
+                rest //= base
+            unit[:, axis] = value
+    else:
+        unit = np.random.default_rng(0).random((count, n))
+    lows, highs = np.array(box, dtype=float).T
+    return lows + (highs - lows) * unit
+
+
+def start_count(n: int) -> int:
+    return {1: 60, 2: 400, 3: 600}.get(n, 800)
+
+
+def _without_delta(expr: sp.Expr) -> sp.Expr:
+    """DiracDelta (the second derivative of |x| at its kink) is 0 wherever it can be evaluated."""
+    return expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero) if expr.has(sp.DiracDelta) else expr
+
+
+class _Vectorised:
+    """Expressions evaluated at many points at once with NumPy: (m, n) points → (m, k) values, NaN where undefined."""
+
+    def __init__(self, exprs, variables):
+        self.exprs = [_without_delta(sp.sympify(e)) for e in exprs]
+        self.variables = variables
+        self._together = sp.lambdify(variables, self.exprs, "numpy")
+        self._each = None
+
+    def __call__(self, points: np.ndarray) -> np.ndarray:
+        points = np.atleast_2d(np.asarray(points, dtype=float))
+        m = points.shape[0]
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                values = self._together(*points.T)
+                return np.stack([_real_column(v, m) for v in values], axis=1)
+            except Exception:  # an entry NumPy cannot take as arrays: one by one, NaN where it fails
+                pass
+            if self._each is None:
+                self._each = [sp.lambdify(self.variables, e, "numpy") for e in self.exprs]
+            columns = []
+            for func in self._each:
+                try:
+                    columns.append(_real_column(func(*points.T), m))
+                except Exception:
+                    columns.append(np.array([_one_value(func, p) for p in points]))
+            return np.stack(columns, axis=1)
+
+
+def _real_column(value, m: int) -> np.ndarray:
+    value = np.broadcast_to(np.asarray(value), (m,))
+    if value.dtype.kind == "c":
+        return np.where(np.abs(value.imag) <= 1e-12 * np.maximum(1.0, np.abs(value.real)), value.real, np.nan)
+    return value.astype(float)
+
+
+def _one_value(func, point) -> float:
+    try:
+        value = complex(func(*point))
+    except Exception:
+        return math.nan
+    return value.real if abs(value.imag) <= 1e-12 * max(1.0, abs(value.real)) else math.nan
+
+
+class _Precise:
+    """Expressions evaluated at one point at ``DIGITS`` digits with mpmath: a list of mpf, or None."""
+
+    def __init__(self, exprs, variables):
+        self.exprs = [_without_delta(sp.sympify(e)) for e in exprs]
+        self.variables = variables
+        try:
+            self._func = sp.lambdify(variables, self.exprs, "mpmath")
+        except Exception:  # noqa: BLE001 - SymPy's printers fail in many ways; evalf below always works
+            self._func = None
+
+    def __call__(self, point):
+        values = None
+        if self._func is not None:
+            try:
+                values = [mpmath.mpmathify(v) for v in self._func(*point)]
+            except Exception:
+                values = None
+        if values is None:
+            substitutions = {v: sp.Float(mpmath.nstr(c, DIGITS + 5), DIGITS + 5) for v, c in zip(self.variables, point)}
+            try:
+                values = [mpmath.mpmathify(complex(sp.N(e.subs(substitutions), DIGITS))) for e in self.exprs]
+            except Exception:
+                return None
+        real = []
+        for v in values:
+            if isinstance(v, mpmath.mpc):
+                if abs(v.imag) > mpmath.mpf(10) ** (10 - DIGITS) * max(1, abs(v.real)):
+                    return None
+                v = v.real
+            if not mpmath.isfinite(v):
+                return None
+            real.append(v)
+        return real
+
+
+@dataclass
+class _Point:
+    """A critical point on its way to the list."""
+
+    values: tuple  # mpf coordinates (DIGITS digits)
+    exact: tuple | None = None  # SymPy numbers, when the point is known exactly
+    accuracy: float = 0.0  # the true point is within this distance (0 when exact)
+    residual: float = 0.0  # |∇f| there
+    undefined: bool = False  # ∇f does not exist there
+    kind: str = ""
+    eigenvalues: tuple = ()
+
+    @property
+    def floats(self) -> tuple[float, ...]:
+        return tuple(float(c) for c in self.values)
+
+
+@dataclass
+class Search:
+    """The outcome of ``find``: the points, and what the note should say about how they were found."""
+
+    points: list = field(default_factory=list)
+    families: list = field(default_factory=list)  # SymPy's solutions with a free variable
+    curves: list = field(default_factory=list)  # numeric critical points that lie on a curve of them
+    undefined_curves: list = field(default_factory=list)  # equations of curves where ∇f does not exist
+    solved: str = "no"  # "complete", "partial" (SymPy's list, checked), "timeout", "failed", "no"
+    solve_seconds: float = 0.0
+    missed_by_sympy: int = 0  # points the numeric search found that SymPy's solution did not have
+    unverified: int = 0  # points where Newton's method stopped without |∇f| becoming small
+    starts: int = 0
+    periods: dict = field(default_factory=dict)
+    truncated: bool = False
+
+
+class CriticalPoints:
+    """Critical points of one expression in a box; ``run()`` gives the list and a note."""
+
+    def __init__(self, expr: sp.Expr, variables, gradient, hessian, box, timeout: float):
+        self.expr = expr
+        self.variables = tuple(variables)
+        self.n = len(self.variables)
+        self.gradient = [sp.sympify(g) for g in gradient]
+        self.hessian = sp.Matrix(hessian)
+        self.box = [(float(low), float(high)) for low, high in box]
+        self.timeout = timeout
+        self.width = max([high - low for low, high in self.box] + [1e-300])
+        self.center = np.array([(low + high) / 2 for low, high in self.box])
+        self.non_smooth = expr.has(*calculus.NON_SMOOTH) or any(g.has(*calculus.NON_SMOOTH) for g in self.gradient)
+        self._np_gradient = _Vectorised(self.gradient, self.variables)
+        self._np_hessian = _Vectorised(list(self.hessian), self.variables)
+        self._np_value = _Vectorised([expr], self.variables)
+        self._mp_gradient = _Precise(self.gradient, self.variables)
+        self._mp_hessian = _Precise(list(self.hessian), self.variables)
+        self._mp_value = _Precise([expr], self.variables)
+        self._derivatives: dict = {}
+        self.gradient_scale = 1.0
+        self.hessian_scale = 1.0
+
+    # --- the whole search ---------------------------------------------------------------------
+
+    def run(self) -> tuple[list[CriticalPoint], str]:
+        found = self.find()
+        for point in found.points:
+            self.classify(point, found.points)
+        found.points.sort(key=lambda p: p.floats)
+        shown = [CriticalPoint(p.floats, p.kind, p.exact, p.eigenvalues) for p in found.points]
+        return shown, self.note(found)
+
+    def find(self) -> Search:
+        search = Search()
+        starts = search_starts(self.box, start_count(self.n))
+        search.starts = len(starts)
+        self._scales(starts)
+        if self.expr.has(*PERIODIC):
+            search.periods = self._periods()
+        periodic = bool(search.periods)
+        exact = self._solve(search)
+        exact = self._in_box_copies(exact, search.periods) if periodic else exact
+        numeric = self._numeric(starts, search)
+        points = self._exact_points(exact, search)
+        for point in numeric:
+            if self._on_family(point, search.families):
+                continue
+            if any(self._same(point, other) for other in points):
+                continue
+            if search.solved in ("complete", "partial"):
+                search.missed_by_sympy += 1
+            points.append(point)
+        points = self._isolated(points, search)
+        for point in self._undefined_points(search):
+            if not any(self._same(point, other) for other in points):
+                points.append(point)
+            else:  # ∇f = 0 by SymPy's sign(0) = 0, while it does not exist there
+                for index, other in enumerate(points):
+                    if self._same(point, other) and not other.undefined:
+                        points[index] = point
+        if periodic:
+            points = [p for p in points if self._inside(p.floats)]
+        search.points = points
+        return search
+
+    # --- scales -------------------------------------------------------------------------------
+
+    def _scales(self, starts: np.ndarray) -> None:
+        """Typical sizes of ∇f and of the Hessian in the box: what "small" is measured against."""
+        gradients = self._np_gradient(starts)
+        norms = np.linalg.norm(gradients, axis=1)
+        norms = norms[np.isfinite(norms) & (norms > 0)]
+        values = self._np_value(starts)[:, 0]
+        values = values[np.isfinite(values)]
+        spread = (float(np.max(values) - np.min(values)) / self.width) if values.size else 0.0
+        scale = float(np.median(norms)) if norms.size else 0.0
+        self.gradient_scale = max(scale, spread, 1e-300) if (scale or spread) else 1.0
+        hessians = self._np_hessian(starts[:50])
+        sizes = np.abs(hessians[np.all(np.isfinite(hessians), axis=1)])
+        self.hessian_scale = float(np.median(np.max(sizes, axis=1))) if sizes.size else 0.0
+        if not self.hessian_scale > 0:
+            self.hessian_scale = self.gradient_scale / self.width
+
+    def _periods(self) -> dict:
+        periods = {}
+        for v in self.variables:
+            try:
+                with time_limit(1.0, "finding the period"):
+                    period = sp.periodicity(self.expr, v)
+            except (ComputationTimeout, NotImplementedError, ValueError, TypeError, RecursionError):
+                period = None
+            if period is not None and period.is_positive and period.is_number:
+                periods[v] = period
+        return periods
+
+    # --- exact solutions ----------------------------------------------------------------------
+
+    def _solve(self, search: Search) -> list[tuple]:
+        """SymPy's real solutions of ∇f = 0 (factors that never vanish dropped), as tuples of numbers."""
+        reduced = [reduced_equation(g, self.variables) for g in self.gradient]
+        if any(r is None for r in reduced):
+            search.solved = "failed"
+            return []
+        reduced = [r for r in reduced if r != 0]
+        if not reduced:  # f is constant
+            search.families.append({})
+            search.solved = "complete"
+            return []
+        polynomial = all(r.is_polynomial(*self.variables) for r in reduced)
+        if not polynomial and (search.periods or any(_mixes_trigonometry(r, self.variables) for r in reduced)):
+            # SymPy gives one period's solutions of a periodic f slowly and not always all of them, and
+            # cannot solve x = sin x in closed form: the numeric search (no clock) decides instead
+            search.solved = "skipped"
+            return []
+        seconds = self.timeout / 2 if polynomial else min(self.timeout / 2, SOLVE_SECONDS)
+        import time
+
+        started = time.perf_counter()
+        try:
+            with time_limit(seconds, "solving ∇f = 0"):
+                solutions = sp.solve(reduced, list(self.variables), dict=True)
+        except ComputationTimeout:
+            search.solved = "timeout"
+            search.solve_seconds = seconds
+            return []
+        except (NotImplementedError, ValueError, TypeError, RecursionError, AttributeError, ZeroDivisionError):
+            search.solved = "failed"
+            return []
+        search.solve_seconds = time.perf_counter() - started
+        points = []
+        complete = polynomial
+        for solution in solutions:
+            if any(isinstance(v, sp.Set) for v in solution.values()):
+                complete = False
+                continue
+            values = [solution.get(v, v) for v in self.variables]
+            free = [v for v in self.variables if v not in solution]
+            if any(value.free_symbols - set(free) for value in values):
+                complete = False
+                continue
+            if free:
+                search.families.append(solution)
+                continue
+            real = self._real_point(values, reduced)
+            if real is not None:
+                points.append(real)
+        search.solved = "complete" if complete else "partial"
+        return points
+
+    def _real_point(self, values, reduced) -> tuple | None:
+        """The solution with real coordinates written without i, or None if it is not real."""
+        coordinates = []
+        for variable, value in zip(self.variables, values):
+            if not value.has(sp.I):
+                if calculus.classify_number(value)[0] != "real":
+                    return None
+                coordinates.append(value)
+                continue
+            number = value.evalf(calculus.SIGN_DIGITS)
+            real, imaginary = (complex(part).real for part in number.as_real_imag())
+            if abs(imaginary) > calculus.SIGN_ZERO * max(1.0, abs(real)):
+                return None
+            root = real_root_of(value, variable, reduced, self.variables)
+            if root is None:
+                return None
+            coordinates.append(root)
+        return tuple(coordinates)
+
+    def _in_box_copies(self, points, periods: dict) -> list[tuple]:
+        """For a periodic f: every copy of SymPy's one-period solutions, shifted by whole periods, in the box."""
+        copies = []
+        for point in points:
+            ranges = []
+            for v, c, (low, high) in zip(self.variables, point, self.box):
+                if v not in periods:
+                    ranges.append([0])
+                    continue
+                period = float(periods[v])
+                first = math.ceil((low - float(c)) / period - 1e-12)
+                last = math.floor((high - float(c)) / period + 1e-12)
+                ranges.append(list(range(first, last + 1)))
+            for shifts in itertools.product(*ranges):
+                copy = tuple(c + k * periods[v] if k else c for v, c, k in zip(self.variables, point, shifts))
+                if self._inside([float(c) for c in copy]) and copy not in copies:
+                    copies.append(copy)
+        return copies
+
+    def _exact_points(self, exact, search: Search) -> list[_Point]:
+        points = []
+        for values in exact:
+            point = self._checked_exact(values)
+            if point is not None and not any(self._same(point, other) for other in points):
+                points.append(point)
+        return points
+
+    def _checked_exact(self, values) -> _Point | None:
+        """An exact candidate as a point where ∇f = 0 (exactly), one where ∇f does not exist, or None."""
+        substitutions = dict(zip(self.variables, values))
+        if calculus.classify_number(self.expr.subs(substitutions))[0] != "real":
+            return None
+        with mpmath.workdps(DIGITS):
+            precise = tuple(mpmath.mpf(str(sp.N(c, DIGITS + 5))) for c in values)
+        if self.non_smooth and not self._gradient_continuous(values):
+            return _Point(precise, tuple(values), undefined=True)
+        for g in self.gradient:
+            value = g.subs(substitutions)
+            kind, _ = calculus.classify_number(value)
+            if kind != "real":
+                return _Point(precise, tuple(values), undefined=True) if self._defined_nearby(precise) else None
+            if calculus.sign_of(value) != 0:
+                return None
+        return _Point(precise, tuple(values))
+
+    def _gradient_continuous(self, values) -> bool:
+        return all(calculus.is_continuous_near(g, self.variables, values) for g in self.gradient)
+
+    def _defined_nearby(self, point) -> bool:
+        """Whether f has real values all around the point (not at an edge of its domain)."""
+        values = self._around(point, 1e-6 * max(1.0, self.width), 16)
+        return values is not None and all(v is not None for v in values)
+
+    # --- the numeric search -------------------------------------------------------------------
+
+    def _numeric(self, starts: np.ndarray, search: Search) -> list[_Point]:
+        finals, norms, steps = self._newton(starts)
+        tolerance = 1e-6 * self.gradient_scale
+        inside = np.array([self._inside(p, 1e-6) for p in finals]) if len(finals) else np.zeros(0, bool)
+        keep = np.isfinite(norms) & (norms <= tolerance) & inside
+        order = np.argsort(norms[keep], kind="stable")
+        candidates, radii = finals[keep][order], steps[keep][order]
+        representatives: list[tuple[np.ndarray, float]] = []
+        for point, step in zip(candidates, radii):
+            radius = max(1e-7 * self.width, 10 * step)
+            if any(np.linalg.norm(point - other) <= max(radius, other_radius) for other, other_radius in representatives):
+                continue
+            representatives.append((point, radius))
+        if len(representatives) > MAX_REFINED:
+            search.truncated = True
+            representatives = representatives[:MAX_REFINED]
+        refined: list[_Point] = []
+        for point, _ in representatives:
+            result = self._refine(point)
+            if result is None or result.residual > RESIDUAL * self.gradient_scale:
+                search.unverified += 1
+                continue
+            if not self._inside(result.floats, 1e-9):
+                continue
+            if any(self._same(result, other) for other in refined):
+                continue
+            refined.append(self._snapped(result))
+        unique: list[_Point] = []
+        for point in refined:
+            if not any(self._same(point, other) for other in unique):
+                unique.append(point)
+        return unique
+
+    def _newton(self, starts: np.ndarray):
+        """Newton's method on ∇f = 0 from every start at once: (points, |∇f|, the Newton step left).
+
+        Each iteration tries the Newton step (the pseudo-inverse of the Hessian, so a singular one
+        does no harm), and where that does not reduce |∇f|, a Levenberg-Marquardt step whose damping
+        grows until one does; a point that no step improves stops there (and is checked later).
+        """
+        points = starts.astype(float).copy()
+        m, n = points.shape
+        gradients = self._np_gradient(points)
+        norms = np.linalg.norm(gradients, axis=1)
+        damping = np.full(m, 1e-3)
+        active = np.isfinite(norms)
+        identity = np.eye(n)
+        floor = 1e-15 * self.gradient_scale
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for _ in range(NEWTON_ITERATIONS):
+                active &= (norms > floor) & (damping < 1e12)
+                active &= np.all(np.abs(points - self.center) <= 5 * self.width, axis=1)
+                index = np.nonzero(active)[0]
+                if not index.size:
+                    break
+                hessians = self._np_hessian(points[index]).reshape(-1, n, n)
+                good = np.all(np.isfinite(hessians), axis=(1, 2))
+                active[index[~good]] = False
+                index, hessians = index[good], hessians[good]
+                if not index.size:
+                    break
+                g = gradients[index]
+                newton = np.einsum("kij,kj->ki", np.linalg.pinv(hessians, rcond=1e-15), g)
+                normal = np.einsum("kji,kjl->kil", hessians, hessians)
+                size = np.trace(normal, axis1=1, axis2=2) / n + 1e-300
+                system = normal + (damping[index] * size)[:, None, None] * identity
+                right = np.einsum("kji,kj->ki", hessians, g)
+                damped = np.linalg.solve(system, right[..., None])[..., 0]
+                improved = np.zeros(index.size, dtype=bool)
+                for step in (newton, damped):
+                    todo = ~improved & np.all(np.isfinite(step), axis=1)
+                    if not todo.any():
+                        continue
+                    trial = points[index[todo]] - step[todo]
+                    trial_gradients = self._np_gradient(trial)
+                    trial_norms = np.linalg.norm(trial_gradients, axis=1)
+                    better = np.isfinite(trial_norms) & (trial_norms < norms[index[todo]])
+                    accepted = index[todo][better]
+                    points[accepted] = trial[better]
+                    gradients[accepted] = trial_gradients[better]
+                    norms[accepted] = trial_norms[better]
+                    where = np.nonzero(todo)[0][better]
+                    improved[where] = True
+                damping[index[improved]] = np.maximum(damping[index[improved]] / 10, 1e-15)
+                damping[index[~improved]] *= 10
+            # how far each point may still be from the zero: the Newton step from it
+            hessians = self._np_hessian(points).reshape(-1, n, n)
+            finite = np.all(np.isfinite(hessians), axis=(1, 2)) & np.all(np.isfinite(gradients), axis=1)
+            remaining = np.full(m, np.inf)
+            if finite.any():
+                remaining[finite] = np.linalg.norm(
+                    np.einsum("kij,kj->ki", np.linalg.pinv(hessians[finite], rcond=1e-15), gradients[finite]), axis=1)
+        return points, norms, remaining
+
+    def _refine(self, start) -> _Point | None:
+        """Newton's method at DIGITS digits from a floating-point point: the point, its |∇f| and accuracy."""
+        with mpmath.workdps(DIGITS):
+            point = [mpmath.mpf(float(c)) for c in start]
+            gradient = self._mp_gradient(point)
+            if gradient is None:
+                return None
+            norm = mpmath.norm(mpmath.matrix(gradient))
+            target = TARGET * self.gradient_scale
+            damping = mpmath.mpf(0)
+            last_step = mpmath.inf
+            for _ in range(REFINE_ITERATIONS):
+                if norm <= target:
+                    break
+                hessian = self._mp_hessian(point)
+                if hessian is None:
+                    break
+                matrix = mpmath.matrix(self.n, self.n)
+                for k, value in enumerate(hessian):
+                    matrix[k // self.n, k % self.n] = value
+                step = _damped_step(matrix, mpmath.matrix(gradient), damping)
+                if step is None:
+                    break
+                trial = [c - s for c, s in zip(point, step)]
+                trial_gradient = self._mp_gradient(trial)
+                trial_norm = mpmath.norm(mpmath.matrix(trial_gradient)) if trial_gradient is not None else mpmath.inf
+                if trial_norm < norm:
+                    point, gradient, norm = trial, trial_gradient, trial_norm
+                    last_step = mpmath.norm(step)
+                    damping = damping / 100 if damping > mpmath.mpf(10) ** (-30) else mpmath.mpf(0)
+                else:
+                    damping = max(damping * 10, mpmath.mpf(10) ** -12)
+                    if damping > 1e6:
+                        break
+            accuracy = 10 * float(last_step) if mpmath.isfinite(last_step) else 1e-8 * self.width
+            accuracy = max(accuracy, 1e-40 * max(1.0, max(abs(float(c)) for c in point)))
+            return _Point(tuple(point), accuracy=accuracy, residual=float(norm))
+
+    def _snapped(self, point: _Point) -> _Point:
+        """The point with a simple closed form in place of its digits, where ∇f vanishes there exactly."""
+        tolerance = max(10 * point.accuracy, 1e-30 * max(1.0, max(abs(float(c)) for c in point.values)))
+        guess = []
+        for value in point.values:
+            form = closed_form(value, tolerance)
+            if form is None:
+                return point
+            guess.append(form)
+        checked = self._checked_exact(tuple(guess))
+        if checked is None or checked.undefined:
+            return point
+        return checked
+
+    # --- families and curves of critical points ---------------------------------------------------
+
+    def _on_family(self, point: _Point, families) -> bool:
+        """Whether a numeric point lies on one of SymPy's sets of critical points (the line x = 0 of x² y)."""
+        for family in families:
+            if not family:
+                return True
+            values = dict(zip(self.variables, point.floats))
+            try:
+                if all(abs(float(expr.subs(values)) - values[v]) <= 1e-8 * max(1.0, self.width)
+                       for v, expr in family.items()):
+                    return True
+            except (TypeError, ValueError):
+                continue
+        return False
+
+    def _isolated(self, points: list[_Point], search: Search) -> list[_Point]:
+        """The points that are isolated; those on a curve of critical points go to ``search.curves``."""
+        kept = []
+        for point in points:
+            if not point.undefined and self._on_curve(point):
+                if not any(np.linalg.norm(np.subtract(point.floats, c)) < 1e-3 * self.width for c in search.curves):
+                    search.curves.append(point.floats)
+            else:
+                kept.append(point)
+        if search.curves and search.solved in ("complete", "partial") and not search.families:
+            search.solved = "partial"
+        return kept
+
+    def _on_curve(self, point: _Point) -> bool:
+        """Whether critical points continue from this one along a null direction of the Hessian.
+
+        From p + ε k (k a null vector, ε = 10⁻³ and 10⁻⁴ of the box), Newton's method at DIGITS digits
+        restricted to the plane through that point normal to k finds a verified critical point at both
+        distances: the point is on a curve (a surface) of them, as on the circle of minima of
+        (x² + y² − 1)². Near x² + 10⁻¹⁴ y² at 0 it finds none: ∇f there is small, not zero.
+        """
+        hessian = self._np_hessian(np.array([point.floats]))[0].reshape(self.n, self.n)
+        if not np.all(np.isfinite(hessian)):
+            return False
+        values, vectors = np.linalg.eigh(hessian)
+        null = vectors[:, np.abs(values) <= 1e-6 * max(self.hessian_scale, np.max(np.abs(values)), 1e-300)]
+        for k in null.T:
+            if all(self._critical_along(point, k, epsilon * self.width) for epsilon in (1e-3, 1e-4)):
+                return True
+        return False
+
+    def _critical_along(self, point: _Point, direction: np.ndarray, distance: float) -> bool:
+        if self.n == 1:
+            return False
+        basis = np.linalg.svd(np.eye(self.n) - np.outer(direction, direction))[0][:, : self.n - 1]
+        with mpmath.workdps(DIGITS):
+            basis = mpmath.matrix(basis.tolist())
+            start = [c + mpmath.mpf(distance) * mpmath.mpf(float(d)) for c, d in zip(point.values, direction)]
+            z = mpmath.matrix(self.n - 1, 1)
+            for _ in range(30):
+                q = [c + (basis * z)[i] for i, c in enumerate(start)]
+                g = self._mp_gradient(q)
+                if g is None:
+                    return False
+                if mpmath.norm(mpmath.matrix(g)) <= RESIDUAL * self.gradient_scale:
+                    moved = math.sqrt(sum(float(a - b) ** 2 for a, b in zip(q, point.values)))
+                    return moved <= 3 * distance
+                entries = self._mp_hessian(q)
+                if entries is None:
+                    return False
+                hessian = mpmath.matrix(self.n, self.n)
+                for k, value in enumerate(entries):
+                    hessian[k // self.n, k % self.n] = value
+                jacobian = hessian * basis
+                try:
+                    z = z - mpmath.lu_solve(jacobian.T * jacobian, jacobian.T * mpmath.matrix(g))
+                except ZeroDivisionError:
+                    return False
+        return False
+
+    # --- points where ∇f does not exist ---------------------------------------------------------
+
+    def _undefined_points(self, search: Search) -> list[_Point]:
+        equations = singular_equations(self.expr, self.gradient, self.variables)
+        if not equations:
+            return []
+        candidates: list[tuple] = []
+        curves = []
+        for equation in equations:
+            if self._changes_sign(equation):
+                curves.append(equation)
+            system = [equation] + [sp.diff(equation, v) for v in self.variables]
+            candidates += self._small_solve(system)
+        for first, second in itertools.combinations(curves, 2):
+            candidates += self._small_solve([first, second])
+        for curve in curves:
+            candidates += self._stationary_on(curve)
+        points = []
+        for values in candidates:
+            if search.periods and not self._inside([float(c) for c in values]):
+                continue
+            point = self._checked_exact(values)
+            if point is None or any(self._same(point, other) for other in points):
+                continue
+            points.append(point)
+        for curve in curves:
+            if self._defined_on(curve) and self._gradient_breaks_on(curve):
+                search.undefined_curves.append(curve)
+        return points
+
+    def _small_solve(self, system) -> list[tuple]:
+        system = [s for s in system if s != 0]
+        if not system:
+            return []
+        try:
+            with time_limit(min(SMALL_SOLVE_SECONDS, self.timeout / 8), "solving for kinks"):
+                solutions = sp.solve(system, list(self.variables), dict=True)
+        except (ComputationTimeout, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError):
+            return []
+        found = []
+        for solution in solutions:
+            if len(solution) != self.n or any(isinstance(v, sp.Set) for v in solution.values()):
+                continue
+            values = [solution[v] for v in self.variables]
+            if any(v.free_symbols for v in values):
+                continue
+            real = self._real_point(values, [s for s in system if s.is_polynomial(*self.variables)])
+            if real is not None:
+                found.append(real)
+        return found
+
+    def _stationary_on(self, curve: sp.Expr) -> list[tuple]:
+        """Points of the curve where f along it is stationary (two variables: solve the curve for one)."""
+        if self.n != 2:
+            return []
+        found = []
+        for k, v in enumerate(self.variables):
+            other = self.variables[1 - k]
+            try:
+                with time_limit(min(SMALL_SOLVE_SECONDS, self.timeout / 8), "solving for kinks"):
+                    branches = sp.solve(curve, v)
+                    for branch in branches:
+                        if branch.has(v) or not branch.is_real and branch.is_real is not None:
+                            continue
+                        along = self.expr.subs(v, branch)
+                        slope = sp.diff(along, other)
+                        for t in sp.solve(reduced_equation(slope, (other,)) or slope, other):
+                            if t.free_symbols:
+                                continue
+                            point = [None, None]
+                            point[k], point[1 - k] = branch.subs(other, t), t
+                            if all(calculus.classify_number(c)[0] == "real" for c in point):
+                                found.append(tuple(point))
+            except (ComputationTimeout, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError):
+                continue
+            if found:
+                break
+        return found
+
+    def _changes_sign(self, equation: sp.Expr) -> bool:
+        """Whether the expression vanishes along a curve in the box (it takes both signs there)."""
+        side = max(2, int(round(4000 ** (1 / self.n))))
+        if side ** self.n > 5000:
+            grid = search_starts(self.box, 4000)
+        else:
+            axes = [np.linspace(low, high, side) for low, high in self.box]
+            grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, self.n)
+        values = _Vectorised([equation], self.variables)(grid)[:, 0]
+        values = values[np.isfinite(values)]
+        return bool(values.size and np.any(values > 0) and np.any(values < 0))
+
+    def _defined_on(self, curve: sp.Expr) -> bool:
+        """Whether f is defined at points of the curve in the box (log x is not, on x = 0)."""
+        return self._curve_points(curve, lambda p: math.isfinite(self._np_value(p[None])[0, 0]))
+
+    def _gradient_breaks_on(self, curve: sp.Expr) -> bool:
+        """Whether ∇f jumps or has no value on the curve (|x|³ is differentiable on x = 0, |x| is not)."""
+
+        def breaks(p):
+            gradient = self._np_gradient(p[None])[0]
+            if not np.all(np.isfinite(gradient)):
+                return True
+            normal = _Vectorised([sp.diff(curve, v) for v in self.variables], self.variables)(p[None])[0]
+            if not np.all(np.isfinite(normal)) or not np.any(normal):
+                return False
+            h = 1e-7 * max(1.0, self.width) * normal / np.linalg.norm(normal)
+            sides = self._np_gradient(np.array([p + h, p - h]))
+            if not np.all(np.isfinite(sides)):
+                return True
+            jump = np.linalg.norm(sides[0] - sides[1])
+            return jump > 1e-4 * max(1.0, float(np.linalg.norm(sides[0])))
+
+        return self._curve_points(curve, breaks)
+
+    def _curve_points(self, curve: sp.Expr, test) -> bool:
+        """``test`` at a few points of the curve found by bisection between grid points of both signs."""
+        evaluate = _Vectorised([curve], self.variables)
+        grid = search_starts(self.box, 400)
+        values = evaluate(grid)[:, 0]
+        plus, minus = grid[values > 0], grid[values < 0]
+        results = []
+        for a, b in itertools.islice(zip(plus, minus), 5):
+            low, high = a, b
+            for _ in range(60):
+                middle = (low + high) / 2
+                value = evaluate(middle[None])[0, 0]
+                if not math.isfinite(value):
+                    break
+                if value > 0:
+                    low = middle
+                else:
+                    high = middle
+            results.append(bool(test((low + high) / 2)))
+        return bool(results) and sum(results) * 2 >= len(results)
+
+    # --- classification -----------------------------------------------------------------------
+
+    def classify(self, point: _Point, others) -> None:
+        if point.undefined:
+            point.kind = self._undefined_kind(point, others)
+            return
+        counts, eigenvalues, certain = self._hessian_signs(point)
+        point.eigenvalues = eigenvalues
+        if counts is None:
+            detail = self._degenerate_detail(point, others, hessian_defined=False)
+            point.kind = "degenerate (the Hessian is not defined there)" + (f"; {detail}" if detail else "")
+            return
+        positive, negative, zero = counts
+        if positive and negative:
+            point.kind = SADDLE
+        elif not zero:
+            point.kind = MINIMUM if positive else MAXIMUM
+        else:
+            detail = self._degenerate_detail(point, others)
+            point.kind = DEGENERATE + (f"; {detail}" if detail else "")
+        if not certain and point.kind in (MINIMUM, MAXIMUM, SADDLE):
+            point.kind = DEGENERATE + "; " + self._sampled_detail(point, others)
+
+    def _hessian_signs(self, point: _Point):
+        """((positive, negative, zero) eigenvalue counts or None if undefined, float eigenvalues, certain)."""
+        if point.exact is not None:
+            matrix = self.hessian.subs(dict(zip(self.variables, point.exact)))
+            if any(calculus.classify_number(e)[0] != "real" for e in matrix):
+                return None, (), True
+            if self.non_smooth and not all(calculus.is_continuous_near(h, self.variables, point.exact)
+                                           for h in self.hessian):
+                return None, (), True
+            eigenvalues = tuple(float(e) for e in np.linalg.eigvalsh(np.array(matrix.evalf(20).tolist(), dtype=float)))
+            counts = calculus.eigenvalue_signs(matrix)
+            if counts is not None:
+                return counts, eigenvalues, True
+        with mpmath.workdps(DIGITS):
+            entries = self._mp_hessian(list(point.values))
+            if entries is None:
+                return None, (), True
+            matrix = mpmath.matrix(self.n, self.n)
+            for k, value in enumerate(entries):
+                matrix[k // self.n, k % self.n] = value
+            values = [mpmath.mpf(v) for v in mpmath.eigsy(matrix, eigvals_only=True)]
+        eigenvalues = tuple(sorted(float(v) for v in values))
+        # the Hessian a distance `accuracy` away differs by about (its size / the box) × accuracy
+        zero = 1e-30 * max(self.hessian_scale, 1e-300) + 100 * point.accuracy * self.hessian_scale / self.width
+        positive = sum(v > zero for v in values)
+        negative = sum(v < -zero for v in values)
+        return (positive, negative, self.n - positive - negative), eigenvalues, True
+
+    def _degenerate_detail(self, point: _Point, others, hessian_defined: bool = True) -> str:
+        """What more than the Hessian says at a degenerate point, worded as strongly as the evidence allows."""
+        proof = self._proved_extremum(point)
+        if proof:
+            return proof
+        if point.exact is not None and hessian_defined:
+            verdict = self._taylor_verdict(point)
+            if verdict:
+                return verdict
+        return self._sampled_detail(point, others)
+
+    def _proved_extremum(self, point: _Point) -> str:
+        """SymPy proving f(p + h) − f(p) > 0 (or < 0) for every h ≠ 0, where the point is exact."""
+        if point.exact is None or self.n > 3:
+            return ""
+        steps = [sp.Symbol(f"h{k}", real=True, nonzero=True) for k in range(self.n)]
+        base = self.expr.subs(dict(zip(self.variables, point.exact)))
+        signs = set()
+        try:
+            with time_limit(min(2.0, self.timeout / 8), "proving an extremum"):
+                for subset in itertools.product((False, True), repeat=self.n):
+                    if not any(subset):
+                        continue
+                    moved = {v: c + (h if used else 0) for v, c, h, used in zip(self.variables, point.exact, steps, subset)}
+                    difference = self.expr.subs(moved) - base
+                    if difference.is_positive:
+                        signs.add(1)
+                    elif difference.is_negative:
+                        signs.add(-1)
+                    else:
+                        return ""
+        except (ComputationTimeout, TypeError, ValueError, RecursionError, AttributeError):
+            return ""
+        if signs == {1}:
+            return f"{MINIMUM}: f(p + h) > f(p) for every h ≠ 0 (proved with SymPy)"
+        if signs == {-1}:
+            return f"{MAXIMUM}: f(p + h) < f(p) for every h ≠ 0 (proved with SymPy)"
+        return ""
+
+    def _derivative(self, orders: tuple[int, ...]) -> sp.Expr:
+        """∂^|α| f / ∂x^α, built from lower ones and kept."""
+        if orders in self._derivatives:
+            return self._derivatives[orders]
+        if not any(orders):
+            result = self.expr
+        else:
+            k = max(i for i, o in enumerate(orders) if o)
+            lower = list(orders)
+            lower[k] -= 1
+            result = sp.diff(self._derivative(tuple(lower)), self.variables[k])
+        self._derivatives[orders] = result
+        return result
+
+    def _taylor_form(self, point: _Point, order: int):
+        """The order-k Taylor terms at the point, Σ ∂^α f(p) h^α / α!, exactly; None if a coefficient is unknown."""
+        h = sp.symbols(f"h:{self.n}", real=True)
+        substitutions = dict(zip(self.variables, point.exact))
+        total = sp.S.Zero
+        for orders in _multi_indices(self.n, order):
+            value = self._derivative(orders).subs(substitutions)
+            if calculus.classify_number(value)[0] != "real":
+                return None, h
+            sign = calculus.sign_of(value)
+            if sign is None:
+                return None, h
+            if sign:
+                coefficient = value / sp.prod([sp.factorial(o) for o in orders])
+                total += coefficient * sp.prod([hk ** o for hk, o in zip(h, orders)])
+        return sp.expand(total), h
+
+    def _taylor_verdict(self, point: _Point) -> str:
+        """The lowest-order non-zero Taylor terms (exact point): what they prove, or ''."""
+        for order in range(3 if all(self._hessian_zero(point)) else 2, MAX_TAYLOR_ORDER + 1):
+            try:
+                with time_limit(min(3.0, self.timeout / 4), "the Taylor test"):
+                    form, h = self._taylor_form(point, order)
+            except (ComputationTimeout, RecursionError):
+                return ""
+            if form is None:
+                return ""
+            if form == 0:
+                continue
+            if order % 2:
+                direction = _nonzero_direction(form, h)
+                return (f"not a local extremum: the lowest-order Taylor terms have odd order {order}, so "
+                        f"f − f(p) changes sign along {_direction_text(direction)}")
+            verdict = self._even_form_verdict(point, form, h, order)
+            return verdict
+        return ""
+
+    def _hessian_zero(self, point: _Point):
+        substitutions = dict(zip(self.variables, point.exact))
+        return [calculus.sign_of(e.subs(substitutions)) == 0 for e in self.hessian]
+
+    def _even_form_verdict(self, point: _Point, form: sp.Expr, h, order: int) -> str:
+        """An even-order form: definite (extremum), taking both signs (saddle), or semidefinite (look further)."""
+        sign, zeros, both = _form_signs(form, h)
+        if both:
+            plus, minus = both
+            return (f"{SADDLE}: the order-{order} Taylor terms take both signs (f rises along "
+                    f"{_direction_text(plus)} and falls along {_direction_text(minus)})")
+        if sign is None:
+            return ""
+        word = MINIMUM if sign > 0 else MAXIMUM
+        if not zeros:
+            return (f"{word}: the lowest-order Taylor terms (order {order}) are "
+                    f"{'positive' if sign > 0 else 'negative'} for every h ≠ 0")
+        # semidefinite: along the directions where the form vanishes, higher derivatives decide
+        for direction in zeros:
+            line = self._line_order(point, direction)
+            if line is None:
+                return ""
+            line_order, line_sign = line
+            if line_order is None:
+                continue
+            if line_order % 2:
+                return (f"not a local extremum: along {_direction_text(direction)} the first non-zero "
+                        f"derivative of f(p + t·d) has odd order {line_order}")
+            if line_sign != sign:
+                return (f"{SADDLE}: f rises and falls: order-{order} terms of one sign, but along "
+                        f"{_direction_text(direction)} the first non-zero derivative (order {line_order}) "
+                        "has the other sign")
+        return ""
+
+    def _line_order(self, point: _Point, direction) -> tuple | None:
+        """(order, sign) of the first non-zero derivative of t ↦ f(p + t d) at 0, exactly; (None, 0) if none found."""
+        t = sp.Symbol("t", real=True)
+        along = self.expr.subs({v: c + d * t for v, c, d in zip(self.variables, point.exact, direction)},
+                               simultaneous=True)
+        current = along
+        try:
+            with time_limit(min(3.0, self.timeout / 4), "the derivative test along a line"):
+                for k in range(1, MAX_LINE_ORDER + 1):
+                    current = sp.diff(current, t)
+                    value = current.subs(t, 0)
+                    if calculus.classify_number(value)[0] != "real":
+                        return None
+                    sign = calculus.sign_of(value)
+                    if sign is None:
+                        return None
+                    if sign:
+                        return k, sign
+        except (ComputationTimeout, RecursionError):
+            return None
+        return None, 0
+
+    def _sampled_detail(self, point: _Point, others) -> str:
+        """A statement from f's values on small circles (spheres) around the point, worded as likely only."""
+        radius = self._neighbourhood(point, others)
+        signs_by_radius = []
+        undefined = False
+        for factor in SAMPLE_RADII:
+            differences = self._around(point.values, factor * radius, SAMPLE_DIRECTIONS, difference=True)
+            if differences is None:
+                return ""
+            if any(d is None for d in differences):
+                undefined = True
+            signs_by_radius.append({(d > 0) - (d < 0) for d in differences if d is not None})
+        edge = " (f is not defined on every side: an edge of its domain)" if undefined else ""
+        smallest = signs_by_radius[-1] | signs_by_radius[-2]
+        if all(s == {1} for s in signs_by_radius):
+            return f"nearby values are all higher: probably a local minimum{edge}"
+        if all(s == {-1} for s in signs_by_radius):
+            return f"nearby values are all lower: probably a local maximum{edge}"
+        if all(s <= {0, 1} for s in signs_by_radius) and 1 in smallest:
+            return f"nearby values are higher or equal: probably a local minimum (not strict){edge}"
+        if all(s <= {0, -1} for s in signs_by_radius) and -1 in smallest:
+            return f"nearby values are lower or equal: probably a local maximum (not strict){edge}"
+        if {1, -1} <= signs_by_radius[-1] and {1, -1} <= signs_by_radius[-2]:
+            return f"nearby values are higher and lower: probably not an extremum{edge}"
+        return ""
+
+    def _neighbourhood(self, point: _Point, others) -> float:
+        """A length around the point that holds no other critical point: the scale of 'nearby'."""
+        distances = [float(np.linalg.norm(np.subtract(point.floats, o.floats))) for o in others if o is not point]
+        distances = [d for d in distances if d > 0]
+        return min([1.0, self.width / 10] + [d / 2 for d in distances])
+
+    def _around(self, center, radius: float, count: int, difference: bool = False):
+        """f (or f − f(p)) at ``count`` points at distance ``radius`` (DIGITS digits); None entries where undefined."""
+        directions = _sphere_directions(self.n, count)
+        with mpmath.workdps(DIGITS):
+            base = self._mp_value(list(center)) if difference else [mpmath.mpf(0)]
+            if base is None:
+                return None
+            values = []
+            for d in directions:
+                moved = [c + mpmath.mpf(radius) * mpmath.mpf(float(di)) for c, di in zip(center, d)]
+                value = self._mp_value(moved)
+                values.append(None if value is None else float(value[0] - base[0]))
+        return values
+
+    def _undefined_kind(self, point: _Point, others) -> str:
+        proof = self._proved_extremum(point)
+        if proof:
+            return f"{UNDEFINED}; {proof}"
+        detail = self._sampled_detail(point, others)
+        return f"{UNDEFINED}; {detail}" if detail else UNDEFINED
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _inside(self, point, slack: float = 1e-9) -> bool:
+        pad = slack * self.width
+        return all(low - pad <= float(c) <= high + pad for c, (low, high) in zip(point, self.box))
+
+    def _same(self, a: _Point, b: _Point) -> bool:
+        if a.exact is not None and b.exact is not None:
+            if a.exact == b.exact:
+                return True
+        distance = float(np.linalg.norm(np.subtract(a.floats, b.floats)))
+        return distance <= max(10 * a.accuracy, 10 * b.accuracy, 1e-25 * max(1.0, self.width))
+
+    # --- the note -----------------------------------------------------------------------------
+
+    def note(self, found: Search) -> str:
+        """How the points were found and checked, what else is critical, and what was left out."""
+        box = " × ".join(f"[{low:g}, {high:g}]" for low, high in self.box)
+        smooth = [p for p in found.points if not p.undefined]
+        undefined = [p for p in found.points if p.undefined]
+        exact_count = sum(p.exact is not None for p in smooth)
+        where = (f" in {box} (f is periodic{_period_text(found.periods)}: they repeat outside)"
+                 if found.periods else "")
+        parts = []
+        if found.solved in ("complete", "partial"):
+            missed = (f", and {found.missed_by_sympy} more found numerically in {box} that SymPy's solution "
+                      f"missed (Newton's method, verified at {DIGITS} digits)" if found.missed_by_sympy else "")
+            if smooth:
+                parts.append(f"Critical points{where}, solved exactly (SymPy){missed}.")
+            elif found.families:
+                parts.append("No isolated critical points.")
+            elif found.solved == "complete":
+                parts.append("No critical points where ∇f = 0 (∇f = 0 has no real solution)." if undefined else
+                             "No critical points (∇f = 0 has no real solution).")
+            else:
+                parts.append(f"No critical points where ∇f = 0 found{where or ' in ' + box} "
+                             "(SymPy's solution and a numeric search).")
+        else:
+            why = {"timeout": f"SymPy's exact solve gave up after {found.solve_seconds:g} s",
+                   "skipped": "∇f = 0 mixes trigonometric functions with other terms: not solved with SymPy"
+                   }.get(found.solved, "SymPy could not solve ∇f = 0 exactly")
+            if found.solved == "skipped" and found.periods:
+                why = "not solved with SymPy, whose solve of a periodic f is slow and gives one period"
+
+            if smooth:
+                identified = f"; {exact_count} identified exactly and checked with SymPy" if exact_count else ""
+                parts.append(f"Critical points found numerically{where or ' in ' + box} (Newton's method from "
+                             f"{found.starts} starts, each point verified: |∇f| < {RESIDUAL:g} × its typical size at "
+                             f"{DIGITS} digits{identified}; {why}).")
+            else:
+                parts.append(f"No critical points where ∇f = 0 found numerically{where or ' in ' + box} ({why}).")
+        if found.families:
+            shown = "; ".join(", ".join(f"{k} = {v}" for k, v in family.items()) for family in found.families if family)
+            parts.append(f"Also whole sets of critical points where {shown} (any value of the other variables)."
+                         if shown else "f is constant: every point is a critical point.")
+        if found.curves:
+            through = ", ".join("(" + ", ".join(f"{c:.4g}" for c in p) + ")" for p in found.curves[:4])
+            parts.append(f"∇f = 0 also on whole curves of critical points (not isolated points) through {through}.")
+        if undefined:
+            parts.append("At the points marked 'gradient undefined', ∇f does not exist: critical points by definition.")
+        if found.undefined_curves:
+            shown = " and ".join(f"{sp.sstr(c)} = 0" for c in found.undefined_curves)
+            parts.append(f"∇f does not exist anywhere on {shown} (whole curves, every point of which is critical by "
+                         "definition; listed are the points where such curves cross or f along them is stationary).")
+        if found.unverified:
+            parts.append(f"{found.unverified} point(s) where Newton's method stopped are not listed: |∇f| did not "
+                         f"become small there at {DIGITS} digits.")
+        if found.truncated:
+            parts.append(f"Only the first {MAX_REFINED} points found were checked.")
+        text = " ".join(parts)
+        return text[:-1] + ":" if found.points else text
+
+
+# --- pieces that need no search state -----------------------------------------------------------
+
+def reduced_equation(g: sp.Expr, variables) -> sp.Expr | None:
+    """g = 0 with the factors that never vanish dropped (e^(...), positive constants, x² + 1): the numerator's rest."""
+    try:
+        numerator = sp.numer(sp.together(g))
+        factors = sp.Mul.make_args(sp.factor_terms(numerator))
+    except (TypeError, ValueError, RecursionError, NotImplementedError):
+        return None
+    kept = [factor for factor in factors if not _never_zero(factor, variables)]
+    return sp.Mul(*kept) if kept else (sp.S.Zero if numerator == 0 else sp.S.One)
+
+
+def _never_zero(factor: sp.Expr, variables) -> bool:
+    if not factor.free_symbols & set(variables):
+        return factor.is_zero is False
+    if isinstance(factor, sp.exp) or (factor.is_Pow and factor.base == sp.E):
+        return True
+    if factor.is_Pow and factor.exp.is_positive:
+        return _never_zero(factor.base, variables)
+    return factor.is_zero is False
+
+
+def _mixes_trigonometry(equation: sp.Expr, variables) -> bool:
+    """Whether a variable appears both inside a trigonometric function and outside it (x − sin x)."""
+    inside = set()
+    for atom in equation.atoms(*PERIODIC):
+        inside |= atom.free_symbols & set(variables)
+    if not inside:
+        return False
+    outside = equation.replace(lambda e: isinstance(e, PERIODIC), lambda e: sp.Symbol("_trig"))
+    return bool(outside.free_symbols & inside) or len(equation.atoms(*PERIODIC)) > 1 and _mixed_arguments(equation)
+
+
+def _mixed_arguments(equation: sp.Expr) -> bool:
+    """Whether trigonometric functions take arguments that are not multiples of one variable (x + y)."""
+    return any(len(atom.args[0].free_symbols) > 1 for atom in equation.atoms(*PERIODIC))
+
+
+def real_root_of(value: sp.Expr, variable: sp.Symbol, equations, variables) -> sp.Expr | None:
+    """A coordinate SymPy wrote with i (Cardano's formula for three real roots) as an exact real number.
+
+    The polynomial system's eliminant in that variable (a Gröbner basis) has the coordinate among its
+    real roots; isolating intervals tell which one: an exact CRootOf, shown as 2·cos(2π/9) and the like
+    for a cubic. None when the system is not polynomial or no root matches.
+    """
+    polynomials = [e for e in equations if e.is_polynomial(*variables)]
+    if not polynomials:
+        return None
+    number = complex(value.evalf(calculus.SIGN_DIGITS)).real
+    others = [v for v in variables if v != variable]
+    try:
+        with time_limit(2.0, "finding a real root"):
+            basis = sp.groebner(polynomials, *others, variable, order="lex")
+            eliminant = [b for b in basis.exprs if b.free_symbols <= {variable}]
+            if not eliminant:
+                return None
+            for factor, _ in sp.factor_list(eliminant[-1], variable)[1]:
+                for root in sp.Poly(factor, variable).real_roots():
+                    gap = complex((root - value).evalf(calculus.SIGN_DIGITS))
+                    if abs(gap) <= 1e-30 * max(1.0, abs(number)):
+                        return trigonometric_form(root, variable) or root
+    except (ComputationTimeout, NotImplementedError, ValueError, TypeError, sp.PolynomialError):
+        return None
+    return None
+
+
+def trigonometric_form(root: sp.Expr, variable: sp.Symbol) -> sp.Expr | None:
+    """A real root of an irreducible cubic with three real roots, by Viète: a + 2√(-p/3)·cos(θ/3 − 2πk/3)."""
+    if not isinstance(root, sp.CRootOf) or sp.degree(root.poly) != 3:
+        return None
+    a, b, c, d = root.poly.all_coeffs()
+    p = (3 * a * c - b**2) / (3 * a**2)
+    q = (2 * b**3 - 9 * a * b * c + 27 * a**2 * d) / (27 * a**3)
+    if not (4 * p**3 + 27 * q**2).is_negative:
+        return None
+    angle = sp.acos(3 * q / (2 * p) * sp.sqrt(-3 / p))
+    target = root.evalf(40)
+    for k in range(3):
+        candidate = -b / (3 * a) + 2 * sp.sqrt(-p / 3) * sp.cos(angle / 3 - 2 * sp.pi * k / 3)
+        if abs(candidate.evalf(40) - target) < sp.Float(10) ** -30:
+            return candidate
+    return None
+
+
+def closed_form(value, tolerance: float) -> sp.Expr | None:
+    """A simple exact number within ``tolerance`` of ``value``: 0, p/q, (p/q)·π, ±√(p/q), log(p/q); else None."""
+    def rational(x, limit):
+        fraction = Fraction(mpmath.nstr(x, 40, min_fixed=-mpmath.inf, max_fixed=mpmath.inf)).limit_denominator(limit)
+        return sp.Rational(fraction.numerator, fraction.denominator)
+
+    with mpmath.workdps(DIGITS):
+        number = mpmath.mpf(value)
+        size = max(1, abs(number))
+        if abs(number) <= tolerance:
+            return sp.S.Zero
+        q = rational(number, 1000)
+        if abs(number - mpmath.mpf(q.p) / q.q) <= tolerance:
+            return q
+        q = rational(number / mpmath.pi, 120)
+        if q and abs(number - mpmath.pi * q.p / q.q) <= tolerance:
+            return q * sp.pi
+        square = number**2
+        q = rational(square, 1000)
+        if q > 0 and abs(abs(number) - mpmath.sqrt(mpmath.mpf(q.p) / q.q)) <= tolerance:
+            return sp.sqrt(q) * (1 if number > 0 else -1)
+        if abs(number) < 50:
+            q = rational(mpmath.exp(number), 100)
+            if q > 0 and abs(number - mpmath.log(mpmath.mpf(q.p) / q.q)) <= tolerance * size:
+                return sp.log(q)
+        # inverse trigonometric values, up to whole turns: ±acos(q) + 2kπ, asin(q) + 2kπ, π − asin(q) + 2kπ, atan(q) + kπ
+        for forward, inverse, turn, mirrors in ((mpmath.cos, sp.acos, 2, (1, -1)), (mpmath.sin, sp.asin, 2, (1, None)),
+                                                (mpmath.tan, sp.atan, 1, (1,))):
+            q = rational(forward(number), 60)
+            if inverse is not sp.atan and abs(q) > 1:
+                continue
+            base = inverse(q)
+            for mirror in mirrors:
+                candidate = base * mirror if mirror is not None else sp.pi - base
+                offset = (number - mpmath.mpf(str(sp.N(candidate, DIGITS + 5)))) / (turn * mpmath.pi)
+                k = int(mpmath.nint(offset))
+                if abs(offset - k) * turn * mpmath.pi <= tolerance * size:
+                    return candidate + k * turn * sp.pi
+    return None
+
+
+def singular_equations(expr: sp.Expr, gradient, variables) -> list[sp.Expr]:
+    """Expressions whose zeros may be points where ∇f does not exist, each factor once.
+
+    The arguments of |·|, sign and Heaviside; the differences of the arguments of Max and Min; the
+    bases of negative powers in ∇f (its denominators, √ among them).
+    """
+    found = []
+    variables = set(variables)
+    pieces = [expr] + list(gradient)
+    for piece in pieces:
+        for atom in piece.atoms(sp.Abs, sp.sign, sp.Heaviside):
+            found.append(atom.args[0])
+        for atom in piece.atoms(sp.Max, sp.Min):
+            found += [a - b for a, b in itertools.combinations(atom.args, 2)]
+    for g in gradient:
+        for power in g.atoms(sp.Pow):
+            if power.exp.is_negative and power.base.free_symbols & variables and power.base != sp.E:
+                found.append(power.base)
+    equations = []
+    for equation in found:
+        if not equation.free_symbols & variables:
+            continue
+        try:
+            factors = [f for f, _ in sp.factor_list(equation)[1]] if equation.is_polynomial(*variables) else [equation]
+        except (sp.PolynomialError, NotImplementedError, ValueError):
+            factors = [equation]
+        for factor in factors:
+            factor = sp.factor_terms(factor)
+            if factor.free_symbols & variables and factor not in equations and -factor not in equations:
+                equations.append(factor)
+    return equations
+
+
+def _damped_step(matrix, gradient, damping):
+    """Solve H s = g (Newton), or (HᵀH + λ‖H‖ I) s = Hᵀ g when damped or H is singular."""
+    n = matrix.rows
+    if not damping:
+        try:
+            return list(mpmath.lu_solve(matrix, gradient))
+        except ZeroDivisionError:
+            damping = mpmath.mpf(10) ** -12
+    normal = matrix.T * matrix
+    size = sum(normal[i, i] for i in range(n)) / n
+    if not size:
+        return None
+    system = normal + damping * size * mpmath.eye(n)
+    try:
+        return list(mpmath.lu_solve(system, matrix.T * gradient))
+    except ZeroDivisionError:
+        return None
+
+
+def _multi_indices(n: int, order: int):
+    """Every α with |α| = order, as tuples of n non-negative integers."""
+    for cut in itertools.combinations(range(order + n - 1), n - 1):
+        previous, parts = -1, []
+        for c in cut + (order + n - 1,):
+            parts.append(c - previous - 1)
+            previous = c
+        yield tuple(parts)
+
+
+def _candidate_directions(n: int) -> list[tuple]:
+    """Axes, then diagonals (1, ±1) in each pair of axes, then all of (1, ±1, ±1, ...)."""
+    directions = [tuple(int(i == k) for i in range(n)) for k in range(n)]
+    for i, j in itertools.combinations(range(n), 2):
+        for s in (1, -1):
+            directions.append(tuple(1 if k == i else s if k == j else 0 for k in range(n)))
+    if n > 2:
+        for signs in itertools.product((1, -1), repeat=n - 1):
+            directions.append((1,) + signs)
+    return directions
+
+
+def _nonzero_direction(form: sp.Expr, h) -> tuple:
+    for direction in _candidate_directions(len(h)):
+        if form.subs(dict(zip(h, direction))) != 0:
+            return direction
+    return tuple([1] * len(h))
+
+
+def _form_signs(form: sp.Expr, h):
+    """For an even form: (sign where not zero, exact zero directions, (rising, falling) directions or None).
+
+    Two variables: the form is h₁ᵏ F(h₂/h₁) plus its h₂ᵏ coefficient; the real roots of F (exact,
+    when its coefficients are rational) split the line into intervals of one sign. More variables:
+    the axes and diagonals only, so the sign (a definiteness claim) stays None.
+    """
+    n = len(h)
+    if n == 1:
+        value = form.subs(h[0], 1)
+        s = calculus.sign_of(value)
+        return s, [], None
+    values = {d: calculus.sign_of(form.subs(dict(zip(h, d)))) for d in _candidate_directions(n)}
+    rising = next((d for d, s in values.items() if s == 1), None)
+    falling = next((d for d, s in values.items() if s == -1), None)
+    if rising and falling:
+        return None, [], (rising, falling)
+    if n > 2:
+        return None, [], None
+    s = sp.Symbol("s", real=True)
+    line = sp.expand(form.subs({h[0]: 1, h[1]: s}))
+    top = calculus.sign_of(form.subs({h[0]: 0, h[1]: 1}))
+    try:
+        poly = sp.Poly(line, s)
+    except sp.PolynomialError:
+        return None, [], None
+    if poly.get_domain() not in (sp.ZZ, sp.QQ):
+        return None, [], None
+    roots = sorted(set(poly.real_roots()), key=lambda r: float(r))
+    points = [float(r) for r in roots]
+    tests = ([points[0] - 1] if points else [0.0]) + [(a + b) / 2 for a, b in zip(points, points[1:])] + \
+            ([points[-1] + 1] if points else [])
+    signs = {calculus.sign_of(line.subs(s, sp.nsimplify(t, rational=True))) for t in tests}
+    if top:
+        signs.add(top)
+    signs.discard(0)
+    zeros = [(1, r) for r in roots if r.is_rational] + ([(0, 1)] if top == 0 else [])
+    unknown = [r for r in roots if not r.is_rational]
+    if signs == {1, -1}:
+        direction = {sg: None for sg in (1, -1)}
+        for t in tests:
+            sg = calculus.sign_of(line.subs(s, sp.nsimplify(t, rational=True)))
+            direction.setdefault(sg, None)
+            if direction.get(sg) is None:
+                direction[sg] = (1, sp.nsimplify(t, rational=True))
+        if top in (1, -1) and direction.get(top) is None:
+            direction[top] = (0, 1)
+        return None, [], (direction[1], direction[-1])
+    if len(signs) != 1 or unknown:
+        return None, [], None
+    return signs.pop(), zeros, None
+
+
+def _direction_text(direction) -> str:
+    return "(" + ", ".join(sp.sstr(c) for c in direction) + ")"
+
+
+def _period_text(periods: dict) -> str:
+    if not periods:
+        return ""
+    return ", period " + ", ".join(f"{sp.sstr(p)} in {v}" for v, p in periods.items())
+
+
+def _sphere_directions(n: int, count: int) -> list[tuple[float, ...]]:
+    """``count`` unit vectors spread over the sphere (a circle for two variables), the axes among them."""
+    if n == 1:
+        return [(1.0,), (-1.0,)]
+    if n == 2:
+        angles = 2 * math.pi * np.arange(count) / count
+        return [(math.cos(a), math.sin(a)) for a in angles]
+    points = search_starts([(-1.0, 1.0)] * n, count) if n > 3 else None
+    if n == 3:
+        k = np.arange(count) + 0.5
+        polar = np.arccos(1 - 2 * k / count)
+        azimuth = math.pi * (1 + 5**0.5) * k
+        points = np.stack([np.cos(azimuth) * np.sin(polar), np.sin(azimuth) * np.sin(polar), np.cos(polar)], axis=1)
+    points = np.concatenate([np.eye(n), -np.eye(n), points])
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    return [tuple(p) for p in points]
+
+
+def plot_label(kind: str) -> str:
+    """A short label for the figure's legend: the conclusion where it is certain, else the test's word."""
+    if kind in (MINIMUM, MAXIMUM, SADDLE):
+        return kind
+    base, _, detail = kind.partition("; ")
+    for word in (MINIMUM, MAXIMUM, SADDLE):
+        if detail.startswith(word):
+            return word
+    if detail.startswith("not a local extremum"):
+        return SADDLE
+    return UNDEFINED if base == UNDEFINED else "degenerate"
