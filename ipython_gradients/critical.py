@@ -51,6 +51,7 @@ PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
 DIGITS = 45  # working precision of the refinement and of the numeric checks
 RESIDUAL = 1e-20  # a numeric point is kept when |∇f| < RESIDUAL × the gradient's typical size, at DIGITS digits
 TARGET = 1e-38  # refinement stops once |∇f| is this small (relative)
+STABLE = 1e-6  # ... and a numeric point is kept only if the Newton step left is below this × the box
 NEWTON_ITERATIONS = 100  # damped Newton steps in floating point, for every start at once
 REFINE_ITERATIONS = 150  # Newton steps at DIGITS digits (a degenerate point converges linearly)
 MAX_REFINED = 80  # distinct points refined at most (a periodic function in a wide box has many)
@@ -101,14 +102,15 @@ def _without_delta(expr: sp.Expr) -> sp.Expr:
 class _Vectorised:
     """Expressions evaluated at many points at once with NumPy: (m, n) points → (m, k) values, NaN where undefined."""
 
-    def __init__(self, exprs, variables):
+    def __init__(self, exprs, variables, complex_input: bool = False):
         self.exprs = [_without_delta(sp.sympify(e)) for e in exprs]
         self.variables = variables
         self._together = sp.lambdify(variables, self.exprs, "numpy")
         self._each = None
+        self._dtype = complex if complex_input else float  # (-7)^(1/3) is a number only with complex input
 
     def __call__(self, points: np.ndarray) -> np.ndarray:
-        points = np.atleast_2d(np.asarray(points, dtype=float))
+        points = np.atleast_2d(np.asarray(points, dtype=self._dtype))
         m = points.shape[0]
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -267,7 +269,6 @@ class CriticalPoints:
             if search.solved in ("complete", "partial"):
                 search.missed_by_sympy += 1
             points.append(point)
-        points = self._isolated(points, search)
         for point in self._undefined_points(search):
             if not any(self._same(point, other) for other in points):
                 points.append(point)
@@ -439,37 +440,98 @@ class CriticalPoints:
     # --- the numeric search -------------------------------------------------------------------
 
     def _numeric(self, starts: np.ndarray, search: Search) -> list[_Point]:
-        finals, norms, steps = self._newton(starts)
+        """Critical points in the box from Newton's method: refined, checked, snapped to closed forms, merged.
+
+        A point is kept when a closed form that fits it has ∇f = 0 exactly, or when Newton's method at
+        DIGITS digits converged there: |∇f| < RESIDUAL × its typical size and a Newton step that has
+        become small (far out on a flat slope, e^(-x²) for large x, |∇f| is tiny without any zero).
+        Points on a curve of critical points are set aside for the note, not listed.
+        """
+        finals, norms, remaining = self._newton(starts)
         tolerance = 1e-6 * self.gradient_scale
         inside = np.array([self._inside(p, 1e-6) for p in finals]) if len(finals) else np.zeros(0, bool)
         keep = np.isfinite(norms) & (norms <= tolerance) & inside
+        for family in search.families:  # points on SymPy's curves of critical points are not refined one by one
+            if not family:
+                keep[:] = False
+                continue
+            gaps = _Vectorised([v - expr for v, expr in family.items()], self.variables, complex_input=True)(finals)
+            near = np.maximum(1e-6 * max(1.0, self.width), 10 * np.nan_to_num(remaining, nan=np.inf))
+            keep &= ~np.all(np.abs(gaps) <= near[:, None], axis=1)
         order = np.argsort(norms[keep], kind="stable")
-        candidates, radii = finals[keep][order], steps[keep][order]
+        candidates, radii = finals[keep][order], remaining[keep][order]
         representatives: list[tuple[np.ndarray, float]] = []
         for point, step in zip(candidates, radii):
             radius = max(1e-7 * self.width, 10 * step)
             if any(np.linalg.norm(point - other) <= max(radius, other_radius) for other, other_radius in representatives):
                 continue
             representatives.append((point, radius))
-        if len(representatives) > MAX_REFINED:
-            search.truncated = True
-            representatives = representatives[:MAX_REFINED]
-        refined: list[_Point] = []
+        found: list[_Point] = []
+        curves_seen = False
+        refined = 0
         for point, _ in representatives:
+            if curves_seen and self._float_on_curve(point):
+                self._add_curve(search, point)
+                continue
+            if refined == MAX_REFINED:
+                search.truncated = True
+                break
+            refined += 1
             result = self._refine(point)
-            if result is None or result.residual > RESIDUAL * self.gradient_scale:
+            if result == "slid":
+                continue
+            if result is None:
                 search.unverified += 1
                 continue
-            if not self._inside(result.floats, 1e-9):
+            result = self._snapped(result)
+            if result.exact is None and (result.residual > RESIDUAL * self.gradient_scale
+                                         or result.accuracy > STABLE * self.width):
+                search.unverified += 1
                 continue
-            if any(self._same(result, other) for other in refined):
+            if not self._inside(result.floats, 1e-9) or any(self._same(result, other) for other in found):
                 continue
-            refined.append(self._snapped(result))
-        unique: list[_Point] = []
-        for point in refined:
-            if not any(self._same(point, other) for other in unique):
-                unique.append(point)
-        return unique
+            if self._on_curve(result):
+                curves_seen = True
+                self._add_curve(search, result.floats)
+                continue
+            found.append(result)
+        return found
+
+    def _add_curve(self, search: Search, point) -> None:
+        point = tuple(float(c) for c in point)
+        if not any(np.linalg.norm(np.subtract(point, c)) < 1e-2 * self.width for c in search.curves):
+            search.curves.append(point)
+
+    def _float_on_curve(self, point: np.ndarray) -> bool:
+        """``_on_curve`` in floating point: for skipping points once curves of critical points are known."""
+        hessian = self._np_hessian(point[None])[0].reshape(self.n, self.n)
+        if self.n == 1 or not np.all(np.isfinite(hessian)):
+            return False
+        values, vectors = np.linalg.eigh(hessian)
+        null = vectors[:, np.abs(values) <= 1e-6 * max(self.hessian_scale, np.max(np.abs(values)), 1e-300)]
+        for k in null.T:
+            basis = np.linalg.svd(np.eye(self.n) - np.outer(k, k))[0][:, : self.n - 1]
+            found = 0
+            for epsilon in (1e-3, 1e-4):
+                start = point + epsilon * self.width * k
+                z = np.zeros(self.n - 1)
+                with np.errstate(all="ignore"), warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    for _ in range(20):
+                        q = start + basis @ z
+                        g = self._np_gradient(q[None])[0]
+                        if not np.all(np.isfinite(g)):
+                            break
+                        if np.linalg.norm(g) <= 1e-10 * self.gradient_scale:
+                            found += np.linalg.norm(q - point) <= 3 * epsilon * self.width
+                            break
+                        jacobian = self._np_hessian(q[None])[0].reshape(self.n, self.n) @ basis
+                        if not np.all(np.isfinite(jacobian)):
+                            break
+                        z = z - np.linalg.lstsq(jacobian, g, rcond=None)[0]
+            if found == 2:
+                return True
+        return False
 
     def _newton(self, starts: np.ndarray):
         """Newton's method on ∇f = 0 from every start at once: (points, |∇f|, the Newton step left).
@@ -561,6 +623,8 @@ class CriticalPoints:
                 trial_norm = mpmath.norm(mpmath.matrix(trial_gradient)) if trial_gradient is not None else mpmath.inf
                 if trial_norm < norm:
                     point, gradient, norm = trial, trial_gradient, trial_norm
+                    if sum((float(a) - float(b)) ** 2 for a, b in zip(point, start)) > (0.1 * self.width) ** 2:
+                        return "slid"  # sliding away: no zero here, only a slope flattening out
                     last_step = mpmath.norm(step)
                     damping = damping / 100 if damping > mpmath.mpf(10) ** (-30) else mpmath.mpf(0)
                 else:
@@ -600,19 +664,6 @@ class CriticalPoints:
             except (TypeError, ValueError):
                 continue
         return False
-
-    def _isolated(self, points: list[_Point], search: Search) -> list[_Point]:
-        """The points that are isolated; those on a curve of critical points go to ``search.curves``."""
-        kept = []
-        for point in points:
-            if not point.undefined and self._on_curve(point):
-                if not any(np.linalg.norm(np.subtract(point.floats, c)) < 1e-3 * self.width for c in search.curves):
-                    search.curves.append(point.floats)
-            else:
-                kept.append(point)
-        if search.curves and search.solved in ("complete", "partial") and not search.families:
-            search.solved = "partial"
-        return kept
 
     def _on_curve(self, point: _Point) -> bool:
         """Whether critical points continue from this one along a null direction of the Hessian.
@@ -828,7 +879,18 @@ class CriticalPoints:
             if self.non_smooth and not all(calculus.is_continuous_near(h, self.variables, point.exact)
                                            for h in self.hessian):
                 return None, (), True
-            eigenvalues = tuple(float(e) for e in np.linalg.eigvalsh(np.array(matrix.evalf(20).tolist(), dtype=float)))
+            # entries to 60 digits move each eigenvalue by less than 10⁻⁵⁰ (Weyl): one well away from 0 has a
+            # certain sign; only near 0 do the exact signs of the characteristic polynomial decide
+            with mpmath.workdps(calculus.SIGN_DIGITS):
+                numbers = mpmath.matrix([[mpmath.mpf(str(e.evalf(calculus.SIGN_DIGITS))) for e in row]
+                                         for row in matrix.tolist()])
+                values = sorted(mpmath.eigsy(numbers, eigvals_only=True))
+                size = max([abs(v) for v in values] + [mpmath.mpf(1)])
+                eigenvalues = tuple(float(v) for v in values)
+                clear = all(abs(v) > calculus.SIGN_ZERO * 1e5 * size for v in values)
+                if clear:
+                    positive = sum(v > 0 for v in values)
+                    return (positive, self.n - positive, 0), eigenvalues, True
             counts = calculus.eigenvalue_signs(matrix)
             if counts is not None:
                 return counts, eigenvalues, True
@@ -1110,9 +1172,9 @@ class CriticalPoints:
             shown = " and ".join(f"{sp.sstr(c)} = 0" for c in found.undefined_curves)
             parts.append(f"∇f does not exist anywhere on {shown} (whole curves, every point of which is critical by "
                          "definition; listed are the points where such curves cross or f along them is stationary).")
-        if found.unverified:
-            parts.append(f"{found.unverified} point(s) where Newton's method stopped are not listed: |∇f| did not "
-                         f"become small there at {DIGITS} digits.")
+        if found.unverified and found.solved != "complete":  # a complete exact solve has every point already
+            parts.append(f"{found.unverified} point(s) where Newton's method stopped are not listed: it did not "
+                         f"converge there at {DIGITS} digits (|∇f| small without a zero nearby, or not small).")
         if found.truncated:
             parts.append(f"Only the first {MAX_REFINED} points found were checked.")
         text = " ".join(parts)
