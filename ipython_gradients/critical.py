@@ -1058,28 +1058,13 @@ class CriticalPoints:
     def _sampled_detail(self, point: _Point, others) -> str:
         """A statement from f's values on small circles (spheres) around the point, worded as likely only."""
         radius = self._neighbourhood(point, others)
-        signs_by_radius = []
-        undefined = False
+        rings = []
         for factor in SAMPLE_RADII:
             differences = self._around(point.values, factor * radius, SAMPLE_DIRECTIONS, difference=True)
             if differences is None:
                 return ""
-            if any(d is None for d in differences):
-                undefined = True
-            signs_by_radius.append({(d > 0) - (d < 0) for d in differences if d is not None})
-        edge = " (f is not defined on every side: an edge of its domain)" if undefined else ""
-        smallest = signs_by_radius[-1] | signs_by_radius[-2]
-        if all(s == {1} for s in signs_by_radius):
-            return f"nearby values are all higher: probably a local minimum{edge}"
-        if all(s == {-1} for s in signs_by_radius):
-            return f"nearby values are all lower: probably a local maximum{edge}"
-        if all(s <= {0, 1} for s in signs_by_radius) and 1 in smallest:
-            return f"nearby values are higher or equal: probably a local minimum (not strict){edge}"
-        if all(s <= {0, -1} for s in signs_by_radius) and -1 in smallest:
-            return f"nearby values are lower or equal: probably a local maximum (not strict){edge}"
-        if {1, -1} <= signs_by_radius[-1] and {1, -1} <= signs_by_radius[-2]:
-            return f"nearby values are higher and lower: probably not an extremum{edge}"
-        return ""
+            rings.append(differences)
+        return sampled_verdict(rings, noise=1e-30 * max(1.0, self.gradient_scale * self.width))
 
     def _neighbourhood(self, point: _Point, others) -> float:
         """A length around the point that holds no other critical point: the scale of 'nearby'."""
@@ -1089,7 +1074,7 @@ class CriticalPoints:
 
     def _around(self, center, radius: float, count: int, difference: bool = False):
         """f (or f − f(p)) at ``count`` points at distance ``radius`` (DIGITS digits); None entries where undefined."""
-        directions = _sphere_directions(self.n, count)
+        directions = sphere_directions(self.n, count)
         with mpmath.workdps(DIGITS):
             base = self._mp_value(list(center)) if difference else [mpmath.mpf(0)]
             if base is None:
@@ -1441,6 +1426,31 @@ def _form_signs(form: sp.Expr, h):
     return signs.pop(), zeros, None
 
 
+def sampled_verdict(rings, noise: float) -> str:
+    """Words for f(p + r·u) − f(p) on circles (spheres) of shrinking radius r: only ever 'probably'.
+
+    ``rings``: per radius (largest first), the differences, None where f is not defined; differences
+    within ``noise`` count as equal. Values sampled at a few radii show a tendency, not a proof.
+    """
+    signs_by_radius = [{(d > noise) - (d < -noise) for d in ring if d is not None} for ring in rings]
+    undefined = any(d is None for ring in rings for d in ring)
+    if not all(signs_by_radius):
+        return ""
+    edge = " (f is not defined on every side: an edge of its domain)" if undefined else ""
+    smallest = signs_by_radius[-1] | signs_by_radius[-2] if len(rings) > 1 else signs_by_radius[-1]
+    if all(s == {1} for s in signs_by_radius):
+        return f"nearby values are all higher: probably a local minimum{edge}"
+    if all(s == {-1} for s in signs_by_radius):
+        return f"nearby values are all lower: probably a local maximum{edge}"
+    if all(s <= {0, 1} for s in signs_by_radius) and 1 in smallest:
+        return f"nearby values are higher or equal: probably a local minimum (not strict){edge}"
+    if all(s <= {0, -1} for s in signs_by_radius) and -1 in smallest:
+        return f"nearby values are lower or equal: probably a local maximum (not strict){edge}"
+    if all({1, -1} <= s for s in signs_by_radius[-2:]):
+        return f"nearby values are higher and lower: probably not an extremum{edge}"
+    return ""
+
+
 def _direction_text(direction) -> str:
     return "(" + ", ".join(sp.sstr(c) for c in direction) + ")"
 
@@ -1451,7 +1461,7 @@ def _period_text(periods: dict) -> str:
     return ", period " + ", ".join(f"{sp.sstr(p)} in {v}" for v, p in periods.items())
 
 
-def _sphere_directions(n: int, count: int) -> list[tuple[float, ...]]:
+def sphere_directions(n: int, count: int) -> list[tuple[float, ...]]:
     """``count`` unit vectors spread over the sphere (a circle for two variables), the axes among them."""
     if n == 1:
         return [(1.0,), (-1.0,)]

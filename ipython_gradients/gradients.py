@@ -360,24 +360,100 @@ class NumericGradient:
             return np.full(len(self.variables), np.nan)
 
     def critical_points(self, box, timeout: float) -> tuple[list[CriticalPoint], str]:
+        """Zeros of the numeric gradient in the box, each checked and classified within its errors."""
         def gradient(*point):
             return self.gradient_at(point)
 
         def hessian(*point):
             return numeric.hessian(self.func, point, self.vector_input, self.name)[0]
 
+        width = max(high - low for low, high in box)
+        scale = self._value_scale(box, width)
         found = numeric.newton_critical_points(gradient, hessian, box, starts_per_axis=4, iterations=40,
-                                               merge=1e-4, settle=1e-7)
+                                               merge=1e-4, settle=1e-7, tolerance=CHECKED_GRADIENT * scale,
+                                               max_starts=64)
         shown_box = " × ".join(f"[{low:g}, {high:g}]" for low, high in box)
-        critical = []
+        critical_list, dropped = [], 0
         for p in found:
-            matrix, errors = numeric.hessian(self.func, p, self.vector_input, self.name)
-            eigenvalues = tuple(float(e) for e in np.linalg.eigvalsh(matrix))
-            zero = calculus.definiteness(eigenvalues, absolute=10 * float(np.sum(errors)))
-            critical.append(CriticalPoint(tuple(float(c) for c in p), calculus.critical_kind(zero), None, eigenvalues))
-        note = (f"Critical points found numerically (Newton's method from a grid of starts in {shown_box}):"
-                if critical else f"No critical points found numerically in {shown_box}.")
-        return critical, note
+            values, errors = numeric.gradient(self.func, p, self.vector_input, self.name)
+            norm = float(np.linalg.norm(values))
+            matrix, hessian_errors = numeric.hessian(self.func, p, self.vector_input, self.name)
+            left = _newton_step_left(matrix, values)
+            # |∇f| small against f's scale, and a zero close by: x² + 10⁻¹⁴ y² has a small gradient at (0, 1.7),
+            # but the Newton step from there is 1.7 long
+            if not (norm <= max(CHECKED_GRADIENT * scale, 10 * float(np.linalg.norm(errors))) <= 1e-6 * scale
+                    and left <= 1e-3 * width):
+                dropped += 1
+                continue
+            kind, eigenvalues = self._numeric_kind(p, matrix, hessian_errors, left, width)
+            critical_list.append(CriticalPoint(tuple(float(c) for c in p), kind, None, eigenvalues))
+        checked = (f"each checked: |∇f| below {CHECKED_GRADIENT:g} of f's scale (change across the box); "
+                   "eigenvalues within their error, or within how much they change over the point's own "
+                   "uncertainty, count as zero")
+        parts = [f"Critical points found numerically (Newton's method from starts in {shown_box}; {checked})."
+                 if critical_list else f"No critical points found numerically in {shown_box}."]
+        if dropped:
+            parts.append(f"{dropped} point(s) where Newton's method stopped are not listed: |∇f| there was not "
+                         "small enough, or the Newton step from there still long (no zero close by).")
+        note = " ".join(parts)
+        return critical_list, (note[:-1] + ":" if critical_list else note)
+
+    def _value_scale(self, box, width: float) -> float:
+        """How fast f changes across the box, (max f − min f) / width: what a small gradient is measured against."""
+        values = np.array([self.value(p) for p in critical.search_starts(box, 64)])
+        values = values[np.isfinite(values)]
+        spread = float(np.max(values) - np.min(values)) if values.size else 0.0
+        return spread / width if spread > 0 else 1.0
+
+    def _numeric_kind(self, point, matrix, errors, left: float, width: float) -> tuple[str, tuple[float, ...]]:
+        """The second-derivative test with honest zeros, and the values around a degenerate point.
+
+        The point is known only to within δ (the Newton step left, at least 10⁻⁶ of the box), so an
+        eigenvalue counts as zero within its own error plus how much it changes between the point and
+        points δ away: at the degenerate origin of x³ + y³, found at −6·10⁻⁷, that is larger than the
+        eigenvalues themselves (−4·10⁻⁶), so no maximum is claimed.
+        """
+        point = np.asarray(point, dtype=float)
+        eigenvalues = np.linalg.eigvalsh(matrix)
+        delta = max(1e-6 * width, min(10 * left, 1e-2 * width))
+        spread = 0.0
+        for direction in np.eye(len(point))[:2] + 0.5:  # two fixed directions, (1.5, 0.5, ...) and (0.5, 1.5, ...)
+            moved = point + delta * direction / np.linalg.norm(direction)
+            other, _ = numeric.hessian(self.func, moved, self.vector_input, self.name)
+            spread = max(spread, float(np.max(np.abs(np.linalg.eigvalsh(other) - eigenvalues))))
+        zero = 10 * float(np.sum(errors)) + spread
+        shown = tuple(float(e) for e in eigenvalues)
+        kind = calculus.critical_kind(calculus.definiteness(shown, relative=0.0, absolute=zero))
+        if kind != critical.DEGENERATE:
+            return kind, shown
+        detail = self._sampled_detail(point, width, delta)
+        return (f"{kind}; {detail}" if detail else kind), shown
+
+    def _sampled_detail(self, point: np.ndarray, width: float, delta: float) -> str:
+        """critical.sampled_verdict from f's values (floating point) on circles 10 to 100 times the point's uncertainty."""
+        base = self.value(point)
+        if not math.isfinite(base):
+            return ""
+        rings = []
+        directions = np.array(critical.sphere_directions(len(point), 64))
+        for factor in (100, 30, 10):  # well outside the point's uncertainty, well inside the box
+            radius = min(factor * delta, width / (10 * factor))
+            values = [self.value(point + radius * d) for d in directions]
+            rings.append([v - base if math.isfinite(v) else None for v in values])
+        return critical.sampled_verdict(rings, noise=1e-10 * max(1.0, abs(base)))
+
+
+# A black box's gradient at a critical point it reports is at most this fraction of f's scale.
+CHECKED_GRADIENT = 1e-9
+
+
+def _newton_step_left(matrix, gradient_values) -> float:
+    """|H⁺ ∇f|: how far the zero of ∇f may still be from a point (more near a degenerate one)."""
+    try:
+        length = float(np.linalg.norm(np.linalg.lstsq(np.asarray(matrix, dtype=float), gradient_values, rcond=None)[0]))
+    except (np.linalg.LinAlgError, ValueError):
+        return math.inf
+    return length if math.isfinite(length) else math.inf
 
 
 def _undefined_as_nan(func: Callable) -> Callable:
