@@ -357,13 +357,20 @@ class CriticalPoints:
                 complete = False
                 continue
             if free:
-                search.families.append(solution)
+                if self._real_family(solution, free):
+                    search.families.append(solution)
                 continue
             real = self._real_point(values, reduced)
             if real is not None:
                 points.append(real)
         search.solved = "complete" if complete else "partial"
         return points
+
+    def _real_family(self, solution: dict, free) -> bool:
+        """Whether a set of solutions has real points other than isolated ones (x = i·|y| has only y = 0)."""
+        samples = search_starts([self.box[self.variables.index(v)] for v in free], 42)[2:]  # not the centre
+        values = _Vectorised(list(solution.values()), free, complex_input=True)(samples)
+        return int(np.sum(np.all(np.isfinite(values), axis=1))) >= 2
 
     def _real_point(self, values, reduced) -> tuple | None:
         """The solution with real coordinates written without i, or None if it is not real."""
@@ -406,13 +413,18 @@ class CriticalPoints:
     def _exact_points(self, exact, search: Search) -> list[_Point]:
         points = []
         for values in exact:
-            point = self._checked_exact(values)
+            point = self._checked_exact(values, solved_polynomial=search.solved == "complete")
             if point is not None and not any(self._same(point, other) for other in points):
                 points.append(point)
         return points
 
-    def _checked_exact(self, values) -> _Point | None:
-        """An exact candidate as a point where ∇f = 0 (exactly), one where ∇f does not exist, or None."""
+    def _checked_exact(self, values, solved_polynomial: bool = False) -> _Point | None:
+        """An exact candidate as a point where ∇f = 0, one where ∇f does not exist, or None.
+
+        ∇f = 0 is proved with SymPy (calculus.sign_of); for a solution of a polynomial system, which
+        SymPy's algebra already makes exact, ∇f there at 60 digits is enough (proving that
+        2·cos(2π/9) is a root of x³ − 3x + 1 with SymPy takes seconds).
+        """
         substitutions = dict(zip(self.variables, values))
         if calculus.classify_number(self.expr.subs(substitutions))[0] != "real":
             return None
@@ -424,18 +436,16 @@ class CriticalPoints:
             value = g.subs(substitutions)
             kind, _ = calculus.classify_number(value)
             if kind != "real":
-                return _Point(precise, tuple(values), undefined=True) if self._defined_nearby(precise) else None
-            if calculus.sign_of(value) != 0:
+                return _Point(precise, tuple(values), undefined=True)
+            if solved_polynomial:
+                if abs(complex(value.evalf(calculus.SIGN_DIGITS))) > 1e-40 * max(1.0, self.gradient_scale):
+                    return None
+            elif calculus.sign_of(value) != 0:
                 return None
         return _Point(precise, tuple(values))
 
     def _gradient_continuous(self, values) -> bool:
         return all(calculus.is_continuous_near(g, self.variables, values) for g in self.gradient)
-
-    def _defined_nearby(self, point) -> bool:
-        """Whether f has real values all around the point (not at an edge of its domain)."""
-        values = self._around(point, 1e-6 * max(1.0, self.width), 16)
-        return values is not None and all(v is not None for v in values)
 
     # --- the numeric search -------------------------------------------------------------------
 
@@ -488,6 +498,8 @@ class CriticalPoints:
                                          or result.accuracy > STABLE * self.width):
                 search.unverified += 1
                 continue
+            if result.exact is None and self.non_smooth and self._jumps(result):
+                result.undefined = True  # SymPy's sign(0) = 0 made ∇f look like 0 at a kink
             if not self._inside(result.floats, 1e-9) or any(self._same(result, other) for other in found):
                 continue
             if self._on_curve(result):
@@ -496,6 +508,19 @@ class CriticalPoints:
                 continue
             found.append(result)
         return found
+
+    def _jumps(self, point: _Point) -> bool:
+        """Whether ∇f differs on the two sides of the point along some axis or diagonal (a kink)."""
+        center = np.array(point.floats)
+        h = 1e-7 * max(1.0, self.width)
+        directions = np.array(_candidate_directions(self.n), dtype=float)
+        directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+        sides = self._np_gradient(np.concatenate([center + h * directions, center - h * directions]))
+        if not np.all(np.isfinite(sides)):
+            return True
+        half = len(directions)
+        jumps = np.linalg.norm(sides[:half] - sides[half:], axis=1)
+        return bool(np.any(jumps > 1e-3 * max(self.gradient_scale, 1e-300)))
 
     def _add_curve(self, search: Search, point) -> None:
         point = tuple(float(c) for c in point)
@@ -645,9 +670,7 @@ class CriticalPoints:
                 return point
             guess.append(form)
         checked = self._checked_exact(tuple(guess))
-        if checked is None or checked.undefined:
-            return point
-        return checked
+        return point if checked is None else checked
 
     # --- families and curves of critical points ---------------------------------------------------
 
@@ -721,6 +744,9 @@ class CriticalPoints:
         candidates: list[tuple] = []
         curves = []
         for equation in equations:
+            if self.n == 1:  # on a line, the zeros of each expression are the points
+                candidates += self._small_solve([equation])
+                continue
             if self._changes_sign(equation):
                 curves.append(equation)
             system = [equation] + [sp.diff(equation, v) for v in self.variables]
@@ -1006,6 +1032,8 @@ class CriticalPoints:
     def _even_form_verdict(self, point: _Point, form: sp.Expr, h, order: int) -> str:
         """An even-order form: definite (extremum), taking both signs (saddle), or semidefinite (look further)."""
         sign, zeros, both = _form_signs(form, h)
+        if order == 2 and self.n > 2 and not both:  # the Hessian's own null space gives the flat directions
+            sign, zeros = self._hessian_null(point)
         if both:
             plus, minus = both
             return (f"{SADDLE}: the order-{order} Taylor terms take both signs (f rises along "
@@ -1032,6 +1060,19 @@ class CriticalPoints:
                         f"{_direction_text(direction)} the first non-zero derivative (order {line_order}) "
                         "has the other sign")
         return ""
+
+    def _hessian_null(self, point: _Point):
+        """(sign of the non-zero eigenvalues, null vectors and their pairwise sums) of a semidefinite exact Hessian."""
+        matrix = self.hessian.subs(dict(zip(self.variables, point.exact)))
+        counts = calculus.eigenvalue_signs(matrix)
+        if counts is None or (counts[0] and counts[1]) or not (counts[0] or counts[1]):
+            return None, []
+        try:
+            null = [tuple(v) for v in matrix.nullspace()]
+        except (NotImplementedError, ValueError, TypeError):
+            return None, []
+        null += [tuple(a + b for a, b in zip(u, v)) for u, v in itertools.combinations(null, 2)]
+        return (1 if counts[0] else -1), null
 
     def _line_order(self, point: _Point, direction) -> tuple | None:
         """(order, sign) of the first non-zero derivative of t ↦ f(p + t d) at 0, exactly; (None, 0) if none found."""
