@@ -236,6 +236,7 @@ class CriticalPoints:
         self._mp_hessian = _Precise(list(self.hessian), self.variables)
         self._mp_value = _Precise([expr], self.variables)
         self._derivatives: dict = {}
+        self._eliminant_roots = None  # per variable, the real roots of the polynomial system's eliminant
         self.gradient_scale = 1.0
         self.hessian_scale = 1.0
 
@@ -259,8 +260,8 @@ class CriticalPoints:
         periodic = bool(search.periods)
         exact = self._solve(search)
         exact = self._in_box_copies(exact, search.periods) if periodic else exact
-        numeric = self._numeric(starts, search)
         points = self._exact_points(exact, search)
+        numeric = self._numeric(starts, search, known=points)
         for point in numeric:
             if self._on_family(point, search.families):
                 continue
@@ -330,6 +331,13 @@ class CriticalPoints:
             # cannot solve x = sin x in closed form: the numeric search (no clock) decides instead
             search.solved = "skipped"
             return []
+        if polynomial:
+            self._eliminant_roots = eliminant_roots(reduced, self.variables)
+            if self._eliminant_roots is not None:  # finitely many solutions: all of them, exactly, without solve
+                points = self._polynomial_points(reduced)
+                if points is not None:
+                    search.solved = "complete"
+                    return points
         seconds = self.timeout / 2 if polynomial else min(self.timeout / 2, SOLVE_SECONDS)
         import time
 
@@ -363,7 +371,34 @@ class CriticalPoints:
             real = self._real_point(values, reduced)
             if real is not None:
                 points.append(real)
+        if search.families:  # SymPy's solve may drop roots it cannot write (a quintic's): not claimed complete
+            complete = False
         search.solved = "complete" if complete else "partial"
+        return points
+
+    def _polynomial_points(self, reduced) -> list[tuple] | None:
+        """Every real solution of a polynomial system with finitely many: tuples of eliminant roots that solve it.
+
+        Each coordinate of a real solution is a real root of that variable's eliminant; a tuple of
+        such roots is kept when every equation vanishes there at 60 digits (relative to the size of
+        its terms). None if there are too many tuples to try.
+        """
+        lists = self._eliminant_roots
+        if math.prod(len(roots) for roots in lists) > 4000:
+            return None
+        digits = calculus.SIGN_DIGITS
+        equations = _Precise(reduced, self.variables)
+        sizes = _Precise([sum(sp.Abs(term) for term in sp.Add.make_args(e)) for e in reduced], self.variables)
+        points = []
+        with mpmath.workdps(digits):
+            numbers = [[mpmath.mpf(str(sp.N(r, digits + 5))) for r in roots] for roots in lists]
+            for choice in itertools.product(*[range(len(roots)) for roots in lists]):
+                at = [numbers[k][i] for k, i in enumerate(choice)]
+                values, size = equations(at), sizes(at)
+                if values is None or size is None:
+                    continue
+                if all(abs(v) <= mpmath.mpf(10) ** (20 - digits) * max(1, t) for v, t in zip(values, size)):
+                    points.append(tuple(trigonometric_form(lists[k][i]) or lists[k][i] for k, i in enumerate(choice)))
         return points
 
     def _real_family(self, solution: dict, free) -> bool:
@@ -385,11 +420,21 @@ class CriticalPoints:
             real, imaginary = (complex(part).real for part in number.as_real_imag())
             if abs(imaginary) > calculus.SIGN_ZERO * max(1.0, abs(real)):
                 return None
-            root = real_root_of(value, variable, reduced, self.variables)
+            root = self._matching_root(self.variables.index(variable), value.evalf(calculus.SIGN_DIGITS), 1e-30)
             if root is None:
                 return None
             coordinates.append(root)
         return tuple(coordinates)
+
+    def _matching_root(self, index: int, value, tolerance: float):
+        """The exact real root of the eliminant in variable ``index`` within ``tolerance`` of a value, or None."""
+        if self._eliminant_roots is None:
+            return None
+        number = mpmath.mpf(str(sp.re(sp.N(value, DIGITS))))
+        for root in self._eliminant_roots[index]:
+            if abs(mpmath.mpf(str(sp.N(root, DIGITS))) - number) <= tolerance * max(1, abs(number)):
+                return trigonometric_form(root) or root
+        return None
 
     def _in_box_copies(self, points, periods: dict) -> list[tuple]:
         """For a periodic f: every copy of SymPy's one-period solutions, shifted by whole periods, in the box."""
@@ -449,7 +494,7 @@ class CriticalPoints:
 
     # --- the numeric search -------------------------------------------------------------------
 
-    def _numeric(self, starts: np.ndarray, search: Search) -> list[_Point]:
+    def _numeric(self, starts: np.ndarray, search: Search, known=()) -> list[_Point]:
         """Critical points in the box from Newton's method: refined, checked, snapped to closed forms, merged.
 
         A point is kept when a closed form that fits it has ∇f = 0 exactly, or when Newton's method at
@@ -493,6 +538,8 @@ class CriticalPoints:
             if result is None:
                 search.unverified += 1
                 continue
+            if any(self._same(result, other) for other in list(known) + found):
+                continue  # found exactly already
             result = self._snapped(result)
             if result.exact is None and (result.residual > RESIDUAL * self.gradient_scale
                                          or result.accuracy > STABLE * self.width):
@@ -663,13 +710,17 @@ class CriticalPoints:
     def _snapped(self, point: _Point) -> _Point:
         """The point with a simple closed form in place of its digits, where ∇f vanishes there exactly."""
         tolerance = max(10 * point.accuracy, 1e-30 * max(1.0, max(abs(float(c)) for c in point.values)))
-        guess = []
-        for value in point.values:
-            form = closed_form(value, tolerance)
-            if form is None:
-                return point
-            guess.append(form)
-        checked = self._checked_exact(tuple(guess))
+        guess, algebraic = [], False
+        with mpmath.workdps(DIGITS):
+            for index, value in enumerate(point.values):
+                form = closed_form(value, tolerance)
+                if form is None:  # a root of the polynomial system's eliminant (a quintic's, say)
+                    form = self._matching_root(index, sp.Float(mpmath.nstr(value, DIGITS), DIGITS), tolerance)
+                    algebraic = True
+                if form is None:
+                    return point
+                guess.append(form)
+        checked = self._checked_exact(tuple(guess), solved_polynomial=algebraic)
         return point if checked is None else checked
 
     # --- families and curves of critical points ---------------------------------------------------
@@ -1144,7 +1195,8 @@ class CriticalPoints:
         if a.exact is not None and b.exact is not None:
             if a.exact == b.exact:
                 return True
-        distance = float(np.linalg.norm(np.subtract(a.floats, b.floats)))
+        with mpmath.workdps(DIGITS):
+            distance = float(mpmath.sqrt(sum((mpmath.mpf(p) - mpmath.mpf(q)) ** 2 for p, q in zip(a.values, b.values))))
         return distance <= max(10 * a.accuracy, 10 * b.accuracy, 1e-25 * max(1.0, self.width))
 
     # --- the note -----------------------------------------------------------------------------
@@ -1246,35 +1298,34 @@ def _mixed_arguments(equation: sp.Expr) -> bool:
     return any(len(atom.args[0].free_symbols) > 1 for atom in equation.atoms(*PERIODIC))
 
 
-def real_root_of(value: sp.Expr, variable: sp.Symbol, equations, variables) -> sp.Expr | None:
-    """A coordinate SymPy wrote with i (Cardano's formula for three real roots) as an exact real number.
+def eliminant_roots(equations, variables) -> list[list[sp.Expr]] | None:
+    """For each variable, the real roots of the polynomial system's eliminant in it (exact), or None.
 
-    The polynomial system's eliminant in that variable (a Gröbner basis) has the coordinate among its
-    real roots; isolating intervals tell which one: an exact CRootOf, shown as 2·cos(2π/9) and the like
-    for a cubic. None when the system is not polynomial or no root matches.
+    Every real solution's coordinate is among them (a lex Gröbner basis with that variable last
+    ends with the eliminant). None when the system has infinitely many solutions or this takes long.
     """
-    polynomials = [e for e in equations if e.is_polynomial(*variables)]
-    if not polynomials:
-        return None
-    number = complex(value.evalf(calculus.SIGN_DIGITS)).real
-    others = [v for v in variables if v != variable]
+    roots = []
     try:
-        with time_limit(2.0, "finding a real root"):
-            basis = sp.groebner(polynomials, *others, variable, order="lex")
-            eliminant = [b for b in basis.exprs if b.free_symbols <= {variable}]
-            if not eliminant:
-                return None
-            for factor, _ in sp.factor_list(eliminant[-1], variable)[1]:
-                for root in sp.Poly(factor, variable).real_roots():
-                    gap = complex((root - value).evalf(calculus.SIGN_DIGITS))
-                    if abs(gap) <= 1e-30 * max(1.0, abs(number)):
-                        return trigonometric_form(root, variable) or root
-    except (ComputationTimeout, NotImplementedError, ValueError, TypeError, sp.PolynomialError):
+        with time_limit(2.0, "eliminating variables"):
+            for variable in variables:
+                others = [v for v in variables if v != variable]
+                basis = sp.groebner(equations, *others, variable, order="lex")
+                if list(basis.exprs) == [1]:
+                    return [[] for _ in variables]
+                last = [b for b in basis.exprs if b.free_symbols <= {variable}]
+                if not last or not basis.is_zero_dimensional:
+                    return None
+                found = []
+                for factor, _ in sp.factor_list(last[-1], variable)[1]:
+                    found += sp.Poly(factor, variable).real_roots()
+                roots.append(sorted(set(found), key=lambda r: float(r)))
+    except (ComputationTimeout, NotImplementedError, ValueError, TypeError, sp.PolynomialError,
+            sp.polys.polyerrors.CoercionFailed, sp.polys.polyerrors.DomainError):
         return None
-    return None
+    return roots
 
 
-def trigonometric_form(root: sp.Expr, variable: sp.Symbol) -> sp.Expr | None:
+def trigonometric_form(root: sp.Expr) -> sp.Expr | None:
     """A real root of an irreducible cubic with three real roots, by Viète: a + 2√(-p/3)·cos(θ/3 − 2πk/3)."""
     if not isinstance(root, sp.CRootOf) or sp.degree(root.poly) != 3:
         return None

@@ -265,7 +265,11 @@ class SymbolicGradient:
         if unit is not None:
             extras["directional"] = sum(g * float(u) for g, u in zip(components, unit))
         if with_hessian:
-            extras.update(_hessian_at(_numbers(self.hessian.subs(substitutions))))
+            matrix = self.hessian.subs(substitutions)
+            extras.update(_hessian_at(_numbers(matrix)))
+            if "eigenvalues" in extras and not matrix.has(sp.Float):  # exact: judged exactly (10⁻¹⁴ y² is not 0)
+                exact = calculus.exact_definiteness(matrix)
+                extras["definiteness"] = exact or extras["definiteness"]
         return GradientPoint(gradient=components, **common, **extras)
 
     def value(self, point) -> float:
