@@ -261,7 +261,8 @@ class CriticalPoints:
         exact = self._solve(search)
         exact = self._in_box_copies(exact, search.periods) if periodic else exact
         points = self._exact_points(exact, search)
-        numeric = self._numeric(starts, search, known=points)
+        # a polynomial system solved from its eliminants has every real solution: nothing to search for
+        numeric = self._numeric(starts, search, known=points) if search.solved != "complete" else []
         for point in numeric:
             if self._on_family(point, search.families):
                 continue
@@ -302,7 +303,10 @@ class CriticalPoints:
 
     def _periods(self) -> dict:
         periods = {}
+        outside = self.expr.replace(lambda e: isinstance(e, PERIODIC), lambda e: sp.Dummy()).free_symbols
         for v in self.variables:
+            if v in outside:  # x appears outside sin and cos (x² + cos x): not periodic in x
+                continue
             try:
                 with time_limit(1.0, "finding the period"):
                     period = sp.periodicity(self.expr, v)
@@ -667,45 +671,68 @@ class CriticalPoints:
                     np.einsum("kij,kj->ki", np.linalg.pinv(hessians[finite], rcond=1e-15), gradients[finite]), axis=1)
         return points, norms, remaining
 
-    def _refine(self, start) -> _Point | None:
-        """Newton's method at DIGITS digits from a floating-point point: the point, its |∇f| and accuracy."""
+    def _refine(self, start):
+        """Newton's method at DIGITS digits from a floating-point point: the point, its |∇f| and accuracy.
+
+        A Newton step that raises |∇f| is still taken a few times (a curved valley towards a
+        degenerate zero is followed that way), with the best point kept; otherwise the step is damped.
+        The accuracy is ten full Newton steps from the final point: how far the zero may still be.
+        "slid" when the point slides away (a slope flattening out, no zero), None when it cannot be computed.
+        """
         with mpmath.workdps(DIGITS):
             point = [mpmath.mpf(float(c)) for c in start]
             gradient = self._mp_gradient(point)
             if gradient is None:
                 return None
             norm = mpmath.norm(mpmath.matrix(gradient))
+            best = (norm, point)
             target = TARGET * self.gradient_scale
             damping = mpmath.mpf(0)
-            last_step = mpmath.inf
-            for _ in range(REFINE_ITERATIONS):
-                if norm <= target:
+            uphill = 0
+            matrix, matrix_at = None, None
+            improved_at = 0
+            for iteration in range(REFINE_ITERATIONS):
+                if norm <= target or iteration - improved_at > 20:  # converged, or no progress for a while
                     break
-                hessian = self._mp_hessian(point)
-                if hessian is None:
+                if matrix_at is not point:
+                    matrix, matrix_at = self._mp_matrix(point), point
+                if matrix is None:
                     break
-                matrix = mpmath.matrix(self.n, self.n)
-                for k, value in enumerate(hessian):
-                    matrix[k // self.n, k % self.n] = value
                 step = _damped_step(matrix, mpmath.matrix(gradient), damping)
                 if step is None:
                     break
                 trial = [c - s for c, s in zip(point, step)]
                 trial_gradient = self._mp_gradient(trial)
                 trial_norm = mpmath.norm(mpmath.matrix(trial_gradient)) if trial_gradient is not None else mpmath.inf
-                if trial_norm < norm:
+                if trial_norm < norm or (not damping and uphill < 40 and trial_norm < 1e6 * norm):
+                    uphill += trial_norm >= norm
                     point, gradient, norm = trial, trial_gradient, trial_norm
                     if sum((float(a) - float(b)) ** 2 for a, b in zip(point, start)) > (0.1 * self.width) ** 2:
                         return "slid"  # sliding away: no zero here, only a slope flattening out
-                    last_step = mpmath.norm(step)
+                    if norm < best[0] / 2:
+                        improved_at = iteration
+                    if norm < best[0]:
+                        best = (norm, point)
                     damping = damping / 100 if damping > mpmath.mpf(10) ** (-30) else mpmath.mpf(0)
                 else:
                     damping = max(damping * 10, mpmath.mpf(10) ** -12)
                     if damping > 1e6:
                         break
-            accuracy = 10 * float(last_step) if mpmath.isfinite(last_step) else 1e-8 * self.width
-            accuracy = max(accuracy, 1e-40 * max(1.0, max(abs(float(c)) for c in point)))
+            norm, point = best
+            matrix, gradient = self._mp_matrix(point), self._mp_gradient(point)
+            newton = _damped_step(matrix, mpmath.matrix(gradient), 0) if matrix is not None and norm else None
+            left = 0.0 if not norm else float(mpmath.norm(mpmath.matrix(newton))) if newton is not None else math.inf
+            accuracy = max(10 * left, 1e-40 * max(1.0, max(abs(float(c)) for c in point)))
             return _Point(tuple(point), accuracy=accuracy, residual=float(norm))
+
+    def _mp_matrix(self, point):
+        entries = self._mp_hessian(point)
+        if entries is None:
+            return None
+        matrix = mpmath.matrix(self.n, self.n)
+        for k, value in enumerate(entries):
+            matrix[k // self.n, k % self.n] = value
+        return matrix
 
     def _snapped(self, point: _Point) -> _Point:
         """The point with a simple closed form in place of its digits, where ∇f vanishes there exactly."""
@@ -1101,6 +1128,9 @@ class CriticalPoints:
             if line is None:
                 return ""
             line_order, line_sign = line
+            if line_order == "constant":
+                return (f"not a local extremum: f is constant along {_direction_text(direction)}, where ∇f ≠ 0 "
+                        "near p (an isolated critical point), so f is larger and smaller than f(p) arbitrarily close to p")
             if line_order is None:
                 continue
             if line_order % 2:
@@ -1133,6 +1163,9 @@ class CriticalPoints:
         current = along
         try:
             with time_limit(min(3.0, self.timeout / 4), "the derivative test along a line"):
+                difference = sp.expand(along - self.expr.subs(dict(zip(self.variables, point.exact))))
+                if difference == 0 or (difference.has(t) and difference.is_zero is None and _proved_zero(difference)):
+                    return "constant", 0
                 for k in range(1, MAX_LINE_ORDER + 1):
                     current = sp.diff(current, t)
                     value = current.subs(t, 0)
@@ -1417,6 +1450,18 @@ def singular_equations(expr: sp.Expr, gradient, variables) -> list[sp.Expr]:
     return equations
 
 
+def _proved_zero(expr: sp.Expr) -> bool:
+    """Whether SymPy shows a function of t is identically zero (after a cheap check at a few values)."""
+    t = next(iter(expr.free_symbols))
+    for value in (sp.Rational(1, 3), sp.Rational(-2, 7), sp.Rational(5, 11)):
+        if abs(complex(expr.subs(t, value).evalf(30))) > 1e-25:
+            return False
+    try:
+        return sp.simplify(expr) == 0
+    except (TypeError, ValueError, RecursionError, NotImplementedError):
+        return False
+
+
 def _damped_step(matrix, gradient, damping):
     """Solve H s = g (Newton), or (HᵀH + λ‖H‖ I) s = Hᵀ g when damped or H is singular."""
     n = matrix.rows
@@ -1534,10 +1579,11 @@ def sampled_verdict(rings, noise: float) -> str:
         return f"nearby values are all higher: probably a local minimum{edge}"
     if all(s == {-1} for s in signs_by_radius):
         return f"nearby values are all lower: probably a local maximum{edge}"
+    # equal values hint at a flat direction, along which the gradient decides what happens: nothing claimed
     if all(s <= {0, 1} for s in signs_by_radius) and 1 in smallest:
-        return f"nearby values are higher or equal: probably a local minimum (not strict){edge}"
+        return f"nearby values are higher or equal (f looks flat in some directions): no conclusion{edge}"
     if all(s <= {0, -1} for s in signs_by_radius) and -1 in smallest:
-        return f"nearby values are lower or equal: probably a local maximum (not strict){edge}"
+        return f"nearby values are lower or equal (f looks flat in some directions): no conclusion{edge}"
     if all({1, -1} <= s for s in signs_by_radius[-2:]):
         return f"nearby values are higher and lower: probably not an extremum{edge}"
     return ""
