@@ -336,12 +336,10 @@ class CriticalPoints:
             search.solved = "skipped"
             return []
         if polynomial:
-            self._eliminant_roots = eliminant_roots(reduced, self.variables)
-            if self._eliminant_roots is not None:  # finitely many solutions: all of them, exactly, without solve
-                points = self._polynomial_points(reduced)
-                if points is not None:
-                    search.solved = "complete"
-                    return points
+            points = self._solve_polynomial(reduced, search)
+            if points is not None:
+                search.solved = "complete"
+                return points
         seconds = self.timeout / 2 if polynomial else min(self.timeout / 2, SOLVE_SECONDS)
         import time
 
@@ -380,6 +378,57 @@ class CriticalPoints:
         search.solved = "complete" if complete else "partial"
         return points
 
+    def _solve_polynomial(self, reduced, search: Search) -> list[tuple] | None:
+        """All real solutions of a polynomial system without sp.solve (no clock), or None to fall back on it.
+
+        A factor common to every equation vanishes on whole curves (x for x² y): each of its factors
+        is a set of critical points, written as one variable in terms of the others where SymPy can.
+        What is left has finitely many solutions, each coordinate a real root of that variable's
+        eliminant; the ones on those curves are not listed again.
+        """
+        try:
+            common = sp.factor_terms(sp.gcd_list(reduced, *self.variables))
+        except (sp.PolynomialError, NotImplementedError, ValueError, TypeError):
+            return None
+        families = []
+        if common.free_symbols & set(self.variables):
+            for factor, _ in sp.factor_list(common, *self.variables)[1]:
+                family = self._family_of(factor)
+                if family is not None:
+                    families.append(family)
+            reduced = [sp.cancel(r / common) for r in reduced]
+        self._eliminant_roots = eliminant_roots(reduced, self.variables)
+        if self._eliminant_roots is None:
+            return None
+        points = self._polynomial_points(reduced)
+        if points is None:
+            return None
+        if families:
+            curve = _Precise([common], self.variables)
+            with mpmath.workdps(DIGITS):
+                points = [p for p in points
+                          if abs(curve([mpmath.mpf(str(sp.N(c, DIGITS + 5))) for c in p])[0]) > mpmath.mpf(10) ** -30]
+        search.families += families
+        return points
+
+    def _family_of(self, factor: sp.Expr) -> dict | None:
+        """A curve factor = 0 as {variable: expression} (the first variable SymPy can isolate), or {factor: 0}."""
+        for v in self.variables:
+            if not factor.has(v) or sp.degree(factor, v) > 2:
+                continue
+            try:
+                with time_limit(1.0, "describing a curve of critical points"):
+                    branches = sp.solve(factor, v)
+            except (ComputationTimeout, NotImplementedError, ValueError, TypeError):
+                continue
+            free = [w for w in self.variables if w != v]
+            real = [b for b in branches if self._real_family({v: b}, free)]
+            if len(real) == 1:
+                return {v: real[0]}
+            if real:
+                return {factor: sp.S.Zero}
+        return {factor: sp.S.Zero} if self._real_family({}, self.variables, factor) else None
+
     def _polynomial_points(self, reduced) -> list[tuple] | None:
         """Every real solution of a polynomial system with finitely many: tuples of eliminant roots that solve it.
 
@@ -405,8 +454,14 @@ class CriticalPoints:
                     points.append(tuple(trigonometric_form(lists[k][i]) or lists[k][i] for k, i in enumerate(choice)))
         return points
 
-    def _real_family(self, solution: dict, free) -> bool:
-        """Whether a set of solutions has real points other than isolated ones (x = i·|y| has only y = 0)."""
+    def _real_family(self, solution: dict, free, equation: sp.Expr | None = None) -> bool:
+        """Whether a set of solutions has real points other than isolated ones (x = i·|y| has only y = 0).
+
+        With ``equation``: whether it changes sign in the box (a curve), for a curve no variable of
+        which SymPy isolates.
+        """
+        if equation is not None:
+            return self._changes_sign(equation)
         samples = search_starts([self.box[self.variables.index(v)] for v in free], 42)[2:]  # not the centre
         values = _Vectorised(list(solution.values()), free, complex_input=True)(samples)
         return int(np.sum(np.all(np.isfinite(values), axis=1))) >= 2
@@ -1270,10 +1325,16 @@ class CriticalPoints:
                              f"{DIGITS} digits{identified}; {why}).")
             else:
                 parts.append(f"No critical points where ∇f = 0 found numerically{where or ' in ' + box} ({why}).")
-        if found.families:
-            shown = "; ".join(", ".join(f"{k} = {v}" for k, v in family.items()) for family in found.families if family)
-            parts.append(f"Also whole sets of critical points where {shown} (any value of the other variables)."
-                         if shown else "f is constant: every point is a critical point.")
+        explicit = [f for f in found.families if f and not any(v == 0 and k not in self.variables for k, v in f.items())]
+        implicit = [f for f in found.families if f and f not in explicit]
+        if explicit:
+            shown = "; ".join(", ".join(f"{k} = {v}" for k, v in family.items()) for family in explicit)
+            parts.append(f"Also whole sets of critical points where {shown} (any value of the other variables).")
+        if implicit:
+            shown = "; ".join(f"{sp.sstr(k)} = 0" for family in implicit for k in family)
+            parts.append(f"Also whole curves of critical points: {shown}.")
+        if any(not f for f in found.families):
+            parts.append("f is constant: every point is a critical point.")
         if found.curves:
             through = ", ".join("(" + ", ".join(f"{c:.4g}" for c in p) + ")" for p in found.curves[:4])
             parts.append(f"∇f = 0 also on whole curves of critical points (not isolated points) through {through}.")
