@@ -1497,7 +1497,7 @@ def singular_equations(expr: sp.Expr, gradient, variables) -> list[sp.Expr]:
             if power.exp.is_negative and power.base.free_symbols & variables and power.base != sp.E:
                 found.append(power.base)
     equations = []
-    for equation in found:
+    for equation in sorted(found, key=sp.default_sort_key):  # the same order on every run (atoms() is a set)
         if not equation.free_symbols & variables:
             continue
         try:
