@@ -210,6 +210,8 @@ class Search:
     solve_seconds: float = 0.0
     missed_by_sympy: int = 0  # points the numeric search found that SymPy's solution did not have
     unverified: int = 0  # points where Newton's method stopped without |∇f| becoming small
+    flat: int = 0  # points in regions where ∇f underflows to 0 at DIGITS digits
+    singular: int = 0  # points closing in on a point where f is not defined
     starts: int = 0
     periods: dict = field(default_factory=dict)
     truncated: bool = False
@@ -243,9 +245,11 @@ class CriticalPoints:
     # --- the whole search ---------------------------------------------------------------------
 
     def run(self) -> tuple[list[CriticalPoint], str]:
-        found = self.find()
-        for point in found.points:
-            self.classify(point, found.points)
+        with np.errstate(all="ignore"), warnings.catch_warnings():  # overflow far out in the box is no news
+            warnings.simplefilter("ignore", RuntimeWarning)
+            found = self.find()
+            for point in found.points:
+                self.classify(point, found.points)
         found.points.sort(key=lambda p: p.floats)
         shown = [CriticalPoint(p.floats, p.kind, p.exact, p.eigenvalues) for p in found.points]
         return shown, self.note(found)
@@ -599,7 +603,13 @@ class CriticalPoints:
                 continue
             if any(self._same(result, other) for other in list(known) + found):
                 continue  # found exactly already
+            if self._numerically_flat(result):  # tanh(y^y) for y > 3: ∇f underflows, no zero to locate
+                search.flat += 1
+                continue
             result = self._snapped(result)
+            if result == "singular":  # x / asin(x) at 0: Newton's method closes in on a point outside the domain
+                search.singular += 1
+                continue
             if result.exact is None and (result.residual > RESIDUAL * self.gradient_scale
                                          or result.accuracy > STABLE * self.width):
                 search.unverified += 1
@@ -614,6 +624,25 @@ class CriticalPoints:
                 continue
             found.append(result)
         return found
+
+    def _numerically_flat(self, point: _Point) -> bool:
+        """Whether ∇f is below the residual at DIGITS digits all around the point too, 10⁻³ of the box away.
+
+        A degenerate critical point has a small gradient at it and a larger one nearby (x⁴ at 0); where
+        the gradient underflows everywhere nearby, no zero can be told apart from its surroundings.
+        """
+        if point.residual > 0:
+            return False
+        step = 1e-3 * self.width
+        with mpmath.workdps(DIGITS):
+            for k in range(self.n):
+                for sign in (1, -1):
+                    moved = list(point.values)
+                    moved[k] += sign * step
+                    gradient = self._mp_gradient(moved)
+                    if gradient is None or mpmath.norm(mpmath.matrix(gradient)) > RESIDUAL * self.gradient_scale:
+                        return False
+        return True
 
     def _jumps(self, point: _Point) -> bool:
         """Whether ∇f differs on the two sides of the point along some axis or diagonal (a kink)."""
@@ -802,6 +831,9 @@ class CriticalPoints:
                 if form is None:
                     return point
                 guess.append(form)
+        substitutions = dict(zip(self.variables, guess))
+        if calculus.classify_number(self.expr.subs(substitutions))[0] != "real":
+            return "singular"  # the point closes in on one where f itself is not defined
         checked = self._checked_exact(tuple(guess), solved_polynomial=algebraic)
         return point if checked is None else checked
 
@@ -1347,6 +1379,12 @@ class CriticalPoints:
         if found.unverified and found.solved != "complete":  # a complete exact solve has every point already
             parts.append(f"{found.unverified} point(s) where Newton's method stopped are not listed: it did not "
                          f"converge there at {DIGITS} digits (|∇f| small without a zero nearby, or not small).")
+        if found.flat:
+            parts.append(f"Where f is flat to {DIGITS} digits (∇f rounds to 0 all around), no critical point can "
+                         f"be located: {found.flat} such place(s) in the box are not listed.")
+        if found.singular:
+            parts.append(f"Newton's method also closed in on {found.singular} point(s) where f itself is not defined "
+                         "(a removable singularity, as x/sin x at 0): not critical points.")
         if found.truncated:
             parts.append(f"Only the first {MAX_REFINED} points found were checked.")
         text = " ".join(parts)

@@ -29,8 +29,8 @@ def assert_verified(result, tolerance=1e-12):
     for c in result.critical:
         if c.kind.startswith("gradient undefined"):
             continue
-        at = dict(zip(result.variables, c.exact if c.exact is not None else [sp.Float(v, 30) for v in c.point]))
-        size = max(abs(complex(sp.N(g.subs(at), 30))) for g in gradient)
+        at = dict(zip(result.variables, c.exact if c.exact is not None else [sp.Float(v, 60) for v in c.point]))
+        size = max(abs(complex(sp.N(g.subs(at), 60))) for g in gradient)
         assert size < tolerance * (1 + max(abs(v) for v in c.point)) ** 4, (c, size)
     for i, a in enumerate(result.critical):
         for b in result.critical[:i]:
