@@ -2,39 +2,49 @@
 
 What ``%grad --critical`` lists, and why each line can be trusted:
 
-- Points where ∇f = 0. SymPy solves ∇f = 0 exactly where it can, after dropping factors that never
-  vanish (e^(-x²-y²)); roots that SymPy writes with a vanishing imaginary part (three real roots of
-  a cubic) become exact real roots. Whatever SymPy does, a numeric search runs in the box: damped
-  Newton steps (Levenberg-Marquardt) from a fixed quasi-random set of starts, all at once, then each
-  point refined at DIGITS digits with mpmath. The search uses no clock, so the points in the box are
-  the same on a fast and a slow machine. A refined point that a simple closed form fits (a rational,
-  a rational multiple of π, a square root, a logarithm) is replaced by it where ∇f vanishes there
-  exactly.
-- Verified: exact points by ∇f = 0 exactly (SymPy), numeric points by |∇f| < RESIDUAL × the gradient's
-  scale at DIGITS digits; a point Newton's method stopped at without that is dropped (and counted in
-  the note). Points that agree within their accuracy are one point (the best one is kept).
-- Classified: exact points by the signs of the exact Hessian's eigenvalues (calculus.eigenvalue_signs),
-  numeric points by eigenvalues at DIGITS digits, with eigenvalues within the point's accuracy
-  counting as zero. Degenerate points further: SymPy proving f(p + h) > f(p) (or <) for every h ≠ 0;
-  the lowest-order non-zero Taylor terms (an odd order, or terms taking both signs, rule out an
-  extremum; terms of one sign except at p prove one); along lines whose direction kills those terms,
-  the first non-zero derivative. Where nothing is proved, values on small circles (spheres) around
-  the point at several radii give a statement worded as a probability.
-- Points where ∇f does not exist (critical points by definition): where the arguments of |·|, sign,
-  Heaviside, or the differences inside Max/Min vanish, and where the gradient's denominators (the
-  bases of negative powers, √ in a denominator) vanish, at isolated points: zeros of one such
-  expression with a vanishing gradient (√(x² + y²) at 0), crossings of two curves (|x| + |y| at 0),
-  and points where f along one such curve is stationary (|x| + y² at 0). Each is checked: f is
-  defined there and ∇f really is not (a jump in a partial derivative, or no value). Whole curves
-  of such points are named in the note, not listed.
+- Where ∇f = 0. Factors that never vanish are dropped first (e^(-x²-y²)). A polynomial system is
+  solved without ``sp.solve`` and without a clock: a factor common to every equation gives curves
+  of critical points, and the rest, with finitely many solutions, is solved from Gröbner
+  eliminants: each coordinate of a real solution is a real root of its eliminant (exact: rational,
+  radical, 2·cos(2π/9) for a cubic's three real roots, CRootOf beyond), and a tuple of them is a
+  solution when every equation vanishes there at 60 digits. Other systems go to ``sp.solve`` for at
+  most SOLVE_SECONDS (a polynomial one that the above cannot finish for half the timeout), except a
+  periodic f and x mixed with sin x, which it solves slowly and for one period at best.
+  Unless the polynomial solve was complete, Newton's method (the Hessian's pseudo-inverse, damped
+  where that fails) runs from a fixed quasi-random set of starts in the box, all at once, and each
+  point it stops at is refined at DIGITS digits with mpmath. Nothing there depends on the clock, so
+  the points in the box are the same on a fast and a slow machine. A refined point that a simple
+  closed form fits (p/q, (p/q)·π, √(p/q), log, inverse trigonometric values, an eliminant's root) is
+  replaced by it where ∇f vanishes there exactly.
+- Verified: exact points by ∇f = 0 exactly (calculus.sign_of; at 60 digits for the algebraic
+  solutions of a polynomial system), numeric points by |∇f| < RESIDUAL × the gradient's typical
+  size at DIGITS digits with a Newton step left below STABLE × the box. Points where Newton's method
+  stopped without that, where ∇f underflows all around, or closing in on a point where f is not
+  defined (x/sin x at 0) are not listed; the note counts them. Points that agree within their
+  accuracy are one point; points on a curve of critical points (Newton's method restricted to the
+  plane normal to the Hessian's null direction finds more) are named in the note, not listed.
+- Classified: exact points by the signs of the exact Hessian's eigenvalues (read at 60 digits where
+  clear, else calculus.eigenvalue_signs), numeric points by eigenvalues at DIGITS digits, those
+  within the point's accuracy counting as zero. Degenerate points further, exact ones only for
+  proofs: SymPy proving f(p + h) > f(p) (or <) for every h ≠ 0; the lowest-order non-zero Taylor
+  terms (an odd order, or terms taking both signs, rule out an extremum; terms of one sign except
+  at p prove one); along the directions where those terms vanish, the first non-zero derivative of
+  f(p + t·d), or f constant along the line (then p, an isolated critical point, is no extremum).
+  Where nothing is proved, values on small circles (spheres) at three radii give a statement worded
+  as likely only ("probably a local minimum"); equal values claim nothing.
+- Points where ∇f does not exist (critical points by definition): zeros of the arguments of |·|,
+  sign and Heaviside, of the differences inside Max/Min, and of the bases of negative powers in ∇f
+  (√ in a denominator), at isolated points: zeros of one such expression where its own gradient
+  vanishes (√(x² + y²) at 0), crossings of two curves (|x| + |y| at 0), and points where f along one
+  such curve is stationary (|x| + y² at 0). Each is checked: f is defined there and ∇f really is
+  not (no value, or a jump). Whole curves of such points are named in the note, not listed.
 """
-
 from __future__ import annotations
 
 import itertools
 import math
 import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import mpmath
@@ -96,7 +106,9 @@ def start_count(n: int) -> int:
 
 def _without_delta(expr: sp.Expr) -> sp.Expr:
     """DiracDelta (the second derivative of |x| at its kink) is 0 wherever it can be evaluated."""
-    return expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero) if expr.has(sp.DiracDelta) else expr
+    if not expr.has(sp.DiracDelta):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
 
 
 class _Vectorised:
@@ -581,7 +593,8 @@ class CriticalPoints:
         representatives: list[tuple[np.ndarray, float]] = []
         for point, step in zip(candidates, radii):
             radius = max(1e-7 * self.width, 10 * step)
-            if any(np.linalg.norm(point - other) <= max(radius, other_radius) for other, other_radius in representatives):
+            if any(np.linalg.norm(point - other) <= max(radius, other_radius)
+                   for other, other_radius in representatives):
                 continue
             representatives.append((point, radius))
         found: list[_Point] = []
@@ -1044,7 +1057,7 @@ class CriticalPoints:
         if point.undefined:
             point.kind = self._undefined_kind(point, others)
             return
-        counts, eigenvalues, certain = self._hessian_signs(point)
+        counts, eigenvalues = self._hessian_signs(point)
         point.eigenvalues = eigenvalues
         if counts is None:
             detail = self._degenerate_detail(point, others, hessian_defined=False)
@@ -1058,18 +1071,20 @@ class CriticalPoints:
         else:
             detail = self._degenerate_detail(point, others)
             point.kind = DEGENERATE + (f"; {detail}" if detail else "")
-        if not certain and point.kind in (MINIMUM, MAXIMUM, SADDLE):
-            point.kind = DEGENERATE + "; " + self._sampled_detail(point, others)
 
     def _hessian_signs(self, point: _Point):
-        """((positive, negative, zero) eigenvalue counts or None if undefined, float eigenvalues, certain)."""
+        """((positive, negative, zero) eigenvalue counts, or None where the Hessian is not defined; eigenvalues).
+
+        Exact points: signs read at 60 digits where clear, else from the exact characteristic polynomial.
+        Numeric points: at DIGITS digits, an eigenvalue within what the point's accuracy allows counting as 0.
+        """
         if point.exact is not None:
             matrix = self.hessian.subs(dict(zip(self.variables, point.exact)))
             if any(calculus.classify_number(e)[0] != "real" for e in matrix):
-                return None, (), True
+                return None, ()
             if self.non_smooth and not all(calculus.is_continuous_near(h, self.variables, point.exact)
                                            for h in self.hessian):
-                return None, (), True
+                return None, ()
             # entries to 60 digits move each eigenvalue by less than 10⁻⁵⁰ (Weyl): one well away from 0 has a
             # certain sign; only near 0 do the exact signs of the characteristic polynomial decide
             with mpmath.workdps(calculus.SIGN_DIGITS):
@@ -1081,14 +1096,14 @@ class CriticalPoints:
                 clear = all(abs(v) > calculus.SIGN_ZERO * 1e5 * size for v in values)
                 if clear:
                     positive = sum(v > 0 for v in values)
-                    return (positive, self.n - positive, 0), eigenvalues, True
+                    return (positive, self.n - positive, 0), eigenvalues
             counts = calculus.eigenvalue_signs(matrix)
             if counts is not None:
-                return counts, eigenvalues, True
+                return counts, eigenvalues
         with mpmath.workdps(DIGITS):
             entries = self._mp_hessian(list(point.values))
             if entries is None:
-                return None, (), True
+                return None, ()
             matrix = mpmath.matrix(self.n, self.n)
             for k, value in enumerate(entries):
                 matrix[k // self.n, k % self.n] = value
@@ -1098,7 +1113,7 @@ class CriticalPoints:
         zero = 1e-30 * max(self.hessian_scale, 1e-300) + 100 * point.accuracy * self.hessian_scale / self.width
         positive = sum(v > zero for v in values)
         negative = sum(v < -zero for v in values)
-        return (positive, negative, self.n - positive - negative), eigenvalues, True
+        return (positive, negative, self.n - positive - negative), eigenvalues
 
     def _degenerate_detail(self, point: _Point, others, hessian_defined: bool = True) -> str:
         """What more than the Hessian says at a degenerate point, worded as strongly as the evidence allows."""
@@ -1123,7 +1138,8 @@ class CriticalPoints:
                 for subset in itertools.product((False, True), repeat=self.n):
                     if not any(subset):
                         continue
-                    moved = {v: c + (h if used else 0) for v, c, h, used in zip(self.variables, point.exact, steps, subset)}
+                    moved = {v: c + (h if used else 0)
+                             for v, c, h, used in zip(self.variables, point.exact, steps, subset)}
                     difference = self.expr.subs(moved) - base
                     if difference.is_positive:
                         signs.add(1)
@@ -1154,7 +1170,10 @@ class CriticalPoints:
         return result
 
     def _taylor_form(self, point: _Point, order: int):
-        """The order-k Taylor terms at the point, Σ ∂^α f(p) h^α / α!, exactly; None if a coefficient is unknown."""
+        """The order-k Taylor terms at the point, Σ ∂^α f(p) h^α / α!, exactly; None if a coefficient is unknown.
+
+        (An exact point only: each coefficient's sign comes from calculus.sign_of.)
+        """
         h = sp.symbols(f"h:{self.n}", real=True)
         substitutions = dict(zip(self.variables, point.exact))
         total = sp.S.Zero
@@ -1217,7 +1236,8 @@ class CriticalPoints:
             line_order, line_sign = line
             if line_order == "constant":
                 return (f"not a local extremum: f is constant along {_direction_text(direction)}, where ∇f ≠ 0 "
-                        "near p (an isolated critical point), so f is larger and smaller than f(p) arbitrarily close to p")
+                        "near p (an isolated critical point), so f is larger and smaller than f(p) arbitrarily "
+                        "close to p")
             if line_order is None:
                 continue
             if line_order % 2:
@@ -1285,7 +1305,7 @@ class CriticalPoints:
         return min([1.0, self.width / 10] + [d / 2 for d in distances])
 
     def _around(self, center, radius: float, count: int, difference: bool = False):
-        """f (or f − f(p)) at ``count`` points at distance ``radius`` (DIGITS digits); None entries where undefined."""
+        """f (or f − f(p)) at ``count`` points at distance ``radius``, at DIGITS digits; None where undefined."""
         directions = sphere_directions(self.n, count)
         with mpmath.workdps(DIGITS):
             base = self._mp_value(list(center)) if difference else [mpmath.mpf(0)]
@@ -1353,11 +1373,12 @@ class CriticalPoints:
             if smooth:
                 identified = f"; {exact_count} identified exactly and checked with SymPy" if exact_count else ""
                 parts.append(f"Critical points found numerically{where or ' in ' + box} (Newton's method from "
-                             f"{found.starts} starts, each point verified: |∇f| < {RESIDUAL:g} × its typical size at "
-                             f"{DIGITS} digits{identified}; {why}).")
+                             f"{found.starts} starts, each point verified: |∇f| < {RESIDUAL:g} × its typical size "
+                             f"at {DIGITS} digits{identified}; {why}).")
             else:
                 parts.append(f"No critical points where ∇f = 0 found numerically{where or ' in ' + box} ({why}).")
-        explicit = [f for f in found.families if f and not any(v == 0 and k not in self.variables for k, v in f.items())]
+        explicit = [f for f in found.families
+                    if f and not any(v == 0 and k not in self.variables for k, v in f.items())]
         implicit = [f for f in found.families if f and f not in explicit]
         if explicit:
             shown = "; ".join(", ".join(f"{k} = {v}" for k, v in family.items()) for family in explicit)
@@ -1371,7 +1392,8 @@ class CriticalPoints:
             through = ", ".join("(" + ", ".join(f"{c:.4g}" for c in p) + ")" for p in found.curves[:4])
             parts.append(f"∇f = 0 also on whole curves of critical points (not isolated points) through {through}.")
         if undefined:
-            parts.append("At the points marked 'gradient undefined', ∇f does not exist: critical points by definition.")
+            parts.append("At the points marked 'gradient undefined', ∇f does not exist: critical points by "
+                         "definition.")
         if found.undefined_curves:
             shown = " and ".join(f"{sp.sstr(c)} = 0" for c in found.undefined_curves)
             parts.append(f"∇f does not exist anywhere on {shown} (whole curves, every point of which is critical by "
@@ -1500,7 +1522,8 @@ def closed_form(value, tolerance: float) -> sp.Expr | None:
             q = rational(mpmath.exp(number), 100)
             if q > 0 and abs(number - mpmath.log(mpmath.mpf(q.p) / q.q)) <= tolerance * size:
                 return sp.log(q)
-        # inverse trigonometric values, up to whole turns: ±acos(q) + 2kπ, asin(q) + 2kπ, π − asin(q) + 2kπ, atan(q) + kπ
+        # inverse trigonometric values, up to whole turns:
+        # ±acos(q) + 2kπ, asin(q) + 2kπ, π − asin(q) + 2kπ, atan(q) + kπ
         for forward, inverse, turn, mirrors in ((mpmath.cos, sp.acos, 2, (1, -1)), (mpmath.sin, sp.asin, 2, (1, None)),
                                                 (mpmath.tan, sp.atan, 1, (1,))):
             q = rational(forward(number), 60)

@@ -383,8 +383,8 @@ class NumericGradient:
             norm = float(np.linalg.norm(values))
             matrix, hessian_errors = numeric.hessian(self.func, p, self.vector_input, self.name)
             left = _newton_step_left(matrix, values)
-            # |∇f| small against f's scale, and a zero close by: x² + 10⁻¹⁴ y² has a small gradient at (0, 1.7),
-            # but the Newton step from there is 1.7 long
+            # |∇f| small against f's scale, and a zero close by: x² + 10⁻¹⁴ y² has a small gradient at
+            # (0, 1.7), but the Newton step from there is 1.7 long
             if not (norm <= max(CHECKED_GRADIENT * scale, 10 * float(np.linalg.norm(errors))) <= 1e-6 * scale
                     and left <= 1e-3 * width):
                 dropped += 1
@@ -434,7 +434,7 @@ class NumericGradient:
         return (f"{kind}; {detail}" if detail else kind), shown
 
     def _sampled_detail(self, point: np.ndarray, width: float, delta: float) -> str:
-        """critical.sampled_verdict from f's values (floating point) on circles 10 to 100 times the point's uncertainty."""
+        """critical.sampled_verdict from f's values (floats) on circles 10 to 100 times the point's uncertainty."""
         base = self.value(point)
         if not math.isfinite(base):
             return ""
