@@ -158,7 +158,7 @@ def _one_value(func, point) -> float:
 
 
 class _Precise:
-    """Expressions evaluated at one point at ``DIGITS`` digits with mpmath: a list of mpf, or None."""
+    """Expressions evaluated at one point with mpmath at its working precision: a list of mpf, or None."""
 
     def __init__(self, exprs, variables):
         self.exprs = [_without_delta(sp.sympify(e)) for e in exprs]
@@ -176,9 +176,10 @@ class _Precise:
             except Exception:
                 values = None
         if values is None:
-            substitutions = {v: sp.Float(mpmath.nstr(c, DIGITS + 5), DIGITS + 5) for v, c in zip(self.variables, point)}
+            digits = mpmath.mp.dps
+            substitutions = {v: sp.Float(mpmath.nstr(c, digits + 5), digits + 5) for v, c in zip(self.variables, point)}
             try:
-                values = [mpmath.mpmathify(complex(sp.N(e.subs(substitutions), DIGITS))) for e in self.exprs]
+                values = [mpmath.mpmathify(sp.N(e.subs(substitutions), digits)) for e in self.exprs]
             except Exception:
                 return None
         real = []
@@ -204,6 +205,7 @@ class _Point:
     undefined: bool = False  # ∇f does not exist there
     kind: str = ""
     eigenvalues: tuple = ()
+    fine: tuple | None = None  # an exact point's coordinates at calculus.SIGN_DIGITS digits
 
     @property
     def floats(self) -> tuple[float, ...]:
@@ -354,7 +356,7 @@ class CriticalPoints:
         if polynomial:
             points = self._solve_polynomial(reduced, search)
             if points is not None:
-                search.solved = "complete"
+                search.solved = "complete" if search.solved != "timeout" else "timeout"
                 return points
         seconds = self.timeout / 2 if polynomial else min(self.timeout / 2, SOLVE_SECONDS)
         import time
@@ -413,8 +415,13 @@ class CriticalPoints:
                 if family is not None:
                     families.append(family)
             reduced = [sp.cancel(r / common) for r in reduced]
-        self._eliminant_roots = eliminant_roots(reduced, self.variables)
-        if self._eliminant_roots is None:
+        roots = eliminant_roots(reduced, self.variables)
+        if roots == "timeout":
+            search.solved = "timeout"
+            search.solve_seconds = 2.0
+            return []
+        self._eliminant_roots = roots
+        if roots is None:
             return None
         points = self._polynomial_points(reduced)
         if points is None:
@@ -545,11 +552,22 @@ class CriticalPoints:
         SymPy's algebra already makes exact, ∇f there at 60 digits is enough (proving that
         2·cos(2π/9) is a root of x³ − 3x + 1 with SymPy takes seconds).
         """
+        with mpmath.workdps(calculus.SIGN_DIGITS):
+            fine = [mpmath.mpf(str(sp.N(c, calculus.SIGN_DIGITS + 5))) for c in values]
+        with mpmath.workdps(DIGITS):
+            precise = tuple(+c for c in fine)
+        if solved_polynomial and not self.non_smooth:  # f, ∇f at the roots' 60 digits: no SymPy arithmetic on them
+            with mpmath.workdps(calculus.SIGN_DIGITS):
+                value, gradient = self._mp_value(fine), self._mp_gradient(fine)
+                if value is None:
+                    return None
+                if gradient is not None:
+                    if mpmath.norm(mpmath.matrix(gradient)) > 1e-40 * max(1.0, self.gradient_scale):
+                        return None
+                    return _Point(precise, tuple(values), fine=tuple(fine))
         substitutions = dict(zip(self.variables, values))
         if calculus.classify_number(self.expr.subs(substitutions))[0] != "real":
             return None
-        with mpmath.workdps(DIGITS):
-            precise = tuple(mpmath.mpf(str(sp.N(c, DIGITS + 5))) for c in values)
         if self.non_smooth and not self._gradient_continuous(values):
             return _Point(precise, tuple(values), undefined=True)
         for g in self.gradient:
@@ -1079,17 +1097,24 @@ class CriticalPoints:
         Numeric points: at DIGITS digits, an eigenvalue within what the point's accuracy allows counting as 0.
         """
         if point.exact is not None:
-            matrix = self.hessian.subs(dict(zip(self.variables, point.exact)))
-            if any(calculus.classify_number(e)[0] != "real" for e in matrix):
-                return None, ()
             if self.non_smooth and not all(calculus.is_continuous_near(h, self.variables, point.exact)
                                            for h in self.hessian):
                 return None, ()
             # entries to 60 digits move each eigenvalue by less than 10⁻⁵⁰ (Weyl): one well away from 0 has a
             # certain sign; only near 0 do the exact signs of the characteristic polynomial decide
             with mpmath.workdps(calculus.SIGN_DIGITS):
-                numbers = mpmath.matrix([[mpmath.mpf(str(e.evalf(calculus.SIGN_DIGITS))) for e in row]
-                                         for row in matrix.tolist()])
+                fine = point.fine or [mpmath.mpf(str(sp.N(c, calculus.SIGN_DIGITS + 5))) for c in point.exact]
+                entries = self._mp_hessian(list(fine))
+            matrix = None
+            if entries is None:
+                matrix = self.hessian.subs(dict(zip(self.variables, point.exact)))
+                if any(calculus.classify_number(e)[0] != "real" for e in matrix):
+                    return None, ()
+                entries = [mpmath.mpf(str(e.evalf(calculus.SIGN_DIGITS))) for e in matrix]
+            with mpmath.workdps(calculus.SIGN_DIGITS):
+                numbers = mpmath.matrix(self.n, self.n)
+                for k, value in enumerate(entries):
+                    numbers[k // self.n, k % self.n] = value
                 values = sorted(mpmath.eigsy(numbers, eigvals_only=True))
                 size = max([abs(v) for v in values] + [mpmath.mpf(1)])
                 eigenvalues = tuple(float(v) for v in values)
@@ -1097,6 +1122,7 @@ class CriticalPoints:
                 if clear:
                     positive = sum(v > 0 for v in values)
                     return (positive, self.n - positive, 0), eigenvalues
+            matrix = matrix if matrix is not None else self.hessian.subs(dict(zip(self.variables, point.exact)))
             counts = calculus.eigenvalue_signs(matrix)
             if counts is not None:
                 return counts, eigenvalues
@@ -1456,7 +1482,8 @@ def eliminant_roots(equations, variables) -> list[list[sp.Expr]] | None:
     """For each variable, the real roots of the polynomial system's eliminant in it (exact), or None.
 
     Every real solution's coordinate is among them (a lex Gröbner basis with that variable last
-    ends with the eliminant). None when the system has infinitely many solutions or this takes long.
+    ends with the eliminant). None when the system has infinitely many solutions, "timeout" when the
+    Gröbner bases take more than two seconds (sp.solve, which computes them too, would not do better).
     """
     roots = []
     try:
@@ -1473,7 +1500,9 @@ def eliminant_roots(equations, variables) -> list[list[sp.Expr]] | None:
                 for factor, _ in sp.factor_list(last[-1], variable)[1]:
                     found += sp.Poly(factor, variable).real_roots()
                 roots.append(sorted(set(found), key=lambda r: float(r)))
-    except (ComputationTimeout, NotImplementedError, ValueError, TypeError, sp.PolynomialError,
+    except ComputationTimeout:
+        return "timeout"
+    except (NotImplementedError, ValueError, TypeError, sp.PolynomialError,
             sp.polys.polyerrors.CoercionFailed, sp.polys.polyerrors.DomainError):
         return None
     return roots
