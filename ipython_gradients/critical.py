@@ -67,6 +67,7 @@ REFINE_ITERATIONS = 150  # Newton steps at DIGITS digits (a degenerate point con
 MAX_REFINED = 80  # distinct points refined at most (a periodic function in a wide box has many)
 MAX_TAYLOR_ORDER = 8  # how far the Taylor test of a degenerate point looks
 MAX_LINE_ORDER = 12  # how far the derivative test along a line looks
+MAX_TAYLOR_VARIABLES = 4  # the Taylor test (and its sign patterns) for at most this many variables
 SAMPLE_RADII = (1e-1, 1e-2, 1e-3)  # × the point's neighbourhood size, for the values around a point
 SAMPLE_DIRECTIONS = 240
 SOLVE_SECONDS = 1.0  # SymPy's solve of a system that is not polynomial (at most half the timeout)
@@ -1154,7 +1155,7 @@ class CriticalPoints:
 
     def _proved_extremum(self, point: _Point) -> str:
         """SymPy proving f(p + h) − f(p) > 0 (or < 0) for every h ≠ 0, where the point is exact."""
-        if point.exact is None or self.n > 3:
+        if point.exact is None or self.n > 6:  # 2ⁿ − 1 sign patterns of h
             return ""
         steps = [sp.Symbol(f"h{k}", real=True, nonzero=True) for k in range(self.n)]
         base = self.expr.subs(dict(zip(self.variables, point.exact)))
@@ -1217,6 +1218,8 @@ class CriticalPoints:
 
     def _taylor_verdict(self, point: _Point) -> str:
         """The lowest-order non-zero Taylor terms (exact point): what they prove, or ''."""
+        if self.n > MAX_TAYLOR_VARIABLES:  # C(n + k − 1, k) coefficients per order: too many
+            return ""
         for order in range(3 if all(self._hessian_zero(point)) else 2, MAX_TAYLOR_ORDER + 1):
             try:
                 with time_limit(min(3.0, self.timeout / 4), "the Taylor test"):
@@ -1643,12 +1646,12 @@ def _multi_indices(n: int, order: int):
 
 
 def _candidate_directions(n: int) -> list[tuple]:
-    """Axes, then diagonals (1, ±1) in each pair of axes, then all of (1, ±1, ±1, ...)."""
+    """Axes, then diagonals (1, ±1) in each pair of axes, then (up to four variables) all of (1, ±1, ±1, ...)."""
     directions = [tuple(int(i == k) for i in range(n)) for k in range(n)]
     for i, j in itertools.combinations(range(n), 2):
         for s in (1, -1):
             directions.append(tuple(1 if k == i else s if k == j else 0 for k in range(n)))
-    if n > 2:
+    if 2 < n <= MAX_TAYLOR_VARIABLES:
         for signs in itertools.product((1, -1), repeat=n - 1):
             directions.append((1,) + signs)
     return directions
