@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 import warnings
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -277,8 +278,7 @@ class CriticalPoints:
         if self.expr.has(*PERIODIC):
             search.periods = self._periods()
         periodic = bool(search.periods)
-        exact = self._solve(search)
-        exact = self._in_box_copies(exact, search.periods) if periodic else exact
+        exact = self._solve(search)  # a periodic f is not solved with SymPy: its points come from the box
         points = self._exact_points(exact, search)
         # a polynomial system solved from its eliminants has every real solution: nothing to search for
         numeric = self._numeric(starts, search, known=points) if search.solved != "complete" else []
@@ -311,7 +311,8 @@ class CriticalPoints:
         norms = norms[np.isfinite(norms) & (norms > 0)]
         values = self._np_value(starts)[:, 0]
         values = values[np.isfinite(values)]
-        spread = (float(np.max(values) - np.min(values)) / self.width) if values.size else 0.0
+        # the middle half of f's values, so that e^(x²+y²) at the corners does not make every gradient small
+        spread = float(np.subtract(*np.percentile(values, [75, 25])) / self.width) if values.size else 0.0
         scale = float(np.median(norms)) if norms.size else 0.0
         self.gradient_scale = max(scale, spread, 1e-300) if (scale or spread) else 1.0
         hessians = self._np_hessian(starts[:50])
@@ -360,8 +361,6 @@ class CriticalPoints:
                 search.solved = "complete" if search.solved != "timeout" else "timeout"
                 return points
         seconds = self.timeout / 2 if polynomial else min(self.timeout / 2, SOLVE_SECONDS)
-        import time
-
         started = time.perf_counter()
         try:
             with time_limit(seconds, "solving ∇f = 0"):
@@ -388,6 +387,8 @@ class CriticalPoints:
             if free:
                 if self._real_family(solution, free):
                     search.families.append(solution)
+                else:  # x = ±i·y has real points (y = 0) all the same: let the numeric search find them
+                    complete = False
                 continue
             real = self._real_point(values, reduced)
             if real is not None:
@@ -409,12 +410,14 @@ class CriticalPoints:
             common = sp.factor_terms(sp.gcd_list(reduced, *self.variables))
         except (sp.PolynomialError, NotImplementedError, ValueError, TypeError):
             return None
-        families = []
+        families, isolated = [], []
         if common.free_symbols & set(self.variables):
             for factor, _ in sp.factor_list(common, *self.variables)[1]:
-                family = self._family_of(factor)
-                if family is not None:
-                    families.append(family)
+                found = self._family_of(factor)
+                if found is None:
+                    return None
+                families += found[0]
+                isolated += found[1]
             reduced = [sp.cancel(r / common) for r in reduced]
         roots = eliminant_roots(reduced, self.variables)
         if roots == "timeout":
@@ -433,10 +436,35 @@ class CriticalPoints:
                 points = [p for p in points
                           if abs(curve([mpmath.mpf(str(sp.N(c, DIGITS + 5))) for c in p])[0]) > mpmath.mpf(10) ** -30]
         search.families += families
-        return points
+        return points + [p for p in isolated if p not in points]
 
-    def _family_of(self, factor: sp.Expr) -> dict | None:
-        """A curve factor = 0 as {variable: expression} (the first variable SymPy can isolate), or {factor: 0}."""
+    def _family_of(self, factor: sp.Expr):
+        """The zeros of a factor common to every equation: (sets of critical points, isolated points), or None.
+
+        A curve is {variable: expression} for the first variable SymPy can isolate, else {factor: 0};
+        a factor that does not change sign (x² + y²) vanishes at isolated points, or on a set of lower
+        dimension (the z axis, for x² + y² in three variables), found where its own gradient vanishes.
+        """
+        if not self._changes_sign(factor):
+            try:
+                with time_limit(min(SMALL_SOLVE_SECONDS, self.timeout / 8), "the zeros of a factor"):
+                    solutions = sp.solve([factor] + [sp.diff(factor, v) for v in self.variables],
+                                         list(self.variables), dict=True)
+            except (ComputationTimeout, NotImplementedError, ValueError, TypeError):
+                return None
+            families, points = [], []
+            for solution in solutions:
+                values = [solution.get(v, v) for v in self.variables]
+                free = [v for v in self.variables if v not in solution]
+                if any(value.free_symbols - set(free) for value in values):
+                    return None
+                if free:
+                    if not self._real_family(solution, free):
+                        return None  # real points of a complex set: left to sp.solve and the numeric search
+                    families.append(solution)
+                elif all(calculus.classify_number(value)[0] == "real" for value in values):
+                    points.append(tuple(values))
+            return families, points
         for v in self.variables:
             if not factor.has(v) or sp.degree(factor, v) > 2:
                 continue
@@ -448,10 +476,10 @@ class CriticalPoints:
             free = [w for w in self.variables if w != v]
             real = [b for b in branches if self._real_family({v: b}, free)]
             if len(real) == 1:
-                return {v: real[0]}
+                return [{v: real[0]}], []
             if real:
-                return {factor: sp.S.Zero}
-        return {factor: sp.S.Zero} if self._real_family({}, self.variables, factor) else None
+                return [{factor: sp.S.Zero}], []
+        return [{factor: sp.S.Zero}], []
 
     def _polynomial_points(self, reduced) -> list[tuple] | None:
         """Every real solution of a polynomial system with finitely many: tuples of eliminant roots that solve it.
@@ -518,25 +546,6 @@ class CriticalPoints:
             if abs(mpmath.mpf(str(sp.N(root, DIGITS))) - number) <= tolerance * max(1, abs(number)):
                 return trigonometric_form(root) or root
         return None
-
-    def _in_box_copies(self, points, periods: dict) -> list[tuple]:
-        """For a periodic f: every copy of SymPy's one-period solutions, shifted by whole periods, in the box."""
-        copies = []
-        for point in points:
-            ranges = []
-            for v, c, (low, high) in zip(self.variables, point, self.box):
-                if v not in periods:
-                    ranges.append([0])
-                    continue
-                period = float(periods[v])
-                first = math.ceil((low - float(c)) / period - 1e-12)
-                last = math.floor((high - float(c)) / period + 1e-12)
-                ranges.append(list(range(first, last + 1)))
-            for shifts in itertools.product(*ranges):
-                copy = tuple(c + k * periods[v] if k else c for v, c, k in zip(self.variables, point, shifts))
-                if self._inside([float(c) for c in copy]) and copy not in copies:
-                    copies.append(copy)
-        return copies
 
     def _exact_points(self, exact, search: Search) -> list[_Point]:
         points = []

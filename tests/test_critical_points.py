@@ -137,6 +137,38 @@ def test_exact_hessians_are_judged_exactly():
     assert p.definiteness == "positive definite"
 
 
+# --- textbook exercises ---------------------------------------------------------------------------
+
+R2 = math.sqrt(2)
+
+
+@pytest.mark.parametrize("expression, options, expected", [
+    ("x^3 + y^3 - 3 x y", {}, [((0, 0), SADDLE), ((1, 1), MINIMUM)]),
+    ("x^4 + y^4 - 4 x y + 1", {}, [((-1, -1), MINIMUM), ((0, 0), SADDLE), ((1, 1), MINIMUM)]),
+    ("3x^2 y + y^3 - 3x^2 - 3y^2 + 2", {}, [((-1, 1), SADDLE), ((0, 0), MAXIMUM), ((0, 2), MINIMUM),
+                                            ((1, 1), SADDLE)]),
+    ("x y exp(-(x^2 + y^2)/2)", {}, [((-1, -1), MAXIMUM), ((-1, 1), MINIMUM), ((0, 0), SADDLE),
+                                     ((1, -1), MINIMUM), ((1, 1), MAXIMUM)]),
+    ("x exp(-x^2 - y^2)", {}, [((-1 / R2, 0), MINIMUM), ((1 / R2, 0), MAXIMUM)]),
+    ("(x^2 + y^2) exp(y^2 - x^2)", {}, [((-1, 0), SADDLE), ((0, 0), MINIMUM), ((1, 0), SADDLE)]),
+    ("y^2 - 2 y cos(x)", {"range": "-1,7"}, [((0, 1), MINIMUM), ((math.pi / 2, 0), SADDLE), ((math.pi, -1), MINIMUM),
+                                             ((3 * math.pi / 2, 0), SADDLE), ((2 * math.pi, 1), MINIMUM)]),
+    ("x y + 1/x + 1/y", {}, [((1, 1), MINIMUM)]),
+    ("exp(x) - 2x + y^2", {}, [((math.log(2), 0), MINIMUM)]),
+    ("x^2 + y^2 - 2 log(x) - 18 log(y)", {"range": "0.1,5"}, [((1, 3), MINIMUM)]),
+    ("exp(x) cos(y)", {}, []),
+    ("x^2 + y^2 + z^2 + x y z", {}, [((-2, -2, -2), SADDLE), ((-2, 2, 2), SADDLE), ((0, 0, 0), MINIMUM),
+                                     ((2, -2, 2), SADDLE), ((2, 2, -2), SADDLE)]),
+    ("(x^2 + y^2)^2 + z^2", {}, [((0, 0, 0), f"{DEGENERATE}; {MINIMUM}")]),  # SymPy: x = ±i·y, whose real point is 0
+])
+def test_textbook_exercises(expression, options, expected):
+    r = critical_points(expression, **options)
+    assert len(r.critical) == len(expected), r.critical_points
+    for c, (point, kind) in zip(r.critical, expected):
+        assert c.point == pytest.approx(point, abs=1e-12) and c.kind.startswith(kind), c
+    assert_verified(r)
+
+
 # --- classification of degenerate points ------------------------------------------------------------
 
 @pytest.mark.parametrize("expression, start", [
