@@ -259,8 +259,9 @@ def unit_vector(direction: Sequence[sp.Expr]) -> sp.Matrix:
 def definiteness(eigenvalues: Sequence[float], relative: float = 1e-13, absolute: float = 0.0) -> str:
     """'positive definite', 'negative definite', 'indefinite', or semidefinite, from eigenvalues.
 
-    An eigenvalue counts as zero within ``relative`` × the largest (the rounding of an exact
-    Hessian's eigenvalues) or within ``absolute`` (a numeric Hessian's own error).
+    For eigenvalues known as floats: an eigenvalue counts as zero within ``relative`` × the largest
+    (their rounding) or within ``absolute`` (a numeric Hessian's own error). A Hessian given exactly
+    is judged exactly instead (``exact_definiteness``): 10⁻¹⁴ is not zero there.
     """
     zero = max(relative * max([0.0] + [abs(e) for e in eigenvalues]), absolute)
     positive = sum(e > zero for e in eigenvalues)
@@ -282,32 +283,6 @@ def critical_kind(matrix_definiteness: str) -> str:
     """Second-derivative test at a critical point, from the Hessian's definiteness."""
     return {"positive definite": "local minimum", "negative definite": "local maximum",
             "indefinite": "saddle point"}.get(matrix_definiteness, "degenerate (test inconclusive)")
-
-
-def solve_critical_points(gradient_vector: sp.Matrix, variables: Sequence[sp.Symbol]):
-    """Exact real solutions of ∇f = 0: (points, families), or None when SymPy cannot say.
-
-    ``families`` are solutions that leave a variable free (a line of minima of x² in the plane).
-    """
-    try:
-        solutions = sp.solve(list(gradient_vector), list(variables), dict=True)
-    except (NotImplementedError, ValueError, TypeError, RecursionError):
-        return None
-    points, families = [], []
-    for solution in solutions:
-        if any(isinstance(v, sp.Set) for v in solution.values()):
-            return None
-        values = [solution.get(v, v) for v in variables]
-        free = [v for v in variables if v not in solution]
-        if any(value.free_symbols - set(free) for value in values):
-            return None
-        if free:
-            families.append(solution)
-            continue
-        numbers = [classify_number(value) for value in values]
-        if all(kind == "real" for kind, _ in numbers):
-            points.append(tuple(values))
-    return points, families
 
 
 def is_continuous_near(derivative_expr: sp.Expr, variables: Sequence[sp.Symbol],

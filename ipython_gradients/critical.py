@@ -1024,14 +1024,26 @@ class CriticalPoints:
         return found
 
     def _changes_sign(self, equation: sp.Expr) -> bool:
-        """Whether the expression vanishes along a curve in the box (it takes both signs there)."""
-        side = max(2, int(round(4000 ** (1 / self.n))))
-        if side ** self.n > 5000:
-            grid = search_starts(self.box, 4000)
-        else:
-            axes = [np.linspace(low, high, side) for low, high in self.box]
-            grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, self.n)
-        values = _Vectorised([equation], self.variables)(grid)[:, 0]
+        """Whether the expression vanishes along a curve (it takes both signs), looking well beyond the box.
+
+        A curve at the edge of the box (x = 0 for the box [0, 2] × [0, 3]) counts: the grid covers the
+        box, then the box grown four times about its centre, then [-10R, 10R] in every variable.
+        """
+        side = max(2, int(round(1500 ** (1 / self.n))))
+        grids = []
+        for grow in (1, 4, None):
+            if grow is None:
+                reach = 10 * max(1.0, max(abs(c) for bounds in self.box for c in bounds))
+                box = [(-reach, reach)] * self.n
+            else:
+                box = [(c - grow * (high - low) / 2, c + grow * (high - low) / 2)
+                       for c, (low, high) in zip(self.center, self.box)]
+            if side ** self.n > 2000:
+                grids.append(search_starts(box, 1500))
+            else:
+                axes = [np.linspace(low, high, side) for low, high in box]
+                grids.append(np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, self.n))
+        values = _Vectorised([equation], self.variables)(np.concatenate(grids))[:, 0]
         values = values[np.isfinite(values)]
         return bool(values.size and np.any(values > 0) and np.any(values < 0))
 

@@ -403,10 +403,11 @@ class NumericGradient:
         return critical_list, (note[:-1] + ":" if critical_list else note)
 
     def _value_scale(self, box, width: float) -> float:
-        """How fast f changes across the box, (max f − min f) / width: what a small gradient is measured against."""
+        """How fast f changes across the box (the middle half of its values / the width): what a small
+        gradient is measured against; the middle half, so that e^(x²+y²) at the corners does not count."""
         values = np.array([self.value(p) for p in critical.search_starts(box, 64)])
         values = values[np.isfinite(values)]
-        spread = float(np.max(values) - np.min(values)) if values.size else 0.0
+        spread = float(np.subtract(*np.percentile(values, [75, 25]))) if values.size else 0.0
         return spread / width if spread > 0 else 1.0
 
     def _numeric_kind(self, point, matrix, errors, left: float, width: float) -> tuple[str, tuple[float, ...]]:

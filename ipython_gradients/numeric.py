@@ -559,9 +559,8 @@ def newton_critical_points(gradient_func: Callable, hessian_func: Callable, box:
     box) too, as it converges slowly to a degenerate point; a point where a singular Hessian made the
     step vanish while ∇f did not is not a zero and is dropped. Points within ``merge`` × the box of
     each other, or within ten Newton steps of one that converged slowly, are one: the one with the
-    smallest |∇f| is kept. A grid with more than ``max_starts``
-    points is never built: that many points of the box are sampled instead (fixed, so the answer
-    does not change between runs).
+    smallest |∇f| is kept. A grid with more than ``max_starts`` points is never built: that many
+    points of the box are sampled instead (fixed, so the answer does not change between runs).
     """
     n = len(box)
     lows, highs = np.array(box, dtype=float).T
