@@ -181,7 +181,7 @@ class _Precise:
             digits = mpmath.mp.dps
             substitutions = {v: sp.Float(mpmath.nstr(c, digits + 5), digits + 5) for v, c in zip(self.variables, point)}
             try:
-                values = [mpmath.mpmathify(sp.N(e.subs(substitutions), digits)) for e in self.exprs]
+                values = [mpmath.mpmathify(sp.N(e.subs(substitutions, simultaneous=True), digits)) for e in self.exprs]
             except Exception:
                 return None
         real = []
@@ -222,6 +222,8 @@ class Search:
     families: list = field(default_factory=list)  # SymPy's solutions with a free variable
     curves: list = field(default_factory=list)  # numeric critical points that lie on a curve of them
     undefined_curves: list = field(default_factory=list)  # equations of curves where ∇f does not exist
+    edge_points: list = field(default_factory=list)  # points on an edge of f's domain where ∇f does not exist
+    edge_curves: list = field(default_factory=list)  # edges of f's domain where ∇f does not exist
     solved: str = "no"  # "complete", "partial" (SymPy's list, checked), "timeout", "failed", "no"
     solve_seconds: float = 0.0
     missed_by_sympy: int = 0  # points the numeric search found that SymPy's solution did not have
@@ -576,12 +578,12 @@ class CriticalPoints:
                         return None
                     return _Point(precise, tuple(values), fine=tuple(fine))
         substitutions = dict(zip(self.variables, values))
-        if calculus.classify_number(self.expr.subs(substitutions))[0] != "real":
+        if calculus.classify_number(self.expr.subs(substitutions, simultaneous=True))[0] != "real":
             return None
         if self.non_smooth and not self._gradient_continuous(values):
             return _Point(precise, tuple(values), undefined=True)
         for g in self.gradient:
-            value = g.subs(substitutions)
+            value = g.subs(substitutions, simultaneous=True)
             kind, _ = calculus.classify_number(value)
             if kind != "real":
                 return _Point(precise, tuple(values), undefined=True)
@@ -873,7 +875,7 @@ class CriticalPoints:
                     return point
                 guess.append(form)
         substitutions = dict(zip(self.variables, guess))
-        if calculus.classify_number(self.expr.subs(substitutions))[0] != "real":
+        if calculus.classify_number(self.expr.subs(substitutions, simultaneous=True))[0] != "real":
             return "singular"  # the point closes in on one where f itself is not defined
         checked = self._checked_exact(tuple(guess), solved_polynomial=algebraic)
         return point if checked is None else checked
@@ -968,11 +970,21 @@ class CriticalPoints:
             point = self._checked_exact(values)
             if point is None or any(self._same(point, other) for other in points):
                 continue
+            if point.undefined and not self._defined_all_around(point):
+                # at an edge of f's domain (y√x at x = 0): no interior critical point, named in the note
+                if point.exact not in search.edge_points:
+                    search.edge_points.append(point.exact)
+                continue
             points.append(point)
         for curve in curves:
             if self._defined_on(curve) and self._gradient_breaks_on(curve):
-                search.undefined_curves.append(curve)
+                (search.undefined_curves if self._inside_domain(curve) else search.edge_curves).append(curve)
         return points
+
+    def _defined_all_around(self, point: _Point) -> bool:
+        """Whether f has real values all around the point (it is not on an edge of f's domain)."""
+        values = self._around(point.values, 1e-6 * max(1.0, self.width), 16)
+        return values is not None and all(v is not None for v in values)
 
     def _small_solve(self, system) -> list[tuple]:
         system = [s for s in system if s != 0]
@@ -1048,8 +1060,48 @@ class CriticalPoints:
         return bool(values.size and np.any(values > 0) and np.any(values < 0))
 
     def _defined_on(self, curve: sp.Expr) -> bool:
-        """Whether f is defined at points of the curve in the box (log x is not, on x = 0)."""
-        return self._curve_points(curve, lambda p: math.isfinite(self._np_value(p[None])[0, 0]))
+        """Whether f is defined at points of the curve in the box (log x is not, on x = 0; √(1 − x² − y²)
+        is, on its circle): f at exact points of the curve (one coordinate solved for, the others rational)."""
+
+        def defined(p):
+            point = self._exact_curve_point(curve, p)
+            if point is None:
+                return math.isfinite(self._np_value(p[None])[0, 0])
+            return calculus.classify_number(self.expr.subs(dict(zip(self.variables, point)), simultaneous=True))[0] == "real"
+
+        return self._curve_points(curve, defined)
+
+    def _exact_curve_point(self, curve: sp.Expr, near: np.ndarray) -> tuple | None:
+        """A point of the curve given exactly, near a point found by bisection, or None."""
+        for k, v in enumerate(self.variables):
+            if not curve.has(v):
+                continue
+            fixed = {w: sp.nsimplify(float(c), rational=True, tolerance=1e-12)
+                     for j, (w, c) in enumerate(zip(self.variables, near)) if j != k}
+            try:
+                with time_limit(0.5, "a point of a curve"):
+                    roots = [r for r in sp.solve(curve.subs(fixed), v) if calculus.classify_number(r)[0] == "real"]
+            except (ComputationTimeout, NotImplementedError, ValueError, TypeError):
+                continue
+            if roots:
+                root = min(roots, key=lambda r: abs(float(r) - float(near[k])))
+                if abs(float(root) - float(near[k])) <= 1e-6 * max(1.0, self.width):
+                    return tuple(root if j == k else fixed[w] for j, w in enumerate(self.variables))
+        return None
+
+    def _inside_domain(self, curve: sp.Expr) -> bool:
+        """Whether f is defined on both sides of the curve (not an edge of its domain, as x = 0 for √x)."""
+        normal = _Vectorised([sp.diff(curve, v) for v in self.variables], self.variables)
+        h = 1e-6 * max(1.0, self.width)
+
+        def both_sides(p):
+            n = normal(p[None])[0]
+            if not np.all(np.isfinite(n)) or not np.any(n):
+                return True
+            step = h * n / np.linalg.norm(n)
+            return bool(np.all(np.isfinite(self._np_value(np.array([p + step, p - step]))[:, 0])))
+
+        return self._curve_points(curve, both_sides)
 
     def _gradient_breaks_on(self, curve: sp.Expr) -> bool:
         """Whether ∇f jumps or has no value on the curve (|x|³ is differentiable on x = 0, |x| is not)."""
@@ -1129,7 +1181,7 @@ class CriticalPoints:
                 entries = self._mp_hessian(list(fine))
             matrix = None
             if entries is None:
-                matrix = self.hessian.subs(dict(zip(self.variables, point.exact)))
+                matrix = self.hessian.subs(dict(zip(self.variables, point.exact)), simultaneous=True)
                 if any(calculus.classify_number(e)[0] != "real" for e in matrix):
                     return None, ()
                 entries = [mpmath.mpf(str(e.evalf(calculus.SIGN_DIGITS))) for e in matrix]
@@ -1144,7 +1196,7 @@ class CriticalPoints:
                 if clear:
                     positive = sum(v > 0 for v in values)
                     return (positive, self.n - positive, 0), eigenvalues
-            matrix = matrix if matrix is not None else self.hessian.subs(dict(zip(self.variables, point.exact)))
+            matrix = matrix if matrix is not None else self.hessian.subs(dict(zip(self.variables, point.exact)), simultaneous=True)
             counts = calculus.eigenvalue_signs(matrix)
             if counts is not None:
                 return counts, eigenvalues
@@ -1179,7 +1231,7 @@ class CriticalPoints:
         if point.exact is None or self.n > 6:  # 2ⁿ − 1 sign patterns of h
             return ""
         steps = [sp.Symbol(f"h{k}", real=True, nonzero=True) for k in range(self.n)]
-        base = self.expr.subs(dict(zip(self.variables, point.exact)))
+        base = self.expr.subs(dict(zip(self.variables, point.exact)), simultaneous=True)
         signs = set()
         try:
             with time_limit(min(2.0, self.timeout / 8), "proving an extremum"):
@@ -1188,7 +1240,7 @@ class CriticalPoints:
                         continue
                     moved = {v: c + (h if used else 0)
                              for v, c, h, used in zip(self.variables, point.exact, steps, subset)}
-                    difference = self.expr.subs(moved) - base
+                    difference = self.expr.subs(moved, simultaneous=True) - base
                     if difference.is_positive:
                         signs.add(1)
                     elif difference.is_negative:
@@ -1226,7 +1278,7 @@ class CriticalPoints:
         substitutions = dict(zip(self.variables, point.exact))
         total = sp.S.Zero
         for orders in _multi_indices(self.n, order):
-            value = self._derivative(orders).subs(substitutions)
+            value = self._derivative(orders).subs(substitutions, simultaneous=True)
             if calculus.classify_number(value)[0] != "real":
                 return None, h
             sign = calculus.sign_of(value)
@@ -1261,7 +1313,7 @@ class CriticalPoints:
 
     def _hessian_zero(self, point: _Point):
         substitutions = dict(zip(self.variables, point.exact))
-        return [calculus.sign_of(e.subs(substitutions)) == 0 for e in self.hessian]
+        return [calculus.sign_of(e.subs(substitutions, simultaneous=True)) == 0 for e in self.hessian]
 
     def _even_form_verdict(self, point: _Point, form: sp.Expr, h, order: int) -> str:
         """An even-order form: definite (extremum), taking both signs (saddle), or semidefinite (look further)."""
@@ -1301,7 +1353,7 @@ class CriticalPoints:
 
     def _hessian_null(self, point: _Point):
         """(sign of the non-zero eigenvalues, null vectors and their pairwise sums) of a semidefinite exact Hessian."""
-        matrix = self.hessian.subs(dict(zip(self.variables, point.exact)))
+        matrix = self.hessian.subs(dict(zip(self.variables, point.exact)), simultaneous=True)
         counts = calculus.eigenvalue_signs(matrix)
         if counts is None or (counts[0] and counts[1]) or not (counts[0] or counts[1]):
             return None, []
@@ -1320,7 +1372,7 @@ class CriticalPoints:
         current = along
         try:
             with time_limit(min(3.0, self.timeout / 4), "the derivative test along a line"):
-                difference = sp.expand(along - self.expr.subs(dict(zip(self.variables, point.exact))))
+                difference = sp.expand(along - self.expr.subs(dict(zip(self.variables, point.exact)), simultaneous=True))
                 if difference == 0 or (difference.has(t) and difference.is_zero is None and _proved_zero(difference)):
                     return "constant", 0
                 for k in range(1, MAX_LINE_ORDER + 1):
@@ -1448,6 +1500,13 @@ class CriticalPoints:
             shown = " and ".join(f"{sp.sstr(c)} = 0" for c in found.undefined_curves)
             parts.append(f"∇f does not exist anywhere on {shown} (whole curves, every point of which is critical by "
                          "definition; listed are the points where such curves cross or f along them is stationary).")
+        if found.edge_curves:
+            shown = " and ".join(f"{sp.sstr(c)} = 0" for c in found.edge_curves)
+            parts.append(f"∇f does not exist on {shown}, an edge of f's domain.")
+        if found.edge_points:
+            shown = ", ".join("(" + ", ".join(sp.sstr(c) for c in p) + ")" for p in found.edge_points[:6])
+            parts.append(f"On the edge of f's domain ∇f does not exist at {shown} either (not listed: f is not "
+                         "defined on every side there, so these are no interior critical points).")
         if found.unverified and found.solved != "complete":  # a complete exact solve has every point already
             parts.append(f"{found.unverified} point(s) where Newton's method stopped are not listed: it did not "
                          f"converge there at {DIGITS} digits (|∇f| small without a zero nearby, or not small).")
@@ -1463,7 +1522,9 @@ class CriticalPoints:
         return text[:-1] + ":" if found.points else text
 
 
-# --- pieces that need no search state -----------------------------------------------------------
+# --- pieces that need no search state
+# (A point is put into an expression with simultaneous=True: one variable at a time, x/(x² − y) at
+# (0, 0) would become 0/(−y) = 0 before y is replaced, instead of 0/0.) -----------------------------------------------------------
 
 def reduced_equation(g: sp.Expr, variables) -> sp.Expr | None:
     """g = 0 with the factors that never vanish dropped (e^(...), positive constants, x² + 1): the numerator's rest."""

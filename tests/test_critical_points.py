@@ -121,6 +121,15 @@ def test_whole_curves_where_the_gradient_does_not_exist_are_named_not_listed():
     assert r.critical == [] and "∇f does not exist anywhere on x - y = 0" in r.critical_note
 
 
+def test_edges_of_the_domain_and_points_outside_it_are_not_interior_critical_points():
+    r = critical_points("y sqrt(x) - y^2 - x + 6y", range="0.01,20")
+    assert r.critical_points == [((4.0, 4.0), MAXIMUM)]
+    assert "x = 0, an edge of f's domain" in r.critical_note and "(0, 3)" in r.critical_note
+    assert critical_points("x/(x^2 - y)").critical_points == []  # 0/0 at the origin: not in the domain
+    r = critical_points("log(x) + y^2")
+    assert r.critical_points == [] and "x = 0" not in r.critical_note  # f is not defined there at all
+
+
 def test_numeric_hessian_noise_is_not_an_extremum():
     r = critical_points("x^3 + y^3", method="numeric")
     [c] = r.critical
