@@ -313,8 +313,9 @@ def unit_vector(direction: Sequence[sp.Expr]) -> sp.Matrix:
 def definiteness(eigenvalues: Sequence[float], relative: float = 1e-13, absolute: float = 0.0) -> str:
     """'positive definite', 'negative definite', 'indefinite', or semidefinite, from eigenvalues.
 
-    An eigenvalue counts as zero within ``relative`` × the largest (the rounding of an exact
-    Hessian's eigenvalues) or within ``absolute`` (a numeric Hessian's own error).
+    For eigenvalues known as floats: an eigenvalue counts as zero within ``relative`` × the largest
+    (their rounding) or within ``absolute`` (a numeric Hessian's own error). A Hessian given exactly
+    is judged exactly instead (``exact_definiteness``): 10⁻¹⁴ is not zero there.
     """
     zero = max(relative * max([0.0] + [abs(e) for e in eigenvalues]), absolute)
     positive = sum(e > zero for e in eigenvalues)
@@ -336,32 +337,6 @@ def critical_kind(matrix_definiteness: str) -> str:
     """Second-derivative test at a critical point, from the Hessian's definiteness."""
     return {"positive definite": "local minimum", "negative definite": "local maximum",
             "indefinite": "saddle point"}.get(matrix_definiteness, "degenerate (test inconclusive)")
-
-
-def solve_critical_points(gradient_vector: sp.Matrix, variables: Sequence[sp.Symbol]):
-    """Exact real solutions of ∇f = 0: (points, families), or None when SymPy cannot say.
-
-    ``families`` are solutions that leave a variable free (a line of minima of x² in the plane).
-    """
-    try:
-        solutions = sp.solve(list(gradient_vector), list(variables), dict=True)
-    except (NotImplementedError, ValueError, TypeError, RecursionError):
-        return None
-    points, families = [], []
-    for solution in solutions:
-        if any(isinstance(v, sp.Set) for v in solution.values()):
-            return None
-        values = [solution.get(v, v) for v in variables]
-        free = [v for v in variables if v not in solution]
-        if any(value.free_symbols - set(free) for value in values):
-            return None
-        if free:
-            families.append(solution)
-            continue
-        numbers = [classify_number(value) for value in values]
-        if all(kind == "real" for kind, _ in numbers):
-            points.append(tuple(values))
-    return points, families
 
 
 @dataclass(frozen=True)
@@ -502,3 +477,92 @@ def plane_coefficients(f: sp.Expr, variables: Sequence[sp.Symbol], point: Sequen
         f = local.piece
     values = [height] + [sp.diff(f, v).subs(substitutions) for v in variables]
     return None if any(classify_number(v)[0] != "real" for v in values) else values
+
+
+# --- exact signs and definiteness (critical points) ---------------------------------------------
+
+# Digits at which an exact number is evaluated to read its sign: a number whose value there is
+# below SIGN_ZERO is zero unless SymPy proves otherwise.
+SIGN_DIGITS = 60
+SIGN_ZERO = 1e-45
+# How long SymPy may try to prove that a number which is zero to SIGN_DIGITS digits is exactly zero.
+ZERO_PROOF_SECONDS = 2.0
+
+
+def sign_of(value: sp.Expr) -> int | None:
+    """The sign of a real number given exactly: 1, -1 or 0, or None when SymPy cannot decide.
+
+    SymPy's assumptions decide first; then the value at SIGN_DIGITS digits (evalf keeps its digits
+    correct, so a value well away from zero has a certain sign); a value that is zero to those digits
+    counts as 0 only when SymPy proves it (``equals(0)``), else the answer is None.
+    """
+    value = sp.sympify(value)
+    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return None
+    try:
+        if value.is_zero:
+            return 0
+        if value.is_positive:
+            return 1
+        if value.is_negative:
+            return -1
+        real, imaginary = value.evalf(SIGN_DIGITS).as_real_imag()
+        real, imaginary = complex(real).real, complex(imaginary).real
+    except (TypeError, ValueError, RecursionError):
+        return None
+    if abs(imaginary) > SIGN_ZERO * max(1.0, abs(real)):
+        return None  # not a real number
+    if abs(real) > SIGN_ZERO:
+        return 1 if real > 0 else -1
+    try:
+        with time_limit(ZERO_PROOF_SECONDS, "proving a number is zero"):
+            proved = value.equals(0)
+    except (ComputationTimeout, TypeError, ValueError, NotImplementedError, RecursionError):
+        proved = None
+    return 0 if proved else None
+
+
+def eigenvalue_signs(matrix: sp.Matrix) -> tuple[int, int, int] | None:
+    """(positive, negative, zero) eigenvalue counts of a real symmetric matrix given exactly.
+
+    From the signs of the characteristic polynomial's coefficients: its roots are all real, so
+    Descartes' rule of signs counts the positive roots exactly (and those of p(-λ) the negative
+    ones); zero roots are the trailing zero coefficients. None when a coefficient's sign is unknown.
+    """
+    n = matrix.rows
+    coefficients = matrix.charpoly(sp.Dummy("lambda")).all_coeffs()
+    signs = [sign_of(c) for c in coefficients]
+    if any(s is None for s in signs):
+        return None
+    zero = 0
+    while signs and signs[-1] == 0:
+        signs.pop()
+        zero += 1
+
+    def changes(sequence):
+        nonzero = [s for s in sequence if s]
+        return sum(a != b for a, b in zip(nonzero, nonzero[1:]))
+
+    positive = changes(signs)
+    degree = len(signs) - 1
+    negative = changes([s * (-1) ** (degree - k) for k, s in enumerate(signs)])
+    if positive + negative + zero != n:  # cannot happen for a symmetric matrix: refuse rather than guess
+        return None
+    return positive, negative, zero
+
+
+def definiteness_from_counts(positive: int, negative: int, zero: int) -> str:
+    """The definiteness word for eigenvalue sign counts (as ``definiteness`` names it)."""
+    if positive and negative:
+        return "indefinite"
+    if positive:
+        return "positive definite" if not zero else "positive semidefinite"
+    if negative:
+        return "negative definite" if not zero else "negative semidefinite"
+    return "zero"
+
+
+def exact_definiteness(matrix: sp.Matrix) -> str | None:
+    """``definiteness`` for a Hessian given exactly (x² + 10⁻¹⁴ y² is positive definite), or None."""
+    counts = eigenvalue_signs(matrix)
+    return None if counts is None else definiteness_from_counts(*counts)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import sympy as sp
 
-from . import calculus, numeric
+from . import calculus, critical, numeric
 from .derivatives import as_function, latex_coordinates
 from .errors import (
     EvaluationError,
@@ -35,7 +35,6 @@ from .results import (
     GradientResult,
 )
 from .settings import Settings
-from .timeouts import time_limit
 
 
 @dataclass(frozen=True)
@@ -216,14 +215,6 @@ def grad_box(range, points, start, n: int, settings: Settings) -> list[tuple[flo
     return box
 
 
-PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
-
-
-# A critical point found numerically is only known to about 1e-6 near a degenerate one (Newton
-# converges slowly there), so smaller Hessian eigenvalues count as zero.
-NUMERIC_EIGENVALUE_TOLERANCE = 1e-6
-
-
 class SymbolicGradient:
     """Gradient, Hessian, Jacobian and their values from SymPy formulas."""
 
@@ -282,7 +273,11 @@ class SymbolicGradient:
         if unit is not None:
             extras["directional"] = sum(g * float(u) for g, u in zip(components, unit))
         if with_hessian:
-            extras.update(_hessian_at(_numbers(hessian_expr.subs(substitutions))))
+            matrix = hessian_expr.subs(substitutions)
+            extras.update(_hessian_at(_numbers(matrix)))
+            if "eigenvalues" in extras and not matrix.has(sp.Float):  # exact: judged exactly (10⁻¹⁴ y² is not 0)
+                exact = calculus.exact_definiteness(matrix)
+                extras["definiteness"] = exact or extras["definiteness"]
         return GradientPoint(gradient=components, **common, **extras)
 
     @staticmethod
@@ -317,42 +312,10 @@ class SymbolicGradient:
                 return np.full(len(self.variables), np.nan)
 
     def critical_points(self, box, timeout: float) -> tuple[list[CriticalPoint], str]:
+        """Where ∇f = 0 or does not exist, each verified and classified (see critical.py)."""
         self._require_values()
-        from .errors import ComputationTimeout
-
-        try:
-            with time_limit(timeout / 2, "solving ∇f = 0"):
-                solved = calculus.solve_critical_points(self.gradient, self.variables)
-        except ComputationTimeout:
-            solved = None
-        if solved is not None:
-            points, families = solved
-            found = [self._classified(tuple(float(sp.N(c)) for c in p), exact=p) for p in points]
-            note = "Critical points, solved exactly (SymPy):" if found else (
-                "No isolated critical points." if families else "No critical points (∇f = 0 has no real solution).")
-            if found and self.function.expr.has(*PERIODIC):
-                note = "Critical points, solved exactly (SymPy), in one period (f is periodic: they repeat):"
-            if families:
-                shown = "; ".join(", ".join(f"{k} = {v}" for k, v in family.items()) for family in families)
-                note += f" Also whole sets of critical points where {shown} (any value of the other variables)."
-            return found, note
-        hessian = sp.lambdify(self.variables, self.hessian, "numpy")
-        gradient = sp.lambdify(self.variables, list(self.gradient), "numpy")
-        found = numeric.newton_critical_points(gradient, hessian, box)
-        shown_box = " × ".join(f"[{low:g}, {high:g}]" for low, high in box)
-        note = (f"Critical points found numerically (Newton's method from a grid of starts in {shown_box}; "
-                "SymPy could not solve ∇f = 0 exactly):" if found else
-                f"No critical points found numerically in {shown_box} (SymPy could not solve ∇f = 0 exactly).")
-        return [self._classified(tuple(float(c) for c in p)) for p in found], note
-
-    def _classified(self, point, exact=None) -> CriticalPoint:
-        rows = _numbers(self.hessian.subs(dict(zip(self.variables, exact if exact is not None else point))))
-        if rows is None:
-            return CriticalPoint(point, "degenerate (the Hessian is not defined there)", exact)
-        eigenvalues = tuple(float(e) for e in np.linalg.eigvalsh(np.array(rows)))
-        relative = 1e-13 if exact is not None else NUMERIC_EIGENVALUE_TOLERANCE
-        return CriticalPoint(point, calculus.critical_kind(calculus.definiteness(eigenvalues, relative)),
-                             exact, eigenvalues)
+        return critical.CriticalPoints(self.function.expr, self.variables, self.gradient, self.hessian, box,
+                                       timeout).run()
 
 
 class NumericGradient:
@@ -421,24 +384,101 @@ class NumericGradient:
             return np.full(len(self.variables), np.nan)
 
     def critical_points(self, box, timeout: float) -> tuple[list[CriticalPoint], str]:
+        """Zeros of the numeric gradient in the box, each checked and classified within its errors."""
         def gradient(*point):
             return self.gradient_at(point)
 
         def hessian(*point):
             return numeric.hessian(self.func, point, self.vector_input, self.name)[0]
 
+        width = max(high - low for low, high in box)
+        scale = self._value_scale(box, width)
         found = numeric.newton_critical_points(gradient, hessian, box, starts_per_axis=4, iterations=40,
-                                               merge=1e-4, settle=1e-7)
+                                               merge=1e-4, settle=1e-7, tolerance=CHECKED_GRADIENT * scale,
+                                               max_starts=64)
         shown_box = " × ".join(f"[{low:g}, {high:g}]" for low, high in box)
-        critical = []
+        critical_list, dropped = [], 0
         for p in found:
-            matrix, errors = numeric.hessian(self.func, p, self.vector_input, self.name)
-            eigenvalues = tuple(float(e) for e in np.linalg.eigvalsh(matrix))
-            zero = calculus.definiteness(eigenvalues, absolute=10 * float(np.sum(errors)))
-            critical.append(CriticalPoint(tuple(float(c) for c in p), calculus.critical_kind(zero), None, eigenvalues))
-        note = (f"Critical points found numerically (Newton's method from a grid of starts in {shown_box}):"
-                if critical else f"No critical points found numerically in {shown_box}.")
-        return critical, note
+            values, errors = numeric.gradient(self.func, p, self.vector_input, self.name)
+            norm = float(np.linalg.norm(values))
+            matrix, hessian_errors = numeric.hessian(self.func, p, self.vector_input, self.name)
+            left = _newton_step_left(matrix, values)
+            # |∇f| small against f's scale, and a zero close by: x² + 10⁻¹⁴ y² has a small gradient at
+            # (0, 1.7), but the Newton step from there is 1.7 long
+            if not (norm <= max(CHECKED_GRADIENT * scale, 10 * float(np.linalg.norm(errors))) <= 1e-6 * scale
+                    and left <= 1e-3 * width):
+                dropped += 1
+                continue
+            kind, eigenvalues = self._numeric_kind(p, matrix, hessian_errors, left, width)
+            critical_list.append(CriticalPoint(tuple(float(c) for c in p), kind, None, eigenvalues))
+        checked = (f"each checked: |∇f| below {CHECKED_GRADIENT:g} of f's scale (change across the box); "
+                   "eigenvalues within their error, or within how much they change over the point's own "
+                   "uncertainty, count as zero")
+        parts = [f"Critical points found numerically (Newton's method from starts in {shown_box}; {checked})."
+                 if critical_list else f"No critical points found numerically in {shown_box}."]
+        if dropped:
+            parts.append(f"{dropped} point(s) where Newton's method stopped are not listed: |∇f| there was not "
+                         "small enough, or the Newton step from there still long (no zero close by).")
+        note = " ".join(parts)
+        return critical_list, (note[:-1] + ":" if critical_list else note)
+
+    def _value_scale(self, box, width: float) -> float:
+        """How fast f changes across the box (the middle half of its values / the width): what a small
+        gradient is measured against; the middle half, so that e^(x²+y²) at the corners does not count."""
+        values = np.array([self.value(p) for p in critical.search_starts(box, 64)])
+        values = values[np.isfinite(values)]
+        spread = float(np.subtract(*np.percentile(values, [75, 25]))) if values.size else 0.0
+        return spread / width if spread > 0 else 1.0
+
+    def _numeric_kind(self, point, matrix, errors, left: float, width: float) -> tuple[str, tuple[float, ...]]:
+        """The second-derivative test with honest zeros, and the values around a degenerate point.
+
+        The point is known only to within δ (the Newton step left, at least 10⁻⁶ of the box), so an
+        eigenvalue counts as zero within its own error plus how much it changes between the point and
+        points δ away: at the degenerate origin of x³ + y³, found at −6·10⁻⁷, that is larger than the
+        eigenvalues themselves (−4·10⁻⁶), so no maximum is claimed.
+        """
+        point = np.asarray(point, dtype=float)
+        eigenvalues = np.linalg.eigvalsh(matrix)
+        delta = max(1e-6 * width, min(10 * left, 1e-2 * width))
+        spread = 0.0
+        for direction in np.eye(len(point))[:2] + 0.5:  # two fixed directions, (1.5, 0.5, ...) and (0.5, 1.5, ...)
+            moved = point + delta * direction / np.linalg.norm(direction)
+            other, _ = numeric.hessian(self.func, moved, self.vector_input, self.name)
+            spread = max(spread, float(np.max(np.abs(np.linalg.eigvalsh(other) - eigenvalues))))
+        zero = 10 * float(np.sum(errors)) + spread
+        shown = tuple(float(e) for e in eigenvalues)
+        kind = calculus.critical_kind(calculus.definiteness(shown, relative=0.0, absolute=zero))
+        if kind != critical.DEGENERATE:
+            return kind, shown
+        detail = self._sampled_detail(point, width, delta)
+        return (f"{kind}; {detail}" if detail else kind), shown
+
+    def _sampled_detail(self, point: np.ndarray, width: float, delta: float) -> str:
+        """critical.sampled_verdict from f's values (floats) on circles 10 to 100 times the point's uncertainty."""
+        base = self.value(point)
+        if not math.isfinite(base):
+            return ""
+        rings = []
+        directions = np.array(critical.sphere_directions(len(point), 64))
+        for factor in (100, 30, 10):  # well outside the point's uncertainty, well inside the box
+            radius = min(factor * delta, width / (10 * factor))
+            values = [self.value(point + radius * d) for d in directions]
+            rings.append([v - base if math.isfinite(v) else None for v in values])
+        return critical.sampled_verdict(rings, noise=1e-10 * max(1.0, abs(base)))
+
+
+# A black box's gradient at a critical point it reports is at most this fraction of f's scale.
+CHECKED_GRADIENT = 1e-9
+
+
+def _newton_step_left(matrix, gradient_values) -> float:
+    """|H⁺ ∇f|: how far the zero of ∇f may still be from a point (more near a degenerate one)."""
+    try:
+        length = float(np.linalg.norm(np.linalg.lstsq(np.asarray(matrix, dtype=float), gradient_values, rcond=None)[0]))
+    except (np.linalg.LinAlgError, ValueError):
+        return math.inf
+    return length if math.isfinite(length) else math.inf
 
 
 def _undefined_as_nan(func: Callable) -> Callable:
@@ -507,7 +547,7 @@ def grad_figure(expression, function: _GradFunction, engine, result: GradientRes
     arrows = _gradient_field(engine, function, arrow_x, arrow_y)
     at_points = [(p.point, p.gradient) for p in result.points if p.gradient is not None]
     data = ContourData(grid_x, grid_y, heights, arrow_x, arrow_y, arrows[0], arrows[1], at_points,
-                       [(c.point, c.kind) for c in result.critical],
+                       [(c.point, critical.plot_label(c.kind)) for c in result.critical],
                        None if result.descent is None else result.descent.path,
                        tuple(v.name for v in function.variables), function.name or "f")
     return contour_figure(data, settings.figure_size)

@@ -651,16 +651,27 @@ def _check_point(func: Callable, point: np.ndarray, vector_input: bool, name: st
 
 def newton_critical_points(gradient_func: Callable, hessian_func: Callable, box: list[tuple[float, float]],
                            starts_per_axis: int = 7, iterations: int = 60, merge: float = 1e-6,
-                           settle: float = 1e-10) -> list[np.ndarray]:
-    """Zeros of ∇f inside ``box`` by Newton's method from a grid of starting points, without repeats."""
-    axes = [np.linspace(low, high, starts_per_axis) for low, high in box]
-    grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(box))
-    if len(grid) > 400:  # many variables: a fixed pseudo-random sample of the box instead
-        generator = np.random.default_rng(0)
-        lows, highs = np.array(box).T
-        grid = lows + (highs - lows) * generator.random((400, len(box)))
-    scale = max(high - low for low, high in box)
-    found: list[np.ndarray] = []
+                           settle: float = 1e-10, tolerance: float | None = None,
+                           max_starts: int = 400) -> list[np.ndarray]:
+    """Zeros of ∇f inside ``box`` by Newton's method from a grid of starting points, without repeats.
+
+    A point counts only where |∇f| is small: below ``tolerance`` (absolute) when given, else 10⁻¹²
+    of the point's size. Newton's method stops when its step becomes negligible (``settle`` × the
+    box) too, as it converges slowly to a degenerate point; a point where a singular Hessian made the
+    step vanish while ∇f did not is not a zero and is dropped. Points within ``merge`` × the box of
+    each other, or within ten Newton steps of one that converged slowly, are one: the one with the
+    smallest |∇f| is kept. A grid with more than ``max_starts`` points is never built: that many
+    points of the box are sampled instead (fixed, so the answer does not change between runs).
+    """
+    n = len(box)
+    lows, highs = np.array(box, dtype=float).T
+    if starts_per_axis ** n <= max_starts:
+        axes = [np.linspace(low, high, starts_per_axis) for low, high in box]
+        grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, n)
+    else:  # many variables: a fixed pseudo-random sample of the box instead
+        grid = lows + (highs - lows) * np.random.default_rng(0).random((max_starts, n))
+    scale = float(np.max(highs - lows))
+    found: list[tuple[np.ndarray, float]] = []
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for start in grid:
@@ -670,11 +681,15 @@ def newton_critical_points(gradient_func: Callable, hessian_func: Callable, box:
                 g = np.asarray(gradient_func(*point), dtype=float).ravel()
                 if not np.all(np.isfinite(g)):
                     break
-                if np.linalg.norm(g) < 1e-12 * max(1.0, np.linalg.norm(point)) or settled:
+                norm = float(np.linalg.norm(g))
+                small = norm <= tolerance if tolerance is not None else norm < 1e-12 * max(1.0, np.linalg.norm(point))
+                if small or settled:
+                    if not small:
+                        break  # the step vanished without ∇f doing so: a singular Hessian, not a zero
                     point = np.where(np.abs(point) < 1e-9 * scale, 0.0, point)  # -1e-13 is 0 here
                     inside = all(low - 1e-9 * scale <= c <= high + 1e-9 * scale for c, (low, high) in zip(point, box))
-                    if inside and not any(np.linalg.norm(point - p) < merge * scale for p in found):
-                        found.append(point)
+                    if inside:
+                        _keep_best(found, point, norm, max(merge * scale, 10 * _newton_step(hessian_func, point, g)))
                     break
                 try:
                     step = np.linalg.lstsq(np.asarray(hessian_func(*point), dtype=float), g, rcond=None)[0]
@@ -682,7 +697,27 @@ def newton_critical_points(gradient_func: Callable, hessian_func: Callable, box:
                     break
                 point = point - step
                 settled = bool(np.linalg.norm(step) < settle * scale)
-    return sorted(found, key=tuple)
+    return sorted((p for p, _, _ in found), key=tuple)
+
+
+def _newton_step(hessian_func: Callable, point: np.ndarray, g: np.ndarray) -> float:
+    """The length of the Newton step left at a point: how far the zero may still be (more near a degenerate one)."""
+    try:
+        step = np.linalg.lstsq(np.asarray(hessian_func(*point), dtype=float), g, rcond=None)[0]
+    except (np.linalg.LinAlgError, ValueError):
+        return 0.0
+    length = float(np.linalg.norm(step))
+    return length if math.isfinite(length) else 0.0
+
+
+def _keep_best(found: list, point: np.ndarray, norm: float, radius: float) -> None:
+    """Add a point, or let it replace a near-duplicate (within either one's radius) with a larger |∇f|."""
+    for index, (other, other_norm, other_radius) in enumerate(found):
+        if np.linalg.norm(point - other) < max(radius, other_radius):
+            if norm < other_norm:
+                found[index] = (point, norm, max(radius, other_radius))
+            return
+    found.append((point, norm, radius))
 
 
 @dataclass(frozen=True)

@@ -697,14 +697,14 @@ def _shown_iterations(count: int) -> list[int | None]:
 
 
 def _latex_coordinates(c: CriticalPoint) -> tuple[str, ...]:
-    if c.exact is not None:
-        return tuple(sp.latex(v) for v in c.exact)
+    if c.exact is not None:  # a root of a quintic (CRootOf) says less than its digits
+        return tuple(f"{p:.6g}" if v.has(sp.CRootOf) else sp.latex(v) for v, p in zip(c.exact, c.point))
     return tuple(f"{v:.6g}" for v in c.point)
 
 
 def _text_coordinates(c: CriticalPoint) -> tuple[str, ...]:
     if c.exact is not None:
-        return tuple(str(v) for v in c.exact)
+        return tuple(f"{p:.6g}" if v.has(sp.CRootOf) else str(v) for v, p in zip(c.exact, c.point))
     return tuple(f"{v:.6g}" for v in c.point)
 
 
