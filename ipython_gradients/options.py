@@ -121,8 +121,9 @@ GRAD = MagicSpec(
                "eigenvalues and definiteness."),
         Option("--dir", "A direction (1,1): the directional derivative along it, normalised, "
                "symbolic and at the points.", metavar="VECTOR"),
-        Option("--critical", "Solve ∇f = 0 (exactly where SymPy can, else numerically inside the "
-               "plot range) and classify each point: minimum, maximum, saddle or degenerate."),
+        Option("--critical", "Find the critical points (∇f = 0, exactly where it can be solved, else "
+               "numerically inside the plot range, each point verified; and points where ∇f does not "
+               "exist) and classify each: minimum, maximum, saddle or degenerate."),
         Option("--descent", "Run gradient descent (from --from, or the first --at point)."),
         Option("--from", "Start point of --descent.", metavar="POINT"),
         Option("--rate", "Learning rate of --descent (positive). Default: 0.1.", metavar="LR",

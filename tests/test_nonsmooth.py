@@ -10,7 +10,7 @@ import time
 
 import pytest
 import sympy as sp
-from hypothesis import assume, given, reject
+from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 
 from ipython_gradients import api, deriv, grad, tangent
@@ -225,6 +225,7 @@ def _answered(function, *args, **kwargs):
         reject()
 
 
+@settings(deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(nonsmooth_cases())
 def test_symbolic_and_numeric_verdicts_agree_on_non_smooth_functions(case):
     text, at = case
@@ -243,3 +244,43 @@ def test_symbolic_and_numeric_verdicts_agree_on_non_smooth_functions(case):
     assert (line.kind == "line") == (s.status == "ok"), (text, at, line)
     if line.kind == "line":
         assert float(line.coefficients[1]) == pytest.approx(s.value, abs=1e-12)
+
+
+SMOOTH_XY = ["x", "y", "x^2", "y^2", "x y", "x - y", "x + 2y - 1", "x^2 + y^2 - 1", "sin(x)", "cos(y)"]
+
+
+@st.composite
+def nonsmooth_surfaces(draw):
+    g, h = draw(st.sampled_from(SMOOTH_XY)), draw(st.sampled_from(SMOOTH_XY))
+    q = draw(st.sampled_from(["x^2 + y^2", "(x - 1)^2 + y^2", "x^2 + 2y^2", "0"]))
+    form = draw(st.sampled_from(["abs({g}) + {q}", "max({g}, {h}) + {q}", "min({g}, {h}) - {q}",
+                                 "abs({g}) + abs({h}) + {q}", "max(0, {g}) + {q}"]))
+    return form.format(g=g, h=h, q=q)
+
+
+@pytest.mark.slow
+@settings(deadline=None, derandomize=True, max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+@given(nonsmooth_surfaces())
+def test_critical_points_of_non_smooth_functions_are_critical(text):
+    """Every reported point has ∇f = 0 there (from the smooth piece around it), or no gradient at all."""
+    from ipython_gradients import calculus
+    from ipython_gradients.expressions import parse_expression
+
+    result = _answered(api.grad, text, critical=True, range="-3,3")
+    f = parse_expression(text)
+    variables = result.variables
+    for c in result.critical:
+        point = c.exact if c.exact is not None else tuple(sp.Rational(v) for v in c.point)
+        try:
+            local = calculus.local_gradient(f, variables, point)
+        except calculus.Undecided:
+            continue
+        if c.kind.startswith("gradient undefined"):
+            assert local.piece is None and local.gradient is None, (text, c)
+            continue
+        if local.piece is not None:
+            gradient = [float(sp.N(sp.diff(local.piece, v).subs(dict(zip(variables, point))), 30)) for v in variables]
+        else:
+            gradient = list(local.gradient or [])
+        scale = 1.0 + max(abs(float(v)) for v in c.point)
+        assert gradient and max(map(abs, gradient)) < 1e-6 * scale, (text, c, gradient)
