@@ -34,6 +34,12 @@ def results():
         tangent("f(x) = x^2\ng(x) = sin(x)\ncbrt(x)\nabs(x)\nlog(x)", at="0,0.5", secant="0.1", normal=True,
                 delta="0.1"),
         tangent("exp(x)", at="0", order=3), tangent("f(x, y) = x^2 + y^2", at="1,2"),
+        # functions with pieces, critical points of every kind, numeric tangents, real roots
+        deriv("max(sin(x), cos(x))", at="pi/4,0"), deriv("max(0, x)", at="0", method="numeric"),
+        deriv("x^(1/3)", at="-8,0"), grad("abs(x) + abs(y)", critical=True, at="0,0;1,2"),
+        grad("abs(x y)", at="0,0", hessian=True), grad("cos(x) + x^2/2 + sin(y) - y", critical=True),
+        grad("x^4/4 - 3x^2/2 + x + y^2", critical=True), grad("x^3 + y^3", critical=True, method="numeric"),
+        tangent("x^2", at="1", method="numeric"), tangent("min(x, x^2)", at="1"),
     ]
 
 
