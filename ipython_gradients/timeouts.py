@@ -10,6 +10,10 @@ from contextlib import contextmanager
 from .errors import ComputationTimeout
 
 
+# How soon a time limit fires again if its exception was swallowed where it was raised.
+RETRY_SECONDS = 0.05
+
+
 @contextmanager
 def time_limit(seconds: float, what: str = "the computation"):
     """Raise ``ComputationTimeout`` inside the block once ``seconds`` have passed.
@@ -23,6 +27,9 @@ def time_limit(seconds: float, what: str = "the computation"):
         return
 
     def on_alarm(signum, frame):
+        # Python swallows an exception raised inside a garbage-collector callback or a __del__:
+        # the alarm comes again shortly, until the block is left (which disarms it).
+        signal.setitimer(signal.ITIMER_REAL, RETRY_SECONDS)
         raise ComputationTimeout(
             f"gave up after {seconds:g} s: {what} took too long "
             "(simplify the input or raise GradientMagics.timeout)")

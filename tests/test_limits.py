@@ -68,3 +68,22 @@ def test_samples_are_capped(ip):
 
     with pytest.raises(TraitError, match="samples must be an integer from 2 to 100000"):
         magics.samples = 10**7
+
+
+def test_a_swallowed_alarm_comes_again():
+    """Python ignores an exception raised in a garbage-collector callback: the limit must fire again."""
+    from ipython_gradients.errors import ComputationTimeout
+    from ipython_gradients.timeouts import time_limit
+
+    started = time.monotonic()
+    swallowed = 0
+    with pytest.raises(ComputationTimeout):
+        with time_limit(0.1):
+            while time.monotonic() - started < 5:
+                try:
+                    sum(range(10_000))
+                except ComputationTimeout:
+                    swallowed += 1  # what a gc callback does with it
+                    if swallowed == 2:
+                        raise
+    assert swallowed == 2 and time.monotonic() - started < 1.0
