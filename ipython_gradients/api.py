@@ -316,6 +316,9 @@ def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: b
                 result.lines.append(tangent_at(name, parsed, point, texts, order, normal, widths, steps, method))
             if parsed.expr is None:
                 result.notes.append(f"{name} could not be traced with SymPy symbols: its slopes were computed numerically.")
+            if order > 1 and len(parsed.variables) == 2:
+                result.notes.append(f"--order {order} gives Taylor polynomials of functions of one variable; "
+                                    f"{name}, of two, gets its tangent plane (first order).")
         if plot:
             result.figure = _drawn(result.notes, lambda: tangent_figure(result, functions, box, settings))
     return result

@@ -26,8 +26,9 @@ SWITCHING = (sp.Abs, sp.sign, sp.Heaviside, sp.DiracDelta, sp.Max, sp.Min, sp.fl
 MAX_SIGN_ORDER = 8
 # Values this close to zero (at 50 digits) that SymPy cannot decide count as zero.
 ZERO = sp.Float("1e-40", 50)
-# The guard band: g's values at a + side·δ·scale for these δ must all have the same sign.
-GUARD = (sp.Rational(1, 10**6), sp.Rational(1, 10**9), sp.Rational(1, 10**12))
+# The guard band: g's values at a + side·δ·scale for these δ (1e-4 to 7e-12) must all have the same sign.
+# Irregular multipliers over six decades, so that an oscillation (x² cos(1/x)) shows both signs.
+GUARD = tuple(sp.Rational(m, 10) / 10**j for j in range(4, 13, 2) for m in (10, 17, 29, 43, 71))
 
 
 class Undecided(Exception):
@@ -121,12 +122,22 @@ def bounded_limit(expr: sp.Expr, variable: sp.Symbol, point, direction: str):
         return None
 
 
+def oscillates(limit) -> bool:
+    """Whether SymPy's answer for a limit says it keeps moving between bounds (sin(1/h), ∞·sign(⟨-1, 1⟩))."""
+    if limit is None or not isinstance(limit, sp.Basic):
+        return False
+    bounds = limit.atoms(sp.AccumBounds)
+    return bool(bounds) and any(b.min != b.max for b in bounds)
+
+
 def side_limit(expr: sp.Expr, x: sp.Symbol, point: sp.Expr, side: int) -> sp.Expr:
     """The value a branch takes as x → point from one side: substitution, else SymPy's limit."""
     value = value_at(expr, {x: point})
     if exact_sign(value) is not None or value in (sp.oo, -sp.oo):
         return value
     limit = bounded_limit(expr, x, point, "+" if side > 0 else "-")
+    if oscillates(limit):
+        return sp.nan  # it oscillates between two bounds: there is no limit
     if limit is None or limit.has(sp.Limit, sp.AccumBounds) or (exact_sign(limit) is None
                                                                 and limit not in (sp.oo, -sp.oo)):
         raise Undecided(f"cannot take the limit of {expr} as {x} → {point}")
@@ -165,7 +176,7 @@ def branch(expr: sp.Expr, x: sp.Symbol, point: sp.Expr, side: int) -> sp.Expr:
     if isinstance(expr, (sp.floor, sp.ceiling, sp.frac)):
         u = args[0]
         value = side_limit(u, x, point, side)
-        if value in (sp.oo, -sp.oo):
+        if value in (sp.oo, -sp.oo) or value is sp.nan:
             raise Undecided(f"{expr} grows without bound beside x = {point}")
         whole = sp.floor(value)
         if whole == value:  # an integer: which side of it u goes

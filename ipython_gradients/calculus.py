@@ -18,6 +18,7 @@ from .branches import (
     branches,
     exact_sign,
     has_switches,
+    oscillates,
     side_limit,
     side_sign,
     smooth_near,
@@ -126,14 +127,23 @@ def _one_sided_point(f: sp.Expr, left: sp.Expr | None, right: sp.Expr | None, x:
     common = f.subs(x, point)
     for k in range(order + 1):
         values = {side: one_sided_derivative(g, x, point, side, k, common) for side, g in pieces.items()}
+        what = "f" + "'" * k
+        if any(v is sp.nan for v in values.values()):  # x sin(1/x): the quotient oscillates
+            if k == 0:
+                return PointValue(status="not differentiable", reason="f has no limit there (it oscillates)")
+            return PointValue(status="not differentiable",
+                              reason=f"the difference quotient of {'f' + chr(39) * (k - 1)} oscillates: "
+                                     f"{what} does not exist there")
         if k == order:
             break
         reference = common if k == 0 else next(iter(values.values()))
         if not all(same_value(v, reference) for v in values.values()):
-            what = "f" + "'" * k
+            sides = list(values.values())
+            if k == 0 and all(same_value(v, sides[0]) for v in sides) and len(sides) == 2:
+                return PointValue(status="not differentiable",
+                                  reason="removable discontinuity: f is not continuous there")
             return PointValue(status="not differentiable", reason=f"jump: {what} is not continuous there")
         if reference in (sp.oo, -sp.oo):
-            what = "f" + "'" * k
             return PointValue(status="undefined", reason=f"{what} is infinite there, so higher derivatives "
                                                          "do not exist")
         common = reference
@@ -170,13 +180,17 @@ def one_sided_derivative(g: sp.Expr, x: sp.Symbol, point: sp.Expr, side: int, k:
         return side_limit(g, x, point, side)
     derivative_expr = sp.diff(g, x, k)
     try:
-        return side_limit(derivative_expr, x, point, side)
+        limit = side_limit(derivative_expr, x, point, side)
+        if limit is not sp.nan:  # f' oscillating (x² sin(1/x)) says nothing: the quotient decides
+            return limit
     except Undecided:
         pass
     h = sp.Dummy("h", positive=True)
     below = sp.diff(g, x, k - 1)
     quotient = (below.subs(x, point + side * h) - lower) / (side * h)
     limit = bounded_limit(quotient, h, 0, "+")
+    if oscillates(limit):
+        return sp.nan  # the quotient keeps moving between two bounds: no limit, no derivative
     if limit is None or limit.has(sp.Limit, sp.AccumBounds) or (
             exact_sign(limit) is None and limit not in (sp.oo, -sp.oo)):
         raise Undecided(f"cannot take the one-sided derivative of {g} at {point}")
@@ -451,7 +465,7 @@ def taylor_coefficients(f: sp.Expr, x: sp.Symbol, point: sp.Expr, degree: int) -
         else:
             sides = [sp.diff(f, x, k).subs(x, point)] * 2
         value = sides[1]
-        if classify_number(value)[0] != "real" or not same_value(sides[0], value) or (
+        if any(classify_number(v)[0] != "real" for v in sides) or not same_value(sides[0], value) or (
                 k == 0 and not same_value(value, lower)):
             return None
         coefficients.append(value / sp.factorial(k))

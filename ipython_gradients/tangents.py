@@ -123,8 +123,9 @@ def tangent_at(name: str, parsed: ParsedFunction, point, texts, order: int, norm
             analysis, symbolic = undecided_fallback(numeric_point(parsed, (x,), point)), False
     else:
         analysis = numeric_point(parsed, (x,), point)
-    if analysis.status in ("infinite",) or (analysis.status == "not differentiable"
-                                            and math.inf in map(abs, filter(None, (analysis.left, analysis.right)))):
+    both_infinite = all(v is not None and math.isinf(v) for v in (analysis.left, analysis.right))
+    if analysis.status == "infinite" or (analysis.status == "not differentiable" and both_infinite):
+        # a vertical tangent, or a cusp (its tangent is vertical too); one infinite side alone is not
         return TangentLine(kind="vertical", left=analysis.left, right=analysis.right, **common)
     if analysis.status != "ok":
         reason = analysis.reason if analysis.status == "undefined" else f"not differentiable ({analysis.reason})"

@@ -284,3 +284,38 @@ def test_critical_points_of_non_smooth_functions_are_critical(text):
             gradient = list(local.gradient or [])
         scale = 1.0 + max(abs(float(v)) for v in c.point)
         assert gradient and max(map(abs, gradient)) < 1e-6 * scale, (text, c, gradient)
+
+
+@pytest.mark.parametrize("g", [x * sp.sin(1 / x), x * sp.cos(1 / x), sp.Abs(x) * sp.sin(1 / x),
+                               x * sp.sin(sp.log(sp.Abs(x))), sp.Abs(x) * sp.sin(sp.log(sp.Abs(x)))])
+def test_oscillating_difference_quotients_give_no_derivative(g):
+    f = sp.Piecewise((g, sp.Ne(x, 0)), (0, True))  # continuous at 0, but (f(h) - f(0))/h has no limit
+    p = point(f, "0")
+    assert (p.status, p.value) == ("not differentiable", None) and "oscillates" in p.reason
+    assert tangent(f, at="0", plot=False).lines[0].kind == "none"
+
+
+def test_an_oscillating_f_prime_can_still_have_a_derivative_but_no_second():
+    f = sp.Piecewise((x**2 * sp.cos(1 / x), sp.Ne(x, 0)), (0, True))
+    p = point(f, "0")
+    assert (p.status, p.value) == ("ok", 0.0)
+    assert p.meaning == "stationary: test inconclusive"  # f < 0 at 1/((2k+1)π): no minimum, no maximum
+    assert point(f, "0", order=2).status == "not differentiable"
+    [line] = tangent(f, at="0", order=2, plot=False).lines
+    assert line.kind == "none"
+
+
+def test_removable_discontinuities_and_one_vertical_side():
+    p = point(sp.Piecewise((sp.sin(x) / x, sp.Ne(x, 0)), (0, True)), "0")
+    assert p.reason.startswith("removable discontinuity")
+    half = sp.Piecewise((x, x < 0), (sp.sqrt(x), True))  # slope 1 on the left, vertical on the right
+    p = point(half, "0")
+    assert (p.reason, p.left, p.right) == ("vertical on one side", 1.0, math.inf)
+    [line] = tangent(half, at="0", plot=False).lines
+    assert line.kind == "none" and "vertical on one side" in line.reason
+    assert tangent("x^(2/3)", at="0", plot=False).lines[0].kind == "vertical"  # a cusp's tangent is vertical
+
+
+def test_order_above_one_says_what_planes_get():
+    r = tangent("x^2 y", at="1,2", order=2, plot=False)
+    assert r.lines[0].kind == "plane" and "tangent plane (first order)" in " ".join(r.notes)
