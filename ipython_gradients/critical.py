@@ -79,6 +79,10 @@ DEGENERATE = "degenerate (test inconclusive)"
 UNDEFINED = "gradient undefined"
 
 
+# How many sets of kink curves (surfaces) are intersected, at most, for each number of them.
+MAX_CROSSINGS = 40
+
+
 def search_starts(box, count: int) -> np.ndarray:
     """``count`` fixed, well-spread points of the box (a Halton sequence; seeded random beyond 6 axes).
 
@@ -959,8 +963,15 @@ class CriticalPoints:
                 curves.append(equation)
             system = [equation] + [sp.diff(equation, v) for v in self.variables]
             candidates += self._small_solve(system)
-        for first, second in itertools.combinations(curves, 2):
-            candidates += self._small_solve([first, second])
+        # partial derivatives with no kink anywhere (2z in |x - 1| + |y| + z²): zero where f along a
+        # crossing of kinks is stationary
+        smooth = [g for g in self.gradient if not g.has(sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min,
+                                                        sp.DiracDelta, sp.Derivative)]
+        for size in range(2, self.n + 1):  # where two curves cross (in 3-D, where three surfaces meet)
+            for crossing in itertools.islice(itertools.combinations(curves, size), MAX_CROSSINGS):
+                candidates += self._small_solve(list(crossing))
+                if size < self.n and smooth:
+                    candidates += self._small_solve(list(crossing) + smooth)
         for curve in curves:
             candidates += self._stationary_on(curve)
         points = []
@@ -1498,8 +1509,9 @@ class CriticalPoints:
                          "definition.")
         if found.undefined_curves:
             shown = " and ".join(f"{sp.sstr(c)} = 0" for c in found.undefined_curves)
-            parts.append(f"∇f does not exist anywhere on {shown} (whole curves, every point of which is critical by "
-                         "definition; listed are the points where such curves cross or f along them is stationary).")
+            kind = "curves" if self.n == 2 else "curves or surfaces"
+            parts.append(f"∇f does not exist anywhere on {shown} (whole {kind}, every point of which is critical by "
+                         f"definition; listed are the points where such {kind} cross or f along them is stationary).")
         if found.edge_curves:
             shown = " and ".join(f"{sp.sstr(c)} = 0" for c in found.edge_curves)
             parts.append(f"∇f does not exist on {shown}, an edge of f's domain.")

@@ -319,3 +319,11 @@ def test_removable_discontinuities_and_one_vertical_side():
 def test_order_above_one_says_what_planes_get():
     r = tangent("x^2 y", at="1,2", order=2, plot=False)
     assert r.lines[0].kind == "plane" and "tangent plane (first order)" in " ".join(r.notes)
+
+
+def test_kink_points_in_three_variables():
+    for text, where in (("abs(x) + abs(y) + abs(z)", (0.0, 0.0, 0.0)), ("abs(x - 1) + abs(y) + z^2", (1.0, 0.0, 0.0))):
+        r = grad(text, critical=True, plot=False)
+        assert [c.point for c in r.critical] == [where], text
+        assert r.critical[0].kind.startswith("gradient undefined; local minimum")
+        assert "curves or surfaces" in r.critical_note
