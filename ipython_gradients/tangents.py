@@ -123,9 +123,11 @@ def tangent_at(name: str, parsed: ParsedFunction, point, texts, order: int, norm
             analysis, symbolic = undecided_fallback(numeric_point(parsed, (x,), point)), False
     else:
         analysis = numeric_point(parsed, (x,), point)
-    both_infinite = all(v is not None and math.isinf(v) for v in (analysis.left, analysis.right))
-    if analysis.status == "infinite" or (analysis.status == "not differentiable" and both_infinite):
-        # a vertical tangent, or a cusp (its tangent is vertical too); one infinite side alone is not
+    sides = [v for v in (analysis.left, analysis.right) if v is not None]
+    if analysis.status == "infinite" or (analysis.status == "not differentiable" and sides
+                                         and all(math.isinf(v) for v in sides)):
+        # a vertical tangent, a cusp, or √x at the edge of its domain: the tangent is x = a; not where
+        # one side is vertical and the other has a finite slope
         return TangentLine(kind="vertical", left=analysis.left, right=analysis.right, **common)
     if analysis.status != "ok":
         reason = analysis.reason if analysis.status == "undefined" else f"not differentiable ({analysis.reason})"
