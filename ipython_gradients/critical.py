@@ -584,8 +584,13 @@ class CriticalPoints:
         substitutions = dict(zip(self.variables, values))
         if calculus.classify_number(self.expr.subs(substitutions, simultaneous=True))[0] != "real":
             return None
-        if self.non_smooth and not self._gradient_continuous(values):
-            return _Point(precise, tuple(values), undefined=True)
+        if self.non_smooth:
+            verdict = self._local_verdict(values)
+            if verdict is not None:
+                return _Point(precise, tuple(values), undefined=True) if verdict == "undefined" else (
+                    _Point(precise, tuple(values)) if verdict == "zero" else None)
+            if not self._gradient_continuous(values):
+                return _Point(precise, tuple(values), undefined=True)
         for g in self.gradient:
             value = g.subs(substitutions, simultaneous=True)
             kind, _ = calculus.classify_number(value)
@@ -597,6 +602,28 @@ class CriticalPoints:
             elif calculus.sign_of(value) != 0:
                 return None
         return _Point(precise, tuple(values))
+
+    def _local_verdict(self, values) -> str | None:
+        """At a point of a function with pieces: "undefined" (no gradient), "zero" (∇f = 0), "nonzero",
+        from the smooth piece around it or the one-sided analysis on a switch; None if SymPy cannot tell.
+
+        x^(1/3)·y at the origin is on the switch of its real root, yet its gradient exists there and
+        is 0 (|f| ≤ r^(4/3)); |x| + |y| has none.
+        """
+        try:
+            with time_limit(min(SMALL_SOLVE_SECONDS, self.timeout / 8), "the gradient at a kink"):
+                local = calculus.local_gradient(self.expr, self.variables, values)
+                if local.piece is not None:
+                    at = dict(zip(self.variables, values))
+                    components = [sp.diff(local.piece, v).subs(at) for v in self.variables]
+                    if any(calculus.classify_number(c)[0] != "real" for c in components):
+                        return "undefined"
+                    return "zero" if all(calculus.sign_of(c) == 0 for c in components) else "nonzero"
+        except (calculus.Undecided, ComputationTimeout, ValueError, TypeError):
+            return None
+        if local.gradient is None:
+            return "undefined"
+        return "zero" if all(g == 0 for g in local.gradient) else "nonzero"
 
     def _gradient_continuous(self, values) -> bool:
         return all(calculus.is_continuous_near(g, self.variables, values) for g in self.gradient)

@@ -327,3 +327,10 @@ def test_kink_points_in_three_variables():
         assert [c.point for c in r.critical] == [where], text
         assert r.critical[0].kind.startswith("gradient undefined; local minimum")
         assert "curves or surfaces" in r.critical_note
+
+
+def test_a_kink_of_a_real_root_where_the_gradient_still_exists():
+    # x^(1/3)·y at the origin: |f| <= r^(4/3), so ∇f = (0, 0) there; |x| + |y| has no gradient there
+    [c] = grad("x^(1/3) y", critical=True, plot=False).critical
+    assert c.point == (0.0, 0.0) and not c.kind.startswith("gradient undefined")
+    assert grad("x^(1/3) y", at="0,0", plot=False).points[0].gradient == (0.0, 0.0)
