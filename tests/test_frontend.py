@@ -20,7 +20,16 @@ from nbclient import NotebookClient
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed here (.ci/run installs it)")
+try:  # the [test] extra does not install JupyterLab (large); .ci/run does
+    import jupyterlab  # noqa: F401
+    HAS_JUPYTERLAB = True
+except ImportError:
+    HAS_JUPYTERLAB = False
+
+pytestmark = [
+    pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed here (.ci/run installs it)"),
+    pytest.mark.skipif(not HAS_JUPYTERLAB, reason="JupyterLab is not installed here (.ci/run installs it)"),
+]
 
 
 class OutputAreas(HTMLParser):
