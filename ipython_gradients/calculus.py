@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import sympy as sp
 
 from .branches import (
+    SWITCHING,
     Undecided,
     bounded_limit,
     branches,
@@ -28,7 +29,7 @@ from .results import PointValue
 
 # Functions whose derivative SymPy evaluates at a kink as if nothing happened (sign(0) = 0,
 # Heaviside(0) = 1/2): at points where these appear, one-sided limits decide instead.
-NON_SMOOTH = (sp.Abs, sp.sign, sp.Heaviside, sp.Piecewise, sp.Max, sp.Min, sp.floor, sp.ceiling, sp.frac)
+NON_SMOOTH = SWITCHING
 # How far the higher-derivative test looks before calling a stationary point inconclusive.
 MAX_TEST_ORDER = 8
 
@@ -473,16 +474,18 @@ def taylor_coefficients(f: sp.Expr, x: sp.Symbol, point: sp.Expr, degree: int) -
     return coefficients
 
 
-def plane_coefficients(f: sp.Expr, variables: Sequence[sp.Symbol], point: Sequence[sp.Expr]) -> list[sp.Expr] | None:
+def plane_coefficients(f: sp.Expr, variables: Sequence[sp.Symbol], point: Sequence[sp.Expr],
+                       local: LocalGradient | None = None) -> list[sp.Expr] | None:
     """[f(a,b), f_x(a,b), f_y(a,b)] for the tangent plane; None if one is undefined.
 
     Where f has switches, the smooth piece around the point gives them; on a switch itself, the
-    partial derivatives where f is differentiable there (``local_gradient``), else None.
+    partial derivatives where f is differentiable there (``local_gradient``, or ``local`` already
+    found), else None.
     """
     substitutions = dict(zip(variables, point))
     height = f.subs(substitutions)
     if has_switches(f):
-        local = local_gradient(f, variables, point)
+        local = local or local_gradient(f, variables, point)
         if local.piece is None:
             if local.gradient is None:
                 return None

@@ -134,6 +134,12 @@ def _quiet_real(func: Callable, x: float) -> float:
 
 # --- Ridders' extrapolation, elementwise -------------------------------------------------------
 
+def _table_start(first: np.ndarray, h: np.ndarray):
+    """(best, error, step, done) before an extrapolation table's second row: the first estimate, no error yet."""
+    return first.copy(), np.full(first.shape, np.inf), np.broadcast_to(h, first.shape).copy(), \
+        np.zeros(first.shape, dtype=bool)
+
+
 def ridders(estimate: Callable[[np.ndarray], np.ndarray], h0: np.ndarray, power: int):
     """Richardson extrapolation of ``estimate(h)`` as h shrinks: (value, error, step), elementwise.
 
@@ -145,10 +151,7 @@ def ridders(estimate: Callable[[np.ndarray], np.ndarray], h0: np.ndarray, power:
     h = np.array(h0, dtype=float)
     with np.errstate(all="ignore"):
         previous = [estimate(h)]
-        best = previous[0].copy()
-        error = np.full(best.shape, np.inf)
-        step = np.broadcast_to(h, best.shape).copy()
-        done = np.zeros(best.shape, dtype=bool)
+        best, error, step, done = _table_start(previous[0], h)
         ratio = RIDDERS_SHRINK ** power
         for i in range(1, RIDDERS_ROWS):
             h = h / RIDDERS_SHRINK
@@ -182,10 +185,7 @@ def aitken(estimate: Callable[[np.ndarray], np.ndarray], h0: np.ndarray):
     h = np.array(h0, dtype=float)
     with np.errstate(all="ignore"):
         rows = [estimate(h)]
-        best = rows[0].copy()
-        error = np.full(best.shape, np.inf)
-        step = np.broadcast_to(h, best.shape).copy()
-        done = np.zeros(best.shape, dtype=bool)
+        best, error, step, done = _table_start(rows[0], h)
         previous = None
         for i in range(1, RIDDERS_ROWS):
             h = h / RIDDERS_SHRINK

@@ -185,7 +185,7 @@ def _tangent_plane_at(parsed: ParsedFunction, point, method: str, common: dict) 
                                                    "this point", **common)
         if local.reason:
             return TangentLine(kind="none", reason=local.reason, **common)
-        coefficients = calculus.plane_coefficients(parsed.expr, parsed.variables, point)
+        coefficients = calculus.plane_coefficients(parsed.expr, parsed.variables, point, local)
     else:  # a kinked partial (|x| + |y| at the origin) comes out NaN: no plane
         func = parsed.func or sp.lambdify(parsed.variables, parsed.expr, "numpy")
         values, value_errors = numeric.gradient(func, tuple(float(c) for c in point), name=parsed.name or "f",
