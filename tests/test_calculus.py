@@ -71,3 +71,12 @@ def test_classify_number():
     assert calculus.classify_number(-sp.oo) == ("infinite", -math.inf)
     assert calculus.classify_number(-sp.oo * (-1)**sp.Rational(1, 3)) == ("complex", None)
     assert calculus.classify_number(sp.pi) == ("real", math.pi)
+
+
+def test_signs_of_hidden_zeros_and_near_misses_are_exact():
+    """A number that is zero to 60 digits is proved zero by SymPy (within a time limit), not assumed;
+    one that is merely tiny keeps its sign."""
+    hidden_zero = sp.cos(sp.pi / 7) + sp.cos(3 * sp.pi / 7) + sp.cos(5 * sp.pi / 7) - sp.Rational(1, 2)
+    assert hidden_zero.is_zero is None  # SymPy's assumptions alone cannot tell
+    assert calculus.sign_of(hidden_zero) == 0
+    assert calculus.sign_of(sp.exp(sp.pi * sp.sqrt(163)) - 640320**3 - 744) == -1  # -7.5e-13
