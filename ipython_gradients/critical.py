@@ -417,7 +417,7 @@ class CriticalPoints:
         except (sp.PolynomialError, NotImplementedError, ValueError, TypeError):
             return None
         families, isolated = [], []
-        if common.free_symbols & set(self.variables):
+        if len(self.variables) > 1 and common.free_symbols & set(self.variables):  # in one variable: points
             for factor, _ in sp.factor_list(common, *self.variables)[1]:
                 found = self._family_of(factor)
                 if found is None:

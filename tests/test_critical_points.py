@@ -11,7 +11,7 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ipython_gradients import critical, grad, numeric
+from ipython_gradients import critical, grad, optimise
 from ipython_gradients.errors import ComputationTimeout, GradientError
 
 MINIMUM, MAXIMUM, SADDLE = "local minimum", "local maximum", "saddle point"
@@ -240,7 +240,7 @@ def test_no_grid_of_starts_per_axis_to_the_n_is_built():
         calls.append(1)
         return np.asarray(point)
 
-    found = numeric.newton_critical_points(gradient, lambda *p: np.eye(40), box, starts_per_axis=7, iterations=3)
+    found = optimise.newton_critical_points(gradient, lambda *p: np.eye(40), box, starts_per_axis=7, iterations=3)
     assert len(calls) <= 400 * 3 and len(found) == 1 and np.allclose(found[0], 0)
     assert critical.search_starts(box, 800).shape == (800, 40)
 
@@ -303,3 +303,18 @@ def test_every_listed_critical_point_is_critical(terms):
     except (ComputationTimeout, GradientError):  # a constant, or a clean refusal
         return
     assert_verified(r, tolerance=1e-9)
+
+
+@pytest.mark.parametrize("expression, expected", [
+    ("x^3 - 3x", [((-1.0,), "local maximum"), ((1.0,), "local minimum")]),
+    ("-x^4 + 2x^2", [((-1.0,), "local maximum"), ((0.0,), "local minimum"), ((1.0,), "local maximum")]),
+    ("(x-1)^2 (x+2)", [((-1.0,), "local maximum"), ((1.0,), "local minimum")]),
+    ("x^2", [((0.0,), "local minimum")]),
+])
+def test_polynomials_of_one_variable(expression, expected):
+    """One polynomial equation in one variable has isolated roots: its factors are points, not curves."""
+    result = grad(expression, critical=True, plot=False)
+    assert result.critical_points == expected
+    assert "solved exactly" in result.critical_note
+    [degenerate] = grad("x^3", critical=True, plot=False).critical
+    assert degenerate.point == (0.0,) and "not a local extremum" in degenerate.kind
