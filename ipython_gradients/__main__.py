@@ -58,11 +58,7 @@ def _run_magic(name: str, argv: list[str]) -> int:
         raise _BadInput(f"{name} needs {'an expression' if name != 'tangent' else 'at least one function'}")
     if args.save and not args.save.lower().endswith((".png", ".svg")):
         raise _BadInput("--save writes a .png or .svg file")
-    values = {k: v for k, v in vars(args).items() if k not in ("latex", "save") and v is not None}
-    if "from" in values:
-        values["start"] = values.pop("from")
-    if name == "grad" and values.get("steps") is True:  # --steps alone: the derivation, not iterations
-        values["derivation"] = values.pop("steps")
+    values = MAGICS[name].keywords(vars(args))
     if args.save:
         values["plot"] = True
         values.setdefault("figure_format", "svg" if args.save.lower().endswith(".svg") else "png")

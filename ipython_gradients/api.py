@@ -1,7 +1,10 @@
 """The Python API: keyword arguments in, result objects out. The magics call exactly these.
 
 ``deriv``, ``grad`` and ``tangent`` check their options, parse, compute (with the pieces in
-``derivatives``, ``gradients`` and ``tangents``) under the time limit, and return a result.
+``derivatives``, ``gradients`` and ``tangents``) under the time limit, and return a result. This is
+the one module that orchestrates: everything it imports sits below it, nothing below imports it.
+A figure builder that has nothing to draw raises ``NoPlot``; ``_figure_or_note`` turns that (or a
+figure that fails to draw) into the result's note.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import replace
 
 import sympy as sp
 
-from . import calculus, numeric
+from . import calculus, optimise
 from .derivatives import (
     as_function,
     choose_wrt,
@@ -29,6 +32,7 @@ from .derivatives import (
 from .errors import (
     EvaluationError,
     GradientError,
+    NoPlot,
     OptionError,
     VariableError,
 )
@@ -45,7 +49,7 @@ from .gradients import (
     descent_start,
     dimension_hint,
     grad_box,
-    grad_figure,
+    gradient_figure,
     unit_direction,
 )
 from .results import (
@@ -58,6 +62,7 @@ from .results import (
 )
 from .settings import METHODS, Settings
 from .tangents import (
+    at_points,
     cell_functions,
     option_values,
     tangent_at,
@@ -94,41 +99,52 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
         if not function.variables:  # a constant: a function of the variable differentiated
             function = replace(function, variables=wrt_symbols[:1])
         points = parse_points(at, len(function.variables)) if at is not None else []
-        result_derivative = None
-        derivation_steps = []
-        special = []  # points where a traced function's own value differs from its formula
         if method == "symbolic":
             refuse_if_huge(function.expr)
-            result_derivative = calculus.derivative(function.expr, wrt_symbols, simplify)
-            refuse_if_huge(result_derivative)
-            derivation_steps = worked_steps(function.expr, wrt_symbols, len(function.variables) > 1,
-                                            result_derivative) if steps else []
-            values = []
-            for p, texts in points:
-                if traced_formula_disagrees(function, p):
-                    values.append(numeric_point(function, wrt_symbols, p))
-                    special.append(", ".join(texts))
-                else:
-                    values.append(symbolic_point(function, wrt_symbols, result_derivative, p))
-        else:
-            values = [numeric_point(function, wrt_symbols, p) for p, _ in points]
-        checks = []
-        if check:
-            other = [numeric_point(function, wrt_symbols, p) for p, _ in points]
-            checks = [Check(texts, latex_coordinates(p, texts), _ok_value(v), _ok_value(o))
-                      for v, o, (p, texts) in zip(values, other, points)]
-
-        result = DerivativeResult(
-            expr=function.expr, function_variables=function.variables, wrt=wrt_symbols,
-            derivative=result_derivative, name=function.name, method=method,
-            points=[labelled(v, *p) for v, p in zip(values, points)], checks=checks, steps=derivation_steps,
-            display=Display(settings.precision, settings.notation, settings.figure_format))
-        result.notes.extend(method_notes(function, method))
-        result.notes.extend(special_case_note(function, special))
+        result = _differentiated(function, wrt_symbols, points, method, settings, simplify=simplify,
+                                 derivation=steps, check=check)
         if check and not points:
             result.notes.append("Nothing to check: --check compares the values at the --at points.")
         if plot:
-            result.figure = _drawn(result.notes, lambda: derivative_figure(function, result, x_range, settings))
+            _figure_or_note(result, lambda: derivative_figure(function, result, x_range, settings))
+    return result
+
+
+def _differentiated(function: ParsedFunction, wrt_symbols, points, method: str, settings: Settings, *,
+                    simplify: bool = False, derivative=None, derivation: bool = False,
+                    check: bool = False) -> DerivativeResult:
+    """The derivative along ``wrt_symbols`` (``derivative`` when already known), its values at the
+    points with their meaning, the worked steps and the --check comparison if asked for."""
+    special = []  # points where a traced function's own value differs from its formula
+    derivation_steps = []
+    if method == "symbolic":
+        if derivative is None:
+            derivative = calculus.derivative(function.expr, wrt_symbols, simplify)
+        refuse_if_huge(derivative)
+        derivation_steps = worked_steps(function.expr, wrt_symbols, len(function.variables) > 1,
+                                        derivative) if derivation else []
+        values = []
+        for p, texts in points:
+            if traced_formula_disagrees(function, p):
+                values.append(numeric_point(function, wrt_symbols, p))
+                special.append(", ".join(texts))
+            else:
+                values.append(symbolic_point(function, wrt_symbols, derivative, p))
+    else:
+        derivative = None
+        values = [numeric_point(function, wrt_symbols, p) for p, _ in points]
+    checks = []
+    if check:
+        other = [numeric_point(function, wrt_symbols, p) for p, _ in points]
+        checks = [Check(texts, latex_coordinates(p, texts), _ok_value(v), _ok_value(o))
+                  for v, o, (p, texts) in zip(values, other, points)]
+    result = DerivativeResult(
+        expr=function.expr, function_variables=function.variables, wrt=wrt_symbols,
+        derivative=derivative, name=function.name, method=method,
+        points=[labelled(v, *p) for v, p in zip(values, points)], checks=checks, steps=derivation_steps,
+        display=Display(settings.precision, settings.notation, settings.figure_format))
+    result.notes.extend(method_notes(function, method))
+    result.notes.extend(special_case_note(function, special))
     return result
 
 
@@ -160,14 +176,15 @@ def _computing(settings: Settings):
             raise EvaluationError(f"could not compute this ({type(error).__name__}: {error})") from None
 
 
-def _drawn(notes: list[str], draw: Callable):
-    """A figure, or None with a note saying why not: a plot that cannot be drawn is no error."""
+def _figure_or_note(result, draw: Callable) -> None:
+    """Set the result's figure, or a note saying why there is none: a plot that cannot be drawn is no error."""
     try:
-        return draw()
+        result.figure = draw()
+    except NoPlot as reason:
+        result.notes.append(f"No plot: {reason}.")
     except (GradientError, ArithmeticError, ValueError, TypeError, NameError, KeyError, AttributeError,
             NotImplementedError, RuntimeError) as error:
-        notes.append(f"No plot: it could not be drawn ({type(error).__name__}: {str(error)[:80]}).")
-        return None
+        result.notes.append(f"No plot: it could not be drawn ({type(error).__name__}: {str(error)[:80]}).")
 
 
 def worked_steps(expr, wrt, partial: bool, shown) -> list:
@@ -223,13 +240,13 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
     rate = 0.1 if rate is None else rate
     if steps is True:  # as --steps alone: the derivation, not a number of iterations
         derivation, steps = True, None
-    steps = 30 if steps is None else steps
+    iterations = 30 if steps is None else steps  # of --descent
     if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not rate > 0 or not math.isfinite(rate):
         raise OptionError(f"--rate must be a positive number, got {rate!r}")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise OptionError(f"--steps must be a positive integer, got {steps!r}")
-    if steps > 100_000:
-        raise OptionError(f"--steps is capped at 100000, got {steps}")
+    if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
+        raise OptionError(f"--steps must be a positive integer, got {iterations!r}")
+    if iterations > 100_000:
+        raise OptionError(f"--steps is capped at 100000, got {iterations}")
 
     with _computing(settings):
         function = as_grad_function(expression, namespace, vars, dimension_hint(at, start, dir), settings.roots)
@@ -267,8 +284,7 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         if direction is not None:
             result.direction = tuple(float(c) for c in direction)
             result.directional = engine.directional(direction)
-        special = [texts for p, texts in points if isinstance(engine, SymbolicGradient)
-                   and function.parsed is not None and traced_formula_disagrees(function.parsed, p)]
+        special = [texts for p, texts in points if engine.formula_disagrees(p)]
         fallback = NumericGradient(function) if special else None
         result.points = [(fallback if texts in special else engine).at(p, texts, direction, hessian)
                          for p, texts in points]
@@ -278,10 +294,17 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         if critical:
             result.critical, result.critical_note = engine.critical_points(box, settings.timeout)
         if descent:
-            result.descent = numeric.gradient_descent(engine.value, engine.gradient_at, start_point, rate, steps)
-        if plot:
-            result.figure = _drawn(result.notes, lambda: grad_figure(
-                expression, function, engine, result, box, points, range, at, namespace, method, settings))
+            result.descent = optimise.gradient_descent(engine.value, engine.gradient_at, start_point, rate,
+                                                       iterations)
+        if plot and n == 1 and not vector:  # %deriv's plot of f and f', from what was computed here
+            derivative = engine.gradient[0] if engine.gradient is not None else None
+            _figure_or_note(result, lambda: derivative_figure(
+                function.parsed, _differentiated(function.parsed, function.variables, points, method, settings,
+                                                 derivative=derivative),
+                box[0] if range is not None else None, settings))
+        elif plot:
+            _figure_or_note(result, lambda: gradient_figure(function, engine, result, box, range is not None,
+                                                            settings))
     return result
 
 
@@ -306,19 +329,20 @@ def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: b
         widths = [float(parse_number(w)) for w in option_values(secant)] if secant is not None else []
         if any(w == 0 for w in widths):
             raise OptionError("--secant needs non-zero widths h (the secant through a and a + h)")
-        steps = [float(parse_number(d)) for d in option_values(delta)] if delta is not None else []
-        box = tangent_box(range, at, functions, settings)
+        deltas = [float(parse_number(d)) for d in option_values(delta)] if delta is not None else []
+        points = at_points(at, functions)
+        box = tangent_box(range, points, settings)
         result = TangentResult(order=order, display=Display(settings.precision, settings.notation,
                                                            settings.figure_format))
         for name, parsed in functions:
             result.functions.append((name, parsed.expr, parsed.variables))
-            for point, texts in tangent_points(at, parsed, box, range is not None):
-                result.lines.append(tangent_at(name, parsed, point, texts, order, normal, widths, steps, method))
+            for point, texts in tangent_points(points, parsed, box, range is not None):
+                result.lines.append(tangent_at(name, parsed, point, texts, order, normal, widths, deltas, method))
             if parsed.expr is None:
                 result.notes.append(f"{name} could not be traced with SymPy symbols: its slopes were computed numerically.")
             if order > 1 and len(parsed.variables) == 2:
                 result.notes.append(f"--order {order} gives Taylor polynomials of functions of one variable; "
                                     f"{name}, of two, gets its tangent plane (first order).")
         if plot:
-            result.figure = _drawn(result.notes, lambda: tangent_figure(result, functions, box, settings))
+            _figure_or_note(result, lambda: tangent_figure(result, functions, box, settings))
     return result

@@ -12,6 +12,7 @@ import sympy as sp
 from . import calculus, numeric
 from .errors import (
     EvaluationError,
+    NoPlot,
     OptionError,
     VariableError,
 )
@@ -297,20 +298,18 @@ def _plot_range(result: DerivativeResult, x_range, settings: Settings) -> tuple[
 
 
 def derivative_figure(function: ParsedFunction, result: DerivativeResult, x_range,
-                       settings: Settings):
+                      settings: Settings):
+    """f and the derivatives up to the one asked for, with the points marked; NoPlot says why there is none."""
     from .plotting import (  # here, so --no-plot calls never import matplotlib
         Curve,
         curves_figure,
     )
 
     if len(function.variables) != 1:
-        result.notes.append("No plot: plots are drawn for functions of one variable (use %grad "
-                            "for several).")
-        return None
+        raise NoPlot("plots are drawn for functions of one variable (use %grad for several)")
     x = function.variables[0]
     if function.is_symbolic and (function.expr.free_symbols - {x} or function.expr.has(sp.core.function.AppliedUndef)):
-        result.notes.append("No plot: the expression has symbols without values.")
-        return None
+        raise NoPlot("the expression has symbols without values")
     low, high = _plot_range(result, x_range, settings)
     xs = np.linspace(low, high, settings.samples)
     shown = sorted({0, 1, result.order}) if result.order > 3 else list(range(result.order + 1))

@@ -27,3 +27,11 @@ class ComputationTimeout(BaseException):
     A BaseException, like KeyboardInterrupt, so that no ``except Exception`` on the way (in SymPy,
     or in a user's function being traced) can swallow it.
     """
+
+
+class NoPlot(Exception):
+    """A figure builder's signal that this result has no figure, and why (not an error).
+
+    Raised with the reason ("vector functions are not plotted ..."); the API turns it into the
+    result's note "No plot: <reason>." in one place, so builders never write into the result.
+    """

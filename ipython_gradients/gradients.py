@@ -1,4 +1,10 @@
-"""What ``grad`` computes: the function of several variables, its gradient engines, the figure."""
+"""What ``grad`` computes: the function of several variables, its gradient engines, the figure.
+
+Two engines implement one interface, ``GradientEngine``: ``SymbolicGradient`` (SymPy formulas) and
+``NumericGradient`` (the numeric engine, for black boxes and ``--method numeric``). Each owns its
+values at points, its critical points and its sampling of f and ∇f for the contour plot, so callers
+never ask which engine they hold. Newton's method and gradient descent live in ``optimise.py``.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,16 @@ import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 import numpy as np
 import sympy as sp
 
-from . import calculus, critical, numeric
-from .derivatives import as_function, latex_coordinates
+from . import calculus, critical, numeric, optimise
+from .derivatives import as_function, latex_coordinates, traced_formula_disagrees
 from .errors import (
     EvaluationError,
+    NoPlot,
     OptionError,
     VariableError,
 )
@@ -38,7 +46,7 @@ from .settings import Settings
 
 
 @dataclass(frozen=True)
-class _GradFunction:
+class GradFunction:
     """What %grad differentiates: a scalar function (parsed) or a vector of expressions."""
 
     variables: tuple[sp.Symbol, ...]
@@ -70,13 +78,13 @@ def dimension_hint(*values) -> int | None:
     return None
 
 
-def as_grad_function(expression, namespace, vars, dimension: int | None, roots: str = "real") -> _GradFunction:
+def as_grad_function(expression, namespace, vars, dimension: int | None, roots: str = "real") -> GradFunction:
     names = parse_variable_names(vars) if vars is not None else None
     components = _vector_components(expression, namespace, roots)
     if components is not None:
         exprs, name, fixed = components
         symbols = fixed or tuple(sorted(set().union(*(e.free_symbols for e in exprs)), key=natural_key))
-        return _GradFunction(_order_variables(symbols, names, exprs), components=exprs, name=name)
+        return GradFunction(_order_variables(symbols, names, exprs), components=exprs, name=name)
     func = namespace.get(expression.strip()) if isinstance(expression, str) and namespace else None
     if func is None and callable(expression) and not isinstance(expression, (str, sp.Basic)):
         func = expression
@@ -100,7 +108,7 @@ def as_grad_function(expression, namespace, vars, dimension: int | None, roots: 
                              variables=variables)
     elif names:
         parsed = replace(parsed, variables=variables)
-    return _GradFunction(variables, parsed=parsed, name=parsed.name)
+    return GradFunction(variables, parsed=parsed, name=parsed.name)
 
 
 def _wants_a_vector(func) -> bool:
@@ -215,10 +223,43 @@ def grad_box(range, points, start, n: int, settings: Settings) -> list[tuple[flo
     return box
 
 
-class SymbolicGradient:
-    """Gradient, Hessian, Jacobian and their values from SymPy formulas."""
+class GradientEngine(Protocol):
+    """What ``grad`` asks of an engine: formulas where there are some, values, critical points, samples."""
 
-    def __init__(self, function: _GradFunction, simplify: bool):
+    variables: tuple[sp.Symbol, ...]
+    gradient: sp.Matrix | None  # the formulas; None for the numeric engine (values at points only)
+    hessian: sp.Matrix | None
+    jacobian: sp.Matrix | None  # a vector function's
+
+    def directional(self, unit: sp.Matrix) -> sp.Expr | None:
+        """∇f · u as a formula, or None."""
+
+    def at(self, point, texts, unit, with_hessian: bool) -> GradientPoint:
+        """Everything %grad says at one point."""
+
+    def value(self, point) -> float:
+        """f at a point (NaN where undefined)."""
+
+    def gradient_at(self, point) -> np.ndarray:
+        """∇f at a point as floats (NaN where undefined): what gradient descent steps along."""
+
+    def critical_points(self, box, timeout: float) -> tuple[list[CriticalPoint], str]:
+        """The verified critical points and a note on how they were found."""
+
+    def formula_disagrees(self, point) -> bool:
+        """Whether a traced Python function's own value differs from its formula at the point."""
+
+    def surface(self, grid_x: np.ndarray, grid_y: np.ndarray) -> np.ndarray:
+        """f on a grid of two variables (NaN where undefined)."""
+
+    def field(self, grid_x: np.ndarray, grid_y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """∇f on a grid of two variables: the arrows of the contour plot."""
+
+
+class SymbolicGradient:
+    """Gradient, Hessian, Jacobian and their values from SymPy formulas (a ``GradientEngine``)."""
+
+    def __init__(self, function: GradFunction, simplify: bool):
         self.function = function
         self.variables = function.variables
         if function.components is not None:
@@ -317,13 +358,36 @@ class SymbolicGradient:
         return critical.CriticalPoints(self.function.expr, self.variables, self.gradient, self.hessian, box,
                                        timeout).run()
 
+    def formula_disagrees(self, point) -> bool:
+        parsed = self.function.parsed
+        return parsed is not None and traced_formula_disagrees(parsed, point)
+
+    def surface(self, grid_x, grid_y) -> np.ndarray:
+        evaluate = sp.lambdify(self.variables, self.function.expr, "numpy")
+        with np.errstate(all="ignore"):
+            try:
+                values = np.broadcast_to(np.asarray(evaluate(grid_x, grid_y), dtype=complex), grid_x.shape)
+                return np.where(np.abs(values.imag) < 1e-12, values.real, np.nan)
+            except (TypeError, ValueError, NameError, ZeroDivisionError):
+                return _sampled_surface(self.value, grid_x, grid_y)
+
+    def field(self, grid_x, grid_y) -> tuple[np.ndarray, np.ndarray]:
+        evaluate = sp.lambdify(self.variables, list(self.gradient), "numpy")
+        with np.errstate(all="ignore"):
+            try:
+                u, v = (np.broadcast_to(np.asarray(c, dtype=float), grid_x.shape) for c in evaluate(grid_x, grid_y))
+                return u, v
+            except (TypeError, ValueError, NameError, ZeroDivisionError):
+                return _difference_field(self.value, grid_x, grid_y)
+
 
 class NumericGradient:
-    """Gradient and Hessian values from the numeric engine, for untraced functions or --method numeric."""
+    """Gradient and Hessian values from the numeric engine, for untraced functions or --method numeric
+    (a ``GradientEngine`` without formulas)."""
 
     jacobian = gradient = hessian = None
 
-    def __init__(self, function: _GradFunction):
+    def __init__(self, function: GradFunction):
         self.function = function
         self.variables = function.variables
         parsed = function.parsed
@@ -393,7 +457,7 @@ class NumericGradient:
 
         width = max(high - low for low, high in box)
         scale = self._value_scale(box, width)
-        found = numeric.newton_critical_points(gradient, hessian, box, starts_per_axis=4, iterations=40,
+        found = optimise.newton_critical_points(gradient, hessian, box, starts_per_axis=4, iterations=40,
                                                merge=1e-4, settle=1e-7, tolerance=CHECKED_GRADIENT * scale,
                                                max_starts=64)
         shown_box = " × ".join(f"[{low:g}, {high:g}]" for low, high in box)
@@ -421,6 +485,15 @@ class NumericGradient:
                          "small enough, or the Newton step from there still long (no zero close by).")
         note = " ".join(parts)
         return critical_list, (note[:-1] + ":" if critical_list else note)
+
+    def formula_disagrees(self, point) -> bool:
+        return False  # no formula: the function's own values are all there is
+
+    def surface(self, grid_x, grid_y) -> np.ndarray:
+        return _sampled_surface(self.value, grid_x, grid_y)
+
+    def field(self, grid_x, grid_y) -> tuple[np.ndarray, np.ndarray]:
+        return _difference_field(self.value, grid_x, grid_y)
 
     def _value_scale(self, box, width: float) -> float:
         """How fast f changes across the box (the middle half of its values / the width): what a small
@@ -516,24 +589,22 @@ def _hessian_at(rows, error: float = 0.0) -> dict:
             "definiteness": calculus.definiteness(eigenvalues, absolute=error)}
 
 
-def grad_figure(expression, function: _GradFunction, engine, result: GradientResult, box, points, range, at,
-                 namespace, method: str, settings: Settings):
-    """Contour, gradient arrows, points, critical points and descent path for two variables."""
+def gradient_figure(function: GradFunction, engine: GradientEngine, result: GradientResult, box,
+                    fixed_range: bool, settings: Settings):
+    """Contour, gradient arrows, points, critical points and descent path, for two variables.
+
+    One variable is %deriv's plot (the API draws it); NoPlot says why there is no figure otherwise.
+    Unless the range was given (``fixed_range``), the box grows to cover the critical points and a
+    descent path that stayed finite.
+    """
     n = len(function.variables)
     if function.components is not None:
-        result.notes.append("No plot: vector functions are not plotted (the Jacobian is shown instead).")
-        return None
-    if n == 1:  # the same plot as %deriv
-        from .api import deriv  # here: api imports this module
-
-        return deriv(expression, at=at, range=range, method=method, namespace=namespace, settings=settings,
-                     plot=True).figure
-    if n > 2:
-        result.notes.append(f"No plot: f has {n} variables; contour plots are drawn for two.")
-        return None
+        raise NoPlot("vector functions are not plotted (the Jacobian is shown instead)")
+    if n != 2:
+        raise NoPlot(f"f has {n} variables; contour plots are drawn for two")
     from .plotting import ContourData, contour_figure
 
-    if range is None:  # cover what was found too: exact critical points, a descent path that stayed finite
+    if not fixed_range:
         found = [c.point for c in result.critical]
         if result.descent is not None and result.descent.status != "diverged":
             found += [tuple(p) for p in result.descent.path]
@@ -542,9 +613,9 @@ def grad_figure(expression, function: _GradFunction, engine, result: GradientRes
     xs = np.linspace(*box[0], 90)
     ys = np.linspace(*box[1], 90)
     grid_x, grid_y = np.meshgrid(xs, ys)
-    heights = _surface(engine, function, grid_x, grid_y)
+    heights = engine.surface(grid_x, grid_y)
     arrow_x, arrow_y = np.meshgrid(np.linspace(*box[0], 15), np.linspace(*box[1], 15))
-    arrows = _gradient_field(engine, function, arrow_x, arrow_y)
+    arrows = engine.field(arrow_x, arrow_y)
     at_points = [(p.point, p.gradient) for p in result.points if p.gradient is not None]
     data = ContourData(grid_x, grid_y, heights, arrow_x, arrow_y, arrows[0], arrows[1], at_points,
                        [(c.point, critical.plot_label(c.kind)) for c in result.critical],
@@ -563,31 +634,16 @@ def _covering(box, path) -> list[tuple[float, float]]:
     return grown
 
 
-def _surface(engine, function: _GradFunction, grid_x, grid_y) -> np.ndarray:
-    if isinstance(engine, SymbolicGradient):
-        evaluate = sp.lambdify(function.variables, function.expr, "numpy")
-        with np.errstate(all="ignore"):
-            try:
-                values = np.broadcast_to(np.asarray(evaluate(grid_x, grid_y), dtype=complex), grid_x.shape)
-                return np.where(np.abs(values.imag) < 1e-12, values.real, np.nan)
-            except (TypeError, ValueError, NameError, ZeroDivisionError):
-                pass
-    return np.vectorize(lambda a, b: engine.value((a, b)), otypes=[float])(grid_x, grid_y)
+def _sampled_surface(value: Callable, grid_x, grid_y) -> np.ndarray:
+    """f on a grid, one point at a time (a black box, or a formula NumPy cannot evaluate at once)."""
+    return np.vectorize(lambda a, b: value((a, b)), otypes=[float])(grid_x, grid_y)
 
 
-def _gradient_field(engine, function: _GradFunction, grid_x, grid_y):
-    """∇f on the arrow grid: from the formula, or from central differences for a black box."""
-    if isinstance(engine, SymbolicGradient):
-        evaluate = sp.lambdify(function.variables, list(engine.gradient), "numpy")
-        with np.errstate(all="ignore"):
-            try:
-                u, v = (np.broadcast_to(np.asarray(c, dtype=float), grid_x.shape) for c in evaluate(grid_x, grid_y))
-                return u, v
-            except (TypeError, ValueError, NameError, ZeroDivisionError):
-                pass
+def _difference_field(value: Callable, grid_x, grid_y) -> tuple[np.ndarray, np.ndarray]:
+    """∇f on a grid by central differences of f's values."""
     h = 1e-6 * max(1.0, float(np.max(np.abs(grid_x))), float(np.max(np.abs(grid_y))))
-    value = np.vectorize(lambda a, b: engine.value((a, b)), otypes=[float])
+    sampled = np.vectorize(lambda a, b: value((a, b)), otypes=[float])
     with np.errstate(all="ignore"):
-        u = (value(grid_x + h, grid_y) - value(grid_x - h, grid_y)) / (2 * h)
-        v = (value(grid_x, grid_y + h) - value(grid_x, grid_y - h)) / (2 * h)
+        u = (sampled(grid_x + h, grid_y) - sampled(grid_x - h, grid_y)) / (2 * h)
+        v = (sampled(grid_x, grid_y + h) - sampled(grid_x, grid_y - h)) / (2 * h)
     return u, v

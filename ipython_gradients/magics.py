@@ -1,7 +1,8 @@
 """``GradientMagics``: the configuration traits and thin magic methods.
 
-No mathematics here: each magic splits its line, parses the options, calls the API and turns the
-project's errors into one clean ``UsageError`` line. The API (and with it SymPy, NumPy and
+No mathematics here: each magic splits its line, parses the options, calls the API with the
+keywords the option table translates them to, and turns the project's errors into one clean
+``UsageError`` line. The API (and with it SymPy, NumPy and
 matplotlib) is imported on first use, so ``%load_ext`` stays fast.
 """
 
@@ -63,14 +64,16 @@ class GradientMagics(Magics):
                         simplify=self.simplify, timeout=self.timeout, backend=self.backend.lower(),
                         roots=self.roots.lower())
 
-    def _answer(self, function: str, *args, **kwargs):
-        """Call the API function of that name with the shell's namespace and settings; the project's
+    def _call_api(self, spec: MagicSpec, subject: str, args):
+        """The API function of the magic's name on ``subject``, with the parsed options as its keywords
+        (the option table translates them), the shell's namespace and the settings; the project's
         errors become one UsageError line. The API (SymPy, NumPy) is imported here, on first use."""
         from . import api
         from .errors import ComputationTimeout, GradientError
 
         try:
-            return getattr(api, function)(*args, namespace=self.shell.user_ns, settings=self.settings(), **kwargs)
+            return getattr(api, spec.name)(subject, namespace=self.shell.user_ns, settings=self.settings(),
+                                           **spec.keywords(vars(args)))
         except (GradientError, ComputationTimeout) as error:
             raise UsageError(str(error)) from None
 
@@ -109,9 +112,7 @@ class GradientMagics(Magics):
             r = %deriv objective --at 1     # a Python function from the namespace
         """
         args = self._parse(GradientMagics.deriv, DERIV, line)
-        return self._answer("deriv", args.expression, wrt=args.wrt, order=1 if args.order is None else args.order,
-                            at=args.at, range=args.range, plot=args.plot, simplify=args.simplify,
-                            method=args.method, check=bool(args.check), steps=bool(args.steps))
+        return self._call_api(DERIV, args.expression, args)
 
     @with_options(GRAD)
     @line_magic
@@ -129,11 +130,7 @@ class GradientMagics(Magics):
             r = %grad rosen --vars x,y --at 1,1    # a Python function f(v) of a vector
         """
         args = self._parse(GradientMagics.grad, GRAD, line)
-        return self._answer("grad", args.expression, vars=args.vars, at=args.at, hessian=bool(args.hessian),
-                            dir=args.dir, critical=bool(args.critical), descent=bool(args.descent),
-                            start=getattr(args, "from"), rate=args.rate, range=args.range, plot=args.plot,
-                            method=args.method, steps=None if args.steps is True else args.steps,
-                            derivation=args.steps is True)
+        return self._call_api(GRAD, args.expression, args)
 
     @with_options(TANGENT)
     @cell_magic
@@ -159,6 +156,4 @@ class GradientMagics(Magics):
         The cell's value (``_``, ``Out[n]``) is a TangentResult with ``.lines`` and ``.figure``.
         """
         args = self._parse(GradientMagics.tangent, TANGENT, line)
-        return self._answer("tangent", cell, at=args.at, range=args.range,
-                            order=1 if args.order is None else args.order, secant=args.secant,
-                            normal=bool(args.normal), delta=args.delta, plot=args.plot, method=args.method)
+        return self._call_api(TANGENT, cell, args)

@@ -1,8 +1,9 @@
 """The one table of magic options.
 
-It feeds the ``magic_arguments`` decorators (and so ``%deriv?``), the line splitter below, and the
-README's reference. Only the standard library is imported here: the extension loads it at
-``%load_ext`` time.
+It feeds the ``magic_arguments`` decorators (and so ``%deriv?``), the line splitter below, the
+completer, the command line, the README's reference, and the translation of parsed options into
+the API's keywords (``MagicSpec.keywords``), which the magics and the command line share. Only the
+standard library is imported here: the extension loads it at ``%load_ext`` time.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ class Option:
     choices: tuple[str, ...] = ()
     negatable: bool = False  # --plot also accepts --no-plot
     optional_value: bool = False  # may stand alone (then its value is True) or take a number
+    keyword: str | None = None  # the API keyword it sets, where that is not its own name (--from: start)
+    alone: str | None = None  # with optional_value: the API keyword it sets to True when it stands alone
 
     @property
     def dest(self) -> str:
@@ -51,6 +54,24 @@ class MagicSpec:
     positional: str | None  # name of what the magic line holds besides options (None: nothing)
     positional_help: str
     options: tuple[Option, ...] = field(default_factory=tuple)
+
+    def keywords(self, values: dict) -> dict:
+        """The API's keyword arguments from parsed option values (``vars()`` of argparse's result).
+
+        Options not given are left out, so the API's defaults and the settings apply; each option
+        goes to its own keyword (``--from`` to ``start``; ``--steps`` alone to ``derivation``).
+        Values that are not options (the expression, the command line's own --latex) are ignored.
+        """
+        found = {}
+        for option in self.options:
+            value = values.get(option.dest)
+            if value is None:
+                continue
+            if value is True and option.alone:
+                found[option.alone] = True
+            else:
+                found[option.keyword or option.dest] = value
+        return found
 
     def option(self, flag: str) -> Option | None:
         """The option for ``--flag`` or ``--no-flag``, or None."""
@@ -125,12 +146,12 @@ GRAD = MagicSpec(
                "numerically inside the plot range, each point verified; and points where ∇f does not "
                "exist) and classify each: minimum, maximum, saddle or degenerate."),
         Option("--descent", "Run gradient descent (from --from, or the first --at point)."),
-        Option("--from", "Start point of --descent.", metavar="POINT"),
+        Option("--from", "Start point of --descent.", metavar="POINT", keyword="start"),
         Option("--rate", "Learning rate of --descent (positive). Default: 0.1.", metavar="LR",
                type=float),
         Option("--steps", "Alone: the partial derivatives step by step, each step naming its rule. "
                "With a number N: the number of --descent iterations (default 30).", metavar="N", type=int,
-               optional_value=True),
+               optional_value=True, alone="derivation"),
         Option("--range", "Plotting range: A,B for every axis, or A,B;C,D for x and y. Default: "
                "around the points asked for, else GradientMagics.x_range.", metavar="RANGE"),
         PLOT,

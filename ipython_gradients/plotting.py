@@ -244,8 +244,8 @@ def _data_limits(curves: list[Curve]) -> tuple[float, float]:
     return low - pad, high + pad
 
 
-def tangent_figure(curves: list[Curve], segments: list[Segment], surfaces: list[SurfacePanel], x_label: str,
-                   size: tuple[float, float]) -> Figure:
+def lines_and_surfaces_figure(curves: list[Curve], segments: list[Segment], surfaces: list[SurfacePanel],
+                              x_label: str, size: tuple[float, float]) -> Figure:
     """Curves with their tangent lines in one panel; each two-variable surface with its planes in another."""
     panels = (1 if curves else 0) + len(surfaces)
     width, height = size

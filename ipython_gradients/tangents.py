@@ -19,7 +19,6 @@ from .errors import (
 )
 from .expressions import (
     ParsedFunction,
-    parse_number,
     parse_points,
     parse_range,
     real_symbol,
@@ -71,18 +70,27 @@ def cell_functions(cell, namespace, roots: str = "real") -> list[tuple[str, Pars
     return functions
 
 
-def tangent_box(range, at, functions, settings: Settings) -> list[tuple[float, float]]:
+def at_points(at, functions) -> dict[int, list]:
+    """The --at points, parsed once for each number of variables in the cell, without repeats ({} without --at)."""
+    if at is None:
+        return {}
+    dimensions = sorted({len(parsed.variables) for _, parsed in functions})
+    return {n: list({tuple(point): (point, texts) for point, texts in parse_points(at, n)}.values())
+            for n in dimensions}
+
+
+def tangent_box(range, points: dict[int, list], settings: Settings) -> list[tuple[float, float]]:
     """The x range (and y range for planes): --range, else around the points, else x_range."""
-    two = any(len(p.variables) == 2 for _, p in functions)
     if range is not None:
         parts = range.split(";") if isinstance(range, str) else [range]
         ranges = [parse_range(part) for part in parts]
         return (ranges * 2)[:2] if len(ranges) == 1 else ranges[:2]
-    if at is None:
+    if not points:
         return [settings.x_range] * 2
-    coordinates = [float(parse_number(c)) for c in option_values(at)]
-    xs = coordinates[0::2] if two and all(len(p.variables) == 2 for _, p in functions) else coordinates
-    ys = coordinates[1::2] if two and all(len(p.variables) == 2 for _, p in functions) else coordinates
+    if 1 in points:  # a curve in the cell: every number of --at is an x
+        xs = ys = [float(point[0]) for point, _ in points[1]]
+    else:
+        xs, ys = ([float(point[axis]) for point, _ in points[2]] for axis in (0, 1))
     box = []
     for axis in (xs, ys):
         low, high = min(axis), max(axis)
@@ -91,13 +99,13 @@ def tangent_box(range, at, functions, settings: Settings) -> list[tuple[float, f
     return box
 
 
-def tangent_points(at, parsed: ParsedFunction, box, range_given: bool):
+def tangent_points(points: dict[int, list], parsed: ParsedFunction, box, range_given: bool):
     """The --at points for this function (by its number of variables); default the middle of the range."""
     n = len(parsed.variables)
-    if at is None:
+    if not points:
         middle = tuple(sp.Rational(repr((low + high) / 2)) for low, high in box[:n])
         return [(middle, tuple(format(float(c), "g") for c in middle))]
-    points = list({tuple(point): (point, texts) for point, texts in parse_points(at, n)}.values())  # no repeats
+    points = points[n]
     if range_given:
         for point, texts in points:
             for c, text, (low, high) in zip(point, texts, box):
@@ -106,8 +114,10 @@ def tangent_points(at, parsed: ParsedFunction, box, range_given: bool):
     return points
 
 
-def tangent_at(name: str, parsed: ParsedFunction, point, texts, order: int, normal: bool, widths, steps,
-                method: str) -> TangentLine:
+def tangent_at(name: str, parsed: ParsedFunction, point, texts, order: int, normal: bool, widths, deltas,
+               method: str) -> TangentLine:
+    """The tangent line (Taylor polynomial, plane) at one point, with secants of the ``widths`` and the
+    linear approximation's error at each of the ``deltas``; or why there is none."""
     common = dict(name=name, expr=parsed.expr, variables=parsed.variables,
                   point=tuple(float(c) for c in point), label=texts, latex_label=latex_coordinates(point, texts),
                   center=tuple(point), normal=normal)
@@ -140,9 +150,9 @@ def tangent_at(name: str, parsed: ParsedFunction, point, texts, order: int, norm
     value = _value_function(parsed)
     a, fa, slope = float(point[0]), float(coefficients[0]), float(coefficients[1])
     secants = tuple((h, value(a + h) - fa, (value(a + h) - fa) / h, (value(a + h) - fa) / h - slope) for h in widths)
-    deltas = tuple((dx, fa + slope * dx, value(a + dx), value(a + dx) - fa - slope * dx) for dx in steps)
+    approximations = tuple((dx, fa + slope * dx, value(a + dx), value(a + dx) - fa - slope * dx) for dx in deltas)
     return TangentLine(kind="line" if order == 1 else "taylor", coefficients=tuple(coefficients),
-                       secants=secants, deltas=deltas, errors=errors, **common)
+                       secants=secants, deltas=approximations, errors=errors, **common)
 
 
 def _numeric_taylor(parsed: ParsedFunction, a: sp.Expr, order: int) -> tuple[list[sp.Expr] | None, tuple]:
@@ -199,7 +209,8 @@ def _tangent_plane_at(parsed: ParsedFunction, point, method: str, common: dict) 
 
 
 def tangent_figure(result: TangentResult, functions, box, settings: Settings):
-    from .plotting import COLORS, Curve, tangent_figure
+    """Each curve with its tangent lines, secants and normals; each surface with its tangent planes."""
+    from .plotting import COLORS, Curve, lines_and_surfaces_figure
 
     curves, segments, surfaces = [], [], []
     one = [(name, parsed) for name, parsed in functions if len(parsed.variables) == 1]
@@ -223,7 +234,7 @@ def tangent_figure(result: TangentResult, functions, box, settings: Settings):
         if len(parsed.variables) == 2:
             surfaces.append(_surface_panel(name, parsed, [l for l in result.lines if l.name == name], box))
     x_label = one[0][1].variables[0].name if one else "x"
-    return tangent_figure(curves, segments, surfaces, x_label, settings.figure_size)
+    return lines_and_surfaces_figure(curves, segments, surfaces, x_label, settings.figure_size)
 
 
 def _line_segments(line: TangentLine, a: float, fa: float, width: float, color: str, evaluate) -> list:
