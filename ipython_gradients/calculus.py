@@ -25,7 +25,7 @@ from .branches import (
     smooth_near,
     value_at,
 )
-from .results import PointValue
+from .results.values import PointValue
 
 # Functions whose derivative SymPy evaluates at a kink as if nothing happened (sign(0) = 0,
 # Heaviside(0) = 1/2): at points where these appear, one-sided limits decide instead.

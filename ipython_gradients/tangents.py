@@ -24,12 +24,12 @@ from .expressions import (
     parse_range,
     real_symbol,
 )
-from .results import (
-    TangentLine,
-    TangentResult,
-    _latex_name,
-    _rounded_polynomial,
+from .results import TangentResult
+from .results.notation import (
+    latex_name as _latex_name,
+    rounded_polynomial as _rounded_polynomial,
 )
+from .results.values import TangentLine
 from .settings import Settings
 
 UNNAMED = ("f", "g", "h", "p", "q", "r", "s", "u")
