@@ -53,12 +53,14 @@ from .gradients import (
     unit_direction,
 )
 from .results import (
-    Check,
     DerivativeResult,
     Display,
     GradientResult,
-    PointValue,
     TangentResult,
+)
+from .results.values import (
+    Check,
+    PointValue,
 )
 from .settings import METHODS, Settings
 from .tangents import (

@@ -26,7 +26,7 @@ from .branches import (
     value_at,
 )
 from .errors import ComputationTimeout
-from .results import PointValue
+from .results.values import PointValue
 from .timeouts import time_limit
 
 # Functions whose derivative SymPy evaluates at a kink as if nothing happened (sign(0) = 0,

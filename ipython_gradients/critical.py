@@ -54,7 +54,7 @@ import sympy as sp
 
 from . import calculus
 from .errors import ComputationTimeout
-from .results import CriticalPoint
+from .results.values import CriticalPoint
 from .timeouts import time_limit
 
 PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)

@@ -24,10 +24,8 @@ from .expressions import (
     real_symbol,
     trace_callable,
 )
-from .results import (
-    DerivativeResult,
-    PointValue,
-)
+from .results import DerivativeResult
+from .results.values import PointValue
 from .settings import Settings
 
 

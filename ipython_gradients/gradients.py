@@ -37,10 +37,10 @@ from .expressions import (
     real_symbol,
     trace_callable,
 )
-from .results import (
+from .results import GradientResult
+from .results.values import (
     CriticalPoint,
     GradientPoint,
-    GradientResult,
 )
 from .settings import Settings
 

@@ -23,12 +23,9 @@ from .expressions import (
     parse_range,
     real_symbol,
 )
-from .results import (
-    TangentLine,
-    TangentResult,
-    _latex_name,
-    _rounded_polynomial,
-)
+from .results import TangentResult
+from .results.notation import latex_name, rounded_polynomial
+from .results.values import TangentLine
 from .settings import Settings
 
 UNNAMED = ("f", "g", "h", "p", "q", "r", "s", "u")
@@ -221,7 +218,7 @@ def tangent_figure(result: TangentResult, functions, box, settings: Settings):
         evaluate = _value_function(parsed)
         ys = (numeric.Evaluator(parsed.func).many(xs) if parsed.func is not None
               else numeric.expression_evaluator(parsed.expr, x).many(xs))
-        label = f"${_latex_name(name)}({sp.latex(x)}) = {sp.latex(parsed.expr)}$" if parsed.expr is not None else name
+        label = f"${latex_name(name)}({sp.latex(x)}) = {sp.latex(parsed.expr)}$" if parsed.expr is not None else name
         curve = Curve(label, xs, ys)
         for line in (l for l in result.lines if l.name == name):
             a = line.point[0]
@@ -245,7 +242,7 @@ def _line_segments(line: TangentLine, a: float, fa: float, width: float, color: 
     if line.kind in ("line", "taylor"):
         polynomial = sp.lambdify(line.variables[0], line.polynomial, "numpy")
         ys = np.broadcast_to(np.asarray(polynomial(window), dtype=float), window.shape)
-        rounded = _rounded_polynomial(line.polynomial, line.variables, 3, latex=True)
+        rounded = rounded_polynomial(line.polynomial, line.variables, 3, latex=True)
         equation = f"y \\approx {rounded}" if rounded else f"y = {sp.latex(line.polynomial)}"
         segments.append(Segment(window, ys, f"${equation}$", color, "--"))
     elif line.kind == "vertical":
@@ -280,7 +277,7 @@ def _surface_panel(name: str, parsed: ParsedFunction, lines, box):
         plane_x, plane_y = np.meshgrid(np.linspace(a - half_x, a + half_x, 8), np.linspace(b - half_y, b + half_y, 8))
         planes.append((plane_x, plane_y, height + fx * (plane_x - a) + fy * (plane_y - b), (a, b, height), ""))
     args = ", ".join(v.name for v in parsed.variables)
-    title = f"${_latex_name(name)}({args}) = {sp.latex(parsed.expr)}$" if parsed.expr is not None else name
+    title = f"${latex_name(name)}({args}) = {sp.latex(parsed.expr)}$" if parsed.expr is not None else name
     return SurfacePanel(title, grid_x, grid_y, heights, planes, tuple(v.name for v in parsed.variables))
 
 

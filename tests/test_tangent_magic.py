@@ -76,6 +76,9 @@ def test_python_functions_in_the_cell(ip):
     [line] = ip.run_cell_magic("tangent", "--at 1 --no-plot", "step").lines
     assert line.slope == pytest.approx(2.0) and "numerically" in " ".join(
         ip.run_cell_magic("tangent", "--at 1 --no-plot", "step").notes)
+    shown = ip.run_cell_magic("tangent", "--at 1 --no-plot", "step")  # no formula to show, and no "None"
+    assert shown.text().startswith("step(x) (Python code, differentiated numerically)\n")
+    assert "None" not in shown.text() + shown.latex()
 
 
 @pytest.mark.parametrize("line, cell, phrase", [

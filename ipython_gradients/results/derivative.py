@@ -1,0 +1,176 @@
+"""What ``%deriv`` and ``deriv()`` return: ``DerivativeResult``, and how it describes itself.
+
+Owns the derivative's notation (Leibniz d²f/dx², or primes f''(x) and subscripts f_xy) and the
+description of a result: the formula, the values at the points with what they mean, the worked
+steps, the symbolic-vs-numeric check, the notes. The description is written once, in a
+``Dialect``; ``latex()`` and ``text()`` come from ``FigureOutput``. Avoids computing anything:
+the values arrive ready in ``PointValue`` and ``Check`` records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+from .display import Display, FigureOutput
+from .notation import Dialect, beside, format_number, prime_marks, runs, slope_words
+from .values import Check, PointValue
+
+
+@dataclass(repr=False, eq=False)
+class DerivativeResult(FigureOutput):
+    """What ``%deriv`` and ``deriv()`` return."""
+
+    expr: sp.Expr | None  # None for a Python function that could not be traced
+    function_variables: tuple[sp.Symbol, ...]
+    wrt: tuple[sp.Symbol, ...]  # differentiation sequence: (x, x) for d²/dx², (x, y) for ∂²/∂y∂x
+    derivative: sp.Expr | None  # None when computed numerically
+    name: str | None = None
+    method: str = "symbolic"  # "symbolic", or "numeric" for a function that could not be traced
+    points: list[PointValue] = field(default_factory=list)
+    figure: Any = None
+    notes: list[str] = field(default_factory=list)
+    display: Display = field(default_factory=Display)
+    checks: list[Check] = field(default_factory=list)
+    steps: list = field(default_factory=list)  # steps.Step, with --steps
+
+    @property
+    def order(self) -> int:
+        return len(self.wrt)
+
+    @property
+    def variables(self) -> tuple[sp.Symbol, ...]:
+        """The distinct variables differentiated with respect to, in order."""
+        return tuple(dict.fromkeys(self.wrt))
+
+    @property
+    def variable(self) -> sp.Symbol | None:
+        """The variable, when there is one (None for a mixed partial derivative)."""
+        return self.wrt[0] if len(self.variables) == 1 else None
+
+    @property
+    def partial(self) -> bool:
+        return len(self.function_variables) > 1
+
+    @property
+    def values(self) -> dict:
+        """Point → value (None where undefined or not differentiable). A point of one variable is a float."""
+        return {(p.point[0] if len(p.point) == 1 else p.point): (p.value if p.status == "ok" else None)
+                for p in self.points}
+
+    def __repr__(self) -> str:
+        return (f"DerivativeResult(expr={self.expr}, wrt={self.wrt}, derivative={self.derivative}, "
+                f"values={self.values}, figure={'yes' if self.figure is not None else 'None'})")
+
+    # --- notation -------------------------------------------------------------------------
+    def _function_name(self) -> str:
+        return self.name or "f"
+
+    def _args(self, d: Dialect, coordinates: tuple[str, ...] | None = None) -> str:
+        return d.args(coordinates or [d.symbol(v) for v in self.function_variables])
+
+    def _prime(self, d: Dialect, coordinates: tuple[str, ...] | None = None) -> str:
+        """f'(x), f''(x), f^{(4)}(x); partials as subscripts f_{xy}(x, y)."""
+        name, args = d.name(self._function_name()), self._args(d, coordinates)
+        if self.partial:
+            return d.subscript(name, "".join(d.symbol(v) for v in self.wrt)) + args
+        return f"{name}{prime_marks(self.order, d.latex)}{args}"
+
+    def _leibniz(self, d: Dialect) -> str:
+        """df/dx, d²f/dx², ∂²/∂y∂x f(x, y), d/dx (x²) (a formula without a name: LaTeX only)."""
+        mark = d.partial if self.partial else "d"
+        top = d.power(mark, self.order)
+        bottom = d.thin.join(d.power(f"{mark}{d.sep}{d.symbol(v)}", n) for v, n in runs(reversed(self.wrt)))
+        name = self._function_name()
+        if self.name and len(name) == 1:
+            return d.fraction(f"{top}{d.sep}{name}", bottom)
+        operator = d.fraction(top, bottom)
+        if not self.name and self.expr is not None:
+            return f"{operator} {d.parenthesized(d.symbol(self.expr))}"
+        return f"{operator} {d.name(name)}{self._args(d)}"
+
+    def curve_label(self, k: int) -> str:
+        """The legend label of f^(k) in a figure: f(x) = x^{2}, f'(x) = 2 x (mathtext)."""
+        name = self.name if self.name and len(self.name) == 1 else "f"
+        head = f"{name}{prime_marks(k, latex=True)}({self.function_variables[0]})"
+        formula = self.expr if k == 0 else (self.derivative if k == self.order else None)
+        return f"${head} = {sp.latex(formula)}$" if formula is not None else f"${head}$"
+
+    # --- the description ------------------------------------------------------------------
+    def _sections(self, d: Dialect) -> list[list[str | None]]:
+        sections = [[d.display(self._equation(d))], [self._point_block(d)] if self.points else []]
+        if self.steps:
+            sections.append([None if d.latex else "Steps:", d.steps(self.steps)])
+        if self.checks:
+            labels = [self._prime(d, d.label(c)) for c in self.checks]
+            width = max(map(len, labels))
+            rows = [d.remark(label, d.words(check_words(c)), width) for label, c in zip(labels, self.checks)]
+            sections.append([d.aligned(rows, heading="check, symbolic vs numeric:")])
+        sections.append([d.inline(d.words(note)) for note in self.notes])
+        return sections
+
+    def _equation(self, d: Dialect) -> str:
+        """The derivative's formula, or its left side and that it was computed numerically.
+
+        Text in Leibniz notation without a name lets SymPy draw d/dx (...) in 2D.
+        """
+        drawn = not d.latex and self.display.notation == "leibniz" and self.name is None
+        if self.derivative is None:
+            if drawn and self.expr is not None:
+                lhs = sp.pretty(sp.Derivative(self.expr, *self.wrt, evaluate=False))
+            else:
+                lhs = self._prime(d) if self.display.notation == "prime" else self._leibniz(d)
+            if d.latex:
+                return rf"{lhs} \quad \text{{computed numerically at the points}}"
+            return beside(lhs, ": computed numerically at the points")
+        if drawn:
+            return sp.pretty(sp.Eq(sp.Derivative(self.expr, *self.wrt, evaluate=False), self.derivative,
+                                   evaluate=False))
+        lhs = self._prime(d) if self.display.notation == "prime" else self._leibniz(d)
+        return d.equation(lhs, self.derivative)
+
+    def _point_block(self, d: Dialect) -> str:
+        """f'(a) = value and what it means, one row per point (or why there is no value)."""
+        labels = [self._prime(d, d.label(p)) for p in self.points]
+        values = [d.number(p.value, self.display.precision) if p.status == "ok" else None for p in self.points]
+        width, value_width = max(map(len, labels)), max(len(v or "") for v in values)
+        rows = []
+        for label, value, p in zip(labels, values, self.points):
+            words = d.remarks(p.meaning, numeric_words(p)) if value is not None else self._status_words(p)
+            rows.append(d.row(label, value, d.words(words) if words else "", width, value_width))
+        return d.aligned(rows)
+
+    def _status_words(self, p: PointValue) -> str:
+        digits = self.display.precision
+        if p.status == "infinite":
+            return slope_words(p.value, p.value, digits)
+        if p.status == "not differentiable":
+            sides = ", ".join(f"{side} {format_number(v, digits)}" for side, v in
+                              (("left", p.left), ("right", p.right)) if v is not None)
+            words = f"not differentiable ({p.reason})" + (f": {sides}" if sides else "")
+            return words + (f"; {p.meaning}" if p.meaning else "")
+        return f"undefined: {p.reason}"
+
+
+def numeric_words(p: PointValue) -> str:
+    """'central differences, h = 1.2e-03, error ≈ 3.1e-11' for a numeric value; '' for a symbolic one."""
+    if not p.method:
+        return ""
+    parts = [p.method]
+    if p.step is not None and p.method != "complex step":
+        parts.append(f"h = {p.step:.1e}")
+    if p.error is not None:
+        parts.append(f"error ≈ {p.error:.1e}")
+    return ", ".join(parts)
+
+
+def check_words(c: Check) -> str:
+    def shown(v):
+        return "undefined" if v is None else f"{v:.17g}"
+
+    words = f"symbolic {shown(c.symbolic)}, numeric {shown(c.numeric)}"
+    if c.absolute is not None:
+        words += f", |difference| {c.absolute:.1e}, relative {c.relative:.1e}"
+    return words

@@ -1,0 +1,155 @@
+"""The plain values the engines compute and the results hold.
+
+Owns the frozen records passed from the engines (calculus, critical, derivatives, gradients,
+tangents) to the result classes: a derivative at a point, a symbolic-vs-numeric check, the
+gradient at a point, a critical point, a tangent line. Their properties are mathematics (a
+norm, a tangent's equation), never presentation: nothing here formats a number, writes LaTeX or
+knows about IPython, so an engine can import it without the rendering modules.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import sympy as sp
+
+
+@dataclass(frozen=True)
+class PointValue:
+    """A derivative at one point: its value, or why there is none, and what it means."""
+
+    status: str  # "ok", "not differentiable", "infinite" (vertical tangent), "undefined"
+    value: float | None = None
+    left: float | None = None  # one-sided derivatives, where they were needed
+    right: float | None = None
+    meaning: str = ""  # "increasing", "stationary: local minimum", "concave up", ...
+    reason: str = ""  # why there is no value
+    point: tuple[float, ...] = ()
+    label: tuple[str, ...] = ()  # the coordinates as the user wrote them
+    latex_label: tuple[str, ...] = ()
+    error: float | None = None  # error estimate of a numeric value
+    method: str = ""  # how a numeric value was computed: "complex step", "central differences", ...
+    step: float | None = None  # the finite-difference step, for numeric values
+
+
+@dataclass(frozen=True)
+class Check:
+    """A value computed both ways, symbolically and numerically (--check)."""
+
+    label: tuple[str, ...]
+    latex_label: tuple[str, ...]
+    symbolic: float | None
+    numeric: float | None
+
+    @property
+    def absolute(self) -> float | None:
+        if self.symbolic is None or self.numeric is None:
+            return None
+        return abs(self.symbolic - self.numeric)
+
+    @property
+    def relative(self) -> float | None:
+        if self.absolute is None:
+            return None
+        return self.absolute / abs(self.symbolic) if self.symbolic else self.absolute
+
+
+@dataclass(frozen=True)
+class GradientPoint:
+    """Everything %grad says at one point."""
+
+    point: tuple[float, ...]
+    label: tuple[str, ...]
+    latex_label: tuple[str, ...]
+    gradient: tuple[float, ...] | None = None  # None where undefined
+    errors: tuple[float, ...] | None = None  # numeric error estimates
+    directional: float | None = None
+    hessian: tuple[tuple[float, ...], ...] | None = None
+    eigenvalues: tuple[float, ...] | None = None
+    definiteness: str = ""
+    jacobian: tuple[tuple[float, ...], ...] | None = None
+    reason: str = ""  # why there is no gradient
+    stationary: bool = False  # ∇f = 0 there: exactly, or within the numeric error
+    method: str = ""  # how a numeric gradient was computed
+    note: str = ""  # a caveat about this point's values (f changes pieces there)
+
+    @property
+    def norm(self) -> float | None:
+        return None if self.gradient is None else math.sqrt(sum(g * g for g in self.gradient))
+
+
+@dataclass(frozen=True)
+class CriticalPoint:
+    """A point where ∇f = 0 (or where the gradient does not exist), and what kind it is."""
+
+    point: tuple[float, ...]
+    kind: str  # "local minimum", "local maximum", "saddle point", "degenerate (test inconclusive)"
+    exact: tuple[sp.Expr, ...] | None = None  # the exact solution, when SymPy found it
+    eigenvalues: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class TangentLine:
+    """The tangent line (or Taylor polynomial, or tangent plane) of one function at one point."""
+
+    name: str  # the function's name: f, g, or f₁, f₂ for unnamed lines
+    expr: sp.Expr
+    variables: tuple[sp.Symbol, ...]
+    point: tuple[float, ...]
+    label: tuple[str, ...]
+    latex_label: tuple[str, ...]
+    center: tuple[sp.Expr, ...]  # the point, exactly
+    kind: str  # "line", "taylor", "plane", "vertical", "none"
+    coefficients: tuple[sp.Expr, ...] = ()  # Taylor: f(a), f'(a), f''(a)/2, ...; plane: f, f_x, f_y
+    reason: str = ""  # why there is no tangent
+    left: float | None = None
+    right: float | None = None
+    normal: bool = False
+    secants: tuple[tuple[float, float, float, float], ...] = ()  # (h, rise, slope, slope - f'(a))
+    deltas: tuple[tuple[float, float, float, float], ...] = ()  # (Δx, approximation, true value, error)
+    errors: tuple[float, ...] = ()  # numeric coefficients: the estimated absolute error of each
+
+    @property
+    def slope(self) -> float | None:
+        """f'(a) for a line; None for a plane (see ``slopes``), a vertical tangent, or none."""
+        return float(self.coefficients[1]) if self.kind in ("line", "taylor") and len(self.coefficients) > 1 else None
+
+    @property
+    def slopes(self) -> tuple[float, ...] | None:
+        return tuple(float(c) for c in self.coefficients[1:]) if self.kind == "plane" else None
+
+    @property
+    def polynomial(self) -> sp.Expr | None:
+        """The right-hand side as one SymPy expression: m x + c for a line."""
+        if self.kind in ("line", "taylor"):
+            x, a = self.variables[0], self.center[0]
+            return sp.expand(sum(c * (x - a) ** k for k, c in enumerate(self.coefficients)))
+        if self.kind == "plane":
+            height, *slopes = self.coefficients
+            return sp.expand(height + sum(m * (v - c) for m, v, c in zip(slopes, self.variables, self.center)))
+        return None
+
+    @property
+    def equation(self) -> sp.Eq | None:
+        """y = m x + c, z = ... for a plane, x = a for a vertical tangent, or None."""
+        if self.kind == "vertical":
+            return sp.Eq(self.variables[0], self.center[0])
+        polynomial = self.polynomial
+        if polynomial is None:
+            return None
+        return sp.Eq(sp.Symbol("z" if self.kind == "plane" else "y"), polynomial)
+
+    @property
+    def normal_equation(self) -> sp.Eq | None:
+        """The normal line through (a, f(a)): slope −1/f'(a); vertical where the tangent is flat."""
+        if not self.normal or self.kind not in ("line", "taylor", "vertical"):
+            return None
+        x, a = self.variables[0], self.center[0]
+        y = sp.Symbol("y")
+        if self.kind == "vertical":
+            return sp.Eq(y, self.expr.subs(x, a))
+        height, slope = self.coefficients[0], self.coefficients[1]
+        if slope == 0:
+            return sp.Eq(x, a)
+        return sp.Eq(y, sp.expand(height - (x - a) / slope))
