@@ -37,7 +37,7 @@ def assert_verified(result, tolerance=1e-12):
             assert math.dist(a.point, b.point) > 1e-6, (a, b)
 
 
-# --- the reported bugs ----------------------------------------------------------------------------
+# --- singular and tiny Hessians, roots SymPy drops or writes with i, kinks, domain edges ------------
 
 def test_a_singular_hessian_does_not_make_a_critical_point():
     # at (0, 0) the Hessian is singular and Newton's step vanishes, but ∇f = (1, 0) there
@@ -145,6 +145,12 @@ def test_exact_hessians_are_judged_exactly():
     assert critical_points("x^2 - 1e-14 y^2").critical_points == [((0.0, 0.0), SADDLE)]
     [p] = grad("x^2 + 1e-14 y^2", at="0,0", hessian=True, plot=False).points
     assert p.definiteness == "positive definite"
+
+
+def test_small_but_nonzero_curvature_and_gradient_are_not_zero():
+    assert grad("x^2 + 1e-11 y^2", critical=True, plot=False).critical_points == [((0.0, 0.0), "local minimum")]
+    [p] = grad("1e-15*(x^2+y^2)", at="1,1", plot=False).points
+    assert not p.stationary and "steepest ascent" in grad("1e-15*(x^2+y^2)", at="1,1", plot=False).text()
 
 
 # --- textbook exercises ---------------------------------------------------------------------------

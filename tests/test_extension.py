@@ -154,6 +154,12 @@ def test_simplify_trait_and_option(ip):
     assert ip.run_line_magic("deriv", "x/(1+x) --no-plot").derivative == simplified
 
 
+def test_no_simplify_overrides_the_trait(ip):
+    ip.run_line_magic("config", "GradientMagics.simplify = True")
+    assert str(ip.run_line_magic("deriv", "x/(1+x) --no-plot").derivative) == "(x + 1)**(-2)"
+    assert str(ip.run_line_magic("deriv", "x/(1+x) --no-plot --no-simplify").derivative) != "(x + 1)**(-2)"
+
+
 def test_help_lists_every_option(shell):
     doc = shell.find_line_magic("deriv").__doc__
     for flag in ("--wrt", "--order", "--at", "--range", "--plot", "--no-plot", "--simplify"):

@@ -1,4 +1,4 @@
-"""Odd roots of negative numbers are real (the roots setting, issue 11): x^(1/3) at -8 is -2 and its
+"""Odd roots of negative numbers are real (the roots setting): x^(1/3) at -8 is -2 and its
 derivative there 1/12, as in calculus textbooks; roots = 'principal' keeps SymPy's complex root."""
 
 import math
