@@ -5,7 +5,7 @@ import time
 
 import pytest
 import sympy as sp
-from conftest import user_names
+from conftest import only_new_objects_tracked, user_names
 from IPython.core.error import UsageError
 from IPython.utils.capture import capture_output
 from matplotlib.figure import Figure
@@ -180,16 +180,17 @@ def test_unusual_functions_give_a_result_not_a_traceback(ip, line):
 ])
 def test_bad_input_is_one_clean_usage_error(ip, line, phrase):
     before = user_names(ip)
-    figures_before = sum(isinstance(o, Figure) for o in gc.get_objects())
-    with pytest.raises(UsageError) as caught:
-        ip.run_line_magic("deriv", line)
-    assert type(caught.value) is UsageError  # exactly: IPython prints a subclass with a traceback
-    assert phrase in str(caught.value)
-    captured = run(ip, f"%deriv {line}")
-    assert "Traceback" not in captured.stdout + captured.stderr
-    assert f"UsageError: {caught.value}" in captured.stderr and captured.outputs == []
-    gc.collect()
-    assert sum(isinstance(o, Figure) for o in gc.get_objects()) <= figures_before
+    with only_new_objects_tracked():  # no Figure made by the bad input outlives it
+        figures_before = sum(isinstance(o, Figure) for o in gc.get_objects())
+        with pytest.raises(UsageError) as caught:
+            ip.run_line_magic("deriv", line)
+        assert type(caught.value) is UsageError  # exactly: IPython prints a subclass with a traceback
+        assert phrase in str(caught.value)
+        captured = run(ip, f"%deriv {line}")
+        assert "Traceback" not in captured.stdout + captured.stderr
+        assert f"UsageError: {caught.value}" in captured.stderr and captured.outputs == []
+        gc.collect()
+        assert sum(isinstance(o, Figure) for o in gc.get_objects()) <= figures_before
     assert user_names(ip) == before
 
 

@@ -244,6 +244,7 @@ def _answered(function, *args, **kwargs):
         reject()
 
 
+@pytest.mark.slow
 @settings(deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(nonsmooth_cases())
 def test_symbolic_and_numeric_verdicts_agree_on_non_smooth_functions(case):

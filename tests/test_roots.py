@@ -186,6 +186,7 @@ def test_the_magic_and_its_setting(ip):
     assert ip.run_line_magic("deriv", "x^(1/3) --at -8 --no-plot").values[-8.0] == 1 / 12
 
 
+@pytest.mark.external
 def test_the_command_line():
     result = subprocess.run([sys.executable, "-m", "ipython_gradients", "deriv", "x^(1/3)", "--at", "-8"],
                             capture_output=True, text=True, timeout=120, env=dict(os.environ))
