@@ -1,4 +1,8 @@
-"""Shared fixtures: a real IPython shell with the extension loaded."""
+"""Shared fixtures and helpers: a real IPython shell with the extension loaded, the user's part of its
+namespace, and a cheap way to count the objects a call leaves alive."""
+
+import gc
+from contextlib import contextmanager
 
 import pytest
 from IPython.testing.globalipapp import start_ipython
@@ -34,3 +38,16 @@ def user_names(shell) -> dict:
     """The user's part of the namespace, for checking that a magic left it unchanged."""
     return {k: v for k, v in shell.user_ns.items()
             if k not in IPYTHON_NAMES and not (k.startswith("_i") or k.startswith("_") and k[1:].isdigit())}
+
+
+@contextmanager
+def only_new_objects_tracked():
+    """Within the block the garbage collector sees only objects created in it: everything older is
+    frozen (gc.freeze), so gc.get_objects() and gc.collect() take milliseconds rather than most of a
+    second with SymPy, matplotlib and IPython loaded. Counting real objects (figures left alive)
+    before and after a call inside the block therefore stays cheap."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -5,7 +5,7 @@ import math
 import pytest
 import sympy as sp
 
-from ipython_gradients import calculus
+from ipython_gradients import calculus, deriv
 
 x = sp.Symbol("x", real=True)
 
@@ -19,6 +19,14 @@ def test_smooth_values_and_meaning():
     assert at(x**2, sp.Rational(-1, 2)).value == -1.0
     assert at(x**2, sp.Rational(-1, 2)).meaning == "decreasing"
     assert at(x**2, 1).meaning == "increasing"
+
+
+def test_exact_zero_tests_and_large_values():
+    assert deriv("x^2", at="1e-20", plot=False).points[0].meaning == "increasing"
+    assert deriv("x^3 - 1e-16 x", at="0", plot=False).points[0].meaning == "decreasing"
+    [p] = deriv("exp(x)", at="800", plot=False).points
+    assert p.status == "undefined" and "too large for floating point" in p.reason
+    assert "constant" in deriv("5", at="1", plot=False).points[0].meaning
 
 
 @pytest.mark.parametrize("f, kind", [
@@ -56,6 +64,17 @@ def test_singularities_and_domain():
     assert "outside the domain" in at(sp.log(x), -1).reason
     edge = at(sp.sqrt(x), 0)
     assert edge.status == "not differentiable" and edge.right == math.inf and edge.left is None
+
+
+def test_domain_edges_even_where_the_derivative_is_finite():
+    [p] = deriv("sqrt(x) x", at="0", plot=False).points
+    assert (p.status, p.reason, p.left, p.right) == ("not differentiable", "edge of the domain", None, 0.0)
+
+
+def test_python_float_points_are_kept_exactly():
+    r = deriv("sin(x)", at=math.pi / 2, precision=8, plot=False)
+    assert math.pi / 2 in r.values and r.values[math.pi / 2] == pytest.approx(math.cos(math.pi / 2))
+    assert r.points[0].label == ("1.5707963267948966",)
 
 
 def test_second_derivative_meaning():

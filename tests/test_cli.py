@@ -9,6 +9,8 @@ import pytest
 
 PROGRAM = [sys.executable, "-m", "ipython_gradients"]
 
+pytestmark = pytest.mark.external  # each test runs the command line as a subprocess
+
 
 def run(*args, env=None):
     return subprocess.run(PROGRAM + list(args), capture_output=True, text=True, timeout=120,
@@ -21,6 +23,7 @@ def test_deriv_prints_what_the_terminal_shows():
     assert "f'(-0.5) = -1.000   decreasing" in result.stdout and "2⋅x" in result.stdout
 
 
+@pytest.mark.slow
 def test_latex_and_figures(tmp_path):
     latex = run("grad", "x^2 + y^2", "--at", "1,2", "--latex")
     assert latex.returncode == 0 and latex.stdout.startswith("$$f(x, y) = x^{2} + y^{2}$$")
@@ -33,6 +36,7 @@ def test_latex_and_figures(tmp_path):
         assert head.startswith(b"\x89PNG") if name.endswith(".png") else b"<svg" in target.read_bytes()[:400]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args, phrase", [
     (("deriv", "x^^2"), "two operators in a row"),
     (("deriv", "x", "--bogus"), "unrecognized arguments: --bogus"),

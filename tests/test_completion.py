@@ -66,6 +66,7 @@ def test_unload_removes_the_matcher(shell):
     ipython_gradients.load_ipython_extension(shell)
 
 
+@pytest.mark.external
 def test_completion_imports_no_sympy():
     code = textwrap.dedent("""
         import sys

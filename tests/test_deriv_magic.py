@@ -1,11 +1,11 @@
-"""%deriv through a real IPython shell: outputs, results, and every bad input."""
+"""%deriv through a real IPython shell: outputs, results (of unusual functions too), and every bad input."""
 
 import gc
 import time
 
 import pytest
 import sympy as sp
-from conftest import user_names
+from conftest import only_new_objects_tracked, user_names
 from IPython.core.error import UsageError
 from IPython.utils.capture import capture_output
 from matplotlib.figure import Figure
@@ -144,6 +144,17 @@ def test_poles_do_not_wreck_the_y_axis(ip):
     assert -1e3 < low < high < 1e3  # 1/x² reaches 1e5 in the samples next to 0
 
 
+@pytest.mark.parametrize("line", [
+    "sign(x)", "Heaviside(x)", "abs(x) --order 2", "floor(x)", "floor(x) --at 0.5", "gamma(x)",
+    "sin(x) --order 100", "factorial(x)", "1/x --at 0", "x^x --at 0",
+])
+def test_unusual_functions_give_a_result_not_a_traceback(ip, line):
+    r = ip.run_line_magic("deriv", line)
+    assert r._repr_mimebundle_()["text/latex"].startswith("$$")
+    if r.figure is not None:
+        assert r.figure_bundle()[0]["image/png"][:4] == b"\x89PNG"
+
+
 @pytest.mark.parametrize("line, phrase", [
     ("", "no expression given"),
     ("x^^2", "two operators in a row"),
@@ -169,17 +180,38 @@ def test_poles_do_not_wreck_the_y_axis(ip):
 ])
 def test_bad_input_is_one_clean_usage_error(ip, line, phrase):
     before = user_names(ip)
-    figures_before = sum(isinstance(o, Figure) for o in gc.get_objects())
+    with only_new_objects_tracked():  # no Figure made by the bad input outlives it
+        figures_before = sum(isinstance(o, Figure) for o in gc.get_objects())
+        with pytest.raises(UsageError) as caught:
+            ip.run_line_magic("deriv", line)
+        assert type(caught.value) is UsageError  # exactly: IPython prints a subclass with a traceback
+        assert phrase in str(caught.value)
+        captured = run(ip, f"%deriv {line}")
+        assert "Traceback" not in captured.stdout + captured.stderr
+        assert f"UsageError: {caught.value}" in captured.stderr and captured.outputs == []
+        gc.collect()
+        assert sum(isinstance(o, Figure) for o in gc.get_objects()) <= figures_before
+    assert user_names(ip) == before
+
+
+@pytest.mark.parametrize("line, phrase", [
+    ("x/0", "is undefined: it divides by zero"),
+    ("0/0 + x", "is undefined"),
+    ("x^2 --range -1e308,1e308", "out of range"),
+    ("x^2 --range -1e200,1e200", "--range is too wide"),
+    ("x --order 99999999999999999999", "--order must be a positive integer up to 100"),
+    ("x^2 --at 2^2^2^2^2", "too large to compute"),
+    ("x --at 1e4300", "out of range"),
+    ("9^9^9 x", "too large to compute"),
+    ("x --range 9^9^9,1", "too large to compute"),
+    ("0.1.2 x", "two numbers in a row"),
+    ("sin^-1(x)", "write asin(x) for the inverse function"),
+    ("Integer^2 + 3", "'Integer' is a reserved name"),
+])
+def test_undefined_oversized_and_malformed_input_is_one_usage_error(ip, line, phrase):
     with pytest.raises(UsageError) as caught:
         ip.run_line_magic("deriv", line)
-    assert type(caught.value) is UsageError  # exactly: IPython prints a subclass with a traceback
-    assert phrase in str(caught.value)
-    captured = run(ip, f"%deriv {line}")
-    assert "Traceback" not in captured.stdout + captured.stderr
-    assert f"UsageError: {caught.value}" in captured.stderr and captured.outputs == []
-    gc.collect()
-    assert sum(isinstance(o, Figure) for o in gc.get_objects()) <= figures_before
-    assert user_names(ip) == before
+    assert type(caught.value) is UsageError and phrase in str(caught.value)
 
 
 def test_a_slow_symbolic_step_stops_at_the_timeout(ip):
@@ -221,3 +253,9 @@ def test_python_functions_that_cannot_be_used(ip):
     with pytest.raises(UsageError, match="boom raised ValueError at x = 1: no"):
         ip.run_line_magic("deriv", "boom --at 1")
     assert user_names(ip) == before
+
+
+def test_python_function_used_as_a_name_in_an_expression(ip):
+    ip.run_cell("def relu(x):\n    return max(x, 0.0)\n")
+    with pytest.raises(UsageError, match="'relu' is a Python function"):
+        ip.run_line_magic("deriv", "relu + 1")

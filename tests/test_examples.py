@@ -2,14 +2,17 @@
 
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
+pytestmark = [pytest.mark.slow, pytest.mark.external]  # the notebooks run in kernels of their own (nbclient)
+
 
 def execute(name: str):
+    import nbformat  # here, not at the top: a second of imports that only these tests need
+    from nbclient import NotebookClient
+
     notebook = nbformat.read(EXAMPLES / name, as_version=4)
     NotebookClient(notebook, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(EXAMPLES)}}).execute()

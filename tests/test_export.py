@@ -53,17 +53,23 @@ def math_pieces() -> list[tuple[str, bool]]:
     return pieces
 
 
-def test_ascii_and_common_environments_only():
-    pieces = math_pieces()
+@pytest.fixture(scope="module")
+def pieces() -> list[tuple[str, bool]]:
+    """Computed once for both tests: about three seconds of SymPy and matplotlib."""
+    return math_pieces()
+
+
+def test_ascii_and_common_environments_only(pieces):
     assert len(pieces) > 60
     for piece, _ in pieces:
         assert piece.isascii(), piece
         assert set(re.findall(r"\\begin\{(\w+)\}", piece)) <= ENVIRONMENTS, piece
 
 
+@pytest.mark.external
 @pytest.mark.skipif(shutil.which("node") is None or not KATEX.exists(),
                     reason="KaTeX is not installed (.ci/run installs it with npm into .katex)")
-def test_katex_renders_every_piece_without_error():
+def test_katex_renders_every_piece_without_error(pieces):
     script = """
         const katex = require(process.argv[1]);
         const pieces = JSON.parse(require('fs').readFileSync(0, 'utf8'));
@@ -74,7 +80,6 @@ def test_katex_renders_every_piece_without_error():
         }
         console.log(JSON.stringify(failures));
     """
-    pieces = math_pieces()
     result = subprocess.run(["node", "-e", script, str(KATEX)], input=json.dumps(pieces), capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr

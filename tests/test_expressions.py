@@ -7,6 +7,7 @@ import sympy as sp
 
 from ipython_gradients.errors import ExpressionError, OptionError
 from ipython_gradients.expressions import (
+    _check_tree,
     parse_expression,
     parse_function,
     parse_number,
@@ -106,6 +107,15 @@ def test_refused_input_executes_nothing(tmp_path):
         with pytest.raises(ExpressionError):
             parse_expression(text)
     assert not marker.exists()
+
+
+def test_the_syntax_tree_whitelist_on_its_own():
+    import ast
+
+    for code in ("__import__('os')", "x.y", "(lambda: 1)()", "[1][0]", "f(a=1)", "print(1)"):
+        with pytest.raises(Exception) as caught:
+            _check_tree(ast.parse(code, mode="eval"), code, {"x", "f", "Integer"})
+        assert "not allowed" in str(caught.value) or "not a mathematical expression" in str(caught.value)
 
 
 def test_numbers_and_points():

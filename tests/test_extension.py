@@ -18,6 +18,7 @@ def fresh_python(code: str, **kwargs) -> subprocess.CompletedProcess:
                           timeout=120, **kwargs)
 
 
+@pytest.mark.external
 def test_loading_imports_neither_sympy_nor_matplotlib():
     result = fresh_python("""
         import sys
@@ -85,6 +86,7 @@ def test_invalid_configuration_is_rejected_with_a_message(ip, caplog, trait, val
     assert getattr(magics, trait) == magics.trait_defaults(trait)
 
 
+@pytest.mark.external
 def test_ipython_config_file_is_honoured(tmp_path):
     profile = tmp_path / "profile"
     profile.mkdir()
@@ -103,6 +105,7 @@ def test_ipython_config_file_is_honoured(tmp_path):
     assert "Figure saved" not in result.stdout
 
 
+@pytest.mark.external
 def test_the_readme_seed_command_in_a_terminal(tmp_path):
     result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ipython"), "--ext", "ipython_gradients", "--no-banner",
                              "--HistoryManager.enabled=False", "-c", "%deriv x**2 --at -0.5,0.5,0"],
@@ -152,6 +155,12 @@ def test_simplify_trait_and_option(ip):
     assert plain != simplified and str(simplified) == "(x + 1)**(-2)"
     ip.run_line_magic("config", "GradientMagics.simplify = True")
     assert ip.run_line_magic("deriv", "x/(1+x) --no-plot").derivative == simplified
+
+
+def test_no_simplify_overrides_the_trait(ip):
+    ip.run_line_magic("config", "GradientMagics.simplify = True")
+    assert str(ip.run_line_magic("deriv", "x/(1+x) --no-plot").derivative) == "(x + 1)**(-2)"
+    assert str(ip.run_line_magic("deriv", "x/(1+x) --no-plot --no-simplify").derivative) != "(x + 1)**(-2)"
 
 
 def test_help_lists_every_option(shell):

@@ -4,6 +4,7 @@ The magics' LaTeX must be typeset by MathJax (``mjx-container`` elements inside 
 areas, no raw ``$`` source left) and the figures shown as images.
 """
 
+import importlib.util
 import shutil
 import socket
 import subprocess
@@ -13,20 +14,18 @@ import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
-try:  # the [test] extra does not install JupyterLab (large); .ci/run does
-    import jupyterlab  # noqa: F401
-    HAS_JUPYTERLAB = True
-except ImportError:
-    HAS_JUPYTERLAB = False
+# the [test] extra does not install JupyterLab (large); .ci/run does. Found, not imported: importing it
+# takes over a second of every pytest run's collection.
+HAS_JUPYTERLAB = importlib.util.find_spec("jupyterlab") is not None
 
 pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.external,
     pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed here (.ci/run installs it)"),
     pytest.mark.skipif(not HAS_JUPYTERLAB, reason="JupyterLab is not installed here (.ci/run installs it)"),
 ]
@@ -77,6 +76,9 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def served_notebook(tmp_path_factory):
+    import nbformat  # here, not at the top: a second of imports that only this test needs
+    from nbclient import NotebookClient
+
     folder = tmp_path_factory.mktemp("lab")
     notebook = nbformat.read(EXAMPLES / "lecture_notes.ipynb", as_version=4)
     NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(EXAMPLES)}}).execute()

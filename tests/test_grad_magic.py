@@ -1,4 +1,5 @@
-"""%grad through a real IPython shell: gradients, Hessians, Jacobians, critical points, descent, plots."""
+"""%grad through a real IPython shell (and grad() for the status of a descent): gradients, Hessians,
+Jacobians, critical points, descent, plots, and bad input."""
 
 import math
 
@@ -9,6 +10,7 @@ from conftest import user_names
 from IPython.core.error import UsageError
 from IPython.utils.capture import capture_output
 
+from ipython_gradients import grad
 from ipython_gradients.results import GradientResult
 
 x, y = sp.symbols("x y", real=True)
@@ -83,6 +85,13 @@ def test_gradient_descent_converges_or_says_it_diverged(ip):
     assert [row.split()[0] for row in table] == ["0", "1", "2", "3", "4", "⋮", "36", "37", "38", "39", "40"]
 
 
+def test_descent_status_is_truthful():
+    assert grad("x^2+y^2", descent=True, start="1,1", rate=1e-9, plot=False).descent.status == "not converged"
+    assert grad("1e-10*(x^2+y^2)", descent=True, start="1,1", plot=False).descent.status == "not converged"
+    run = grad("sqrt(x)+y", descent=True, start="1,1", rate=1, plot=False).descent
+    assert run.status == "diverged" and "left the domain" in run.message
+
+
 def test_jacobian_of_a_vector_function(ip):
     r = ip.run_line_magic("grad", "[x y, x + y^2] --at 1,2")
     assert r.jacobian == sp.Matrix([[y, x], [1, 2 * y]])
@@ -140,3 +149,11 @@ def test_bad_input_is_one_clean_usage_error(ip, line, phrase):
         ip.run_line_magic("grad", line)
     assert type(caught.value) is UsageError and phrase in str(caught.value)
     assert user_names(ip) == before
+
+
+def test_vector_functions_need_their_size_and_definitions_their_names(ip):
+    ip.run_cell("import numpy as np\ndef rosen(v):\n    return np.sum(100*(v[1:]-v[:-1]**2)**2 + (1-v[:-1])**2)\n")
+    with pytest.raises(UsageError, match="seems to take a vector: say how many coordinates with --vars"):
+        ip.run_line_magic("grad", "rosen --critical")
+    with pytest.raises(UsageError, match="'1' in 'F\\(1,y\\) = \\[y,y\\]' is not a variable name"):
+        ip.run_line_magic("grad", "F(1,y) = [y,y]")

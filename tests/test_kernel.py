@@ -11,6 +11,8 @@ from jupyter_client.manager import start_new_kernel
 
 from ipython_gradients import kernelspec
 
+pytestmark = pytest.mark.external  # one kernel for the module, in its own process
+
 
 @pytest.fixture(scope="module")
 def kernel(tmp_path_factory):

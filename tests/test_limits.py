@@ -49,6 +49,15 @@ def test_timeout_bounds_slow_symbolic_steps_and_the_kernel_stays_responsive(ip, 
     assert ip.run_line_magic("deriv", "x^2 --at 1 --no-plot").values == {1.0: 2.0}
 
 
+def test_timeout_cannot_be_swallowed_by_a_traced_function(ip):
+    ip.run_cell("def sleepy(x):\n    import time\n    time.sleep(3)\n    return x\n")
+    ip.run_line_magic("config", "GradientMagics.timeout = 0.5")
+    start = time.perf_counter()
+    with pytest.raises(UsageError, match="gave up after 0.5 s"):
+        ip.run_line_magic("deriv", "sleepy --at 1")
+    assert time.perf_counter() - start < 2.5
+
+
 def test_a_slow_solve_falls_back_to_newton_within_the_timeout(ip):
     ip.run_line_magic("config", "GradientMagics.timeout = 2")
     start = time.perf_counter()

@@ -1,6 +1,6 @@
 """Non-smooth functions (max, min, abs, sign, Heaviside, floor, Piecewise): one-sided analysis that cannot lie.
 
-Every case from issue 11 through the API and the magics, then a property test: expressions with a
+Corners, jumps and switches through the API and the magics, then a property test: expressions with a
 switch at a known point, analysed symbolically and numerically there and at random points, must
 give the same verdict (the same value, or the same corner with the same one-sided slopes).
 """
@@ -24,7 +24,7 @@ def point(text, at, **options):
     return p
 
 
-# --- the reproductions ------------------------------------------------------------------------
+# --- corners, jumps and switches through deriv, tangent and grad ----------------------------
 
 def test_relu_has_slopes_0_and_1_away_from_0_and_a_corner_at_0():
     r = deriv("max(0, x)", at="-1,1,0", plot=False)
@@ -67,6 +67,14 @@ def test_jumps_never_reach_a_value():
         assert (p.status, p.value) == ("not differentiable", None) and p.reason.startswith("jump"), text
 
 
+def test_jumps_are_not_vertical_tangents():
+    for text, order in (("sign(x)", 1), ("Heaviside(x)", 1), ("abs(x)", 2)):
+        [p] = deriv(text, at="0", order=order, plot=False).points
+        assert p.status == "not differentiable" and p.reason.startswith("jump")
+    assert deriv("floor(x)", at="1", plot=False).points[0].reason.startswith("jump")
+    assert deriv("floor(x)", at="0.5", plot=False).values == {0.5: 0.0}
+
+
 def test_stationary_points_at_a_switch_are_classified_from_both_sides():
     f = sp.Piecewise((x**2, x < 0), (x**3, True))  # f' = 0 from both sides; f >= 0 around 0
     p = point(f, "0")
@@ -90,7 +98,7 @@ def test_heaviside_at_many_points_is_quick():
     assert r.values == {-1.0: 0.0, 0.5: 0.0, 1.0: 0.0, 2.0: 0.0}
 
 
-def test_each_reproduction_answers_well_under_a_second():
+def test_max_and_min_at_and_beside_their_switches_answer_well_under_a_second():
     for text, at in (("max(0, x)", "-1,1"), ("max(x, x^2)", "1,2"), ("min(x, x^2)", "1"),
                      ("max(sin(x), cos(x))", "pi/4"), ("min(x^2, 2 - x^2)", "1"), ("max(x^2, 1)", "2")):
         started = time.perf_counter()
@@ -137,6 +145,17 @@ def test_grad_agrees_with_deriv_along_each_axis():
     # |xy| is differentiable at the origin (|xy| <= (x² + y²)/2), though its pieces meet there
     r = grad("abs(x y)", at="0,0", plot=False)
     assert r.points[0].gradient == (0.0, 0.0) and "supports but does not prove" in r.text()
+
+
+def test_kinks_in_gradients():
+    for method in ("symbolic", "numeric"):
+        [p] = grad("abs(x)+abs(y)", at="0,0", method=method, plot=False).points
+        assert p.gradient is None and "not differentiable" in p.reason
+
+
+def test_mixed_partials_at_a_kink():
+    r = deriv("abs(x y)", wrt="x,y", at="0,0;1,1", plot=False)
+    assert r.values == {(0.0, 0.0): None, (1.0, 1.0): 1.0}
 
 
 def test_differentiable_points_of_non_smooth_functions_keep_their_hessian():
@@ -225,6 +244,7 @@ def _answered(function, *args, **kwargs):
         reject()
 
 
+@pytest.mark.slow
 @settings(deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(nonsmooth_cases())
 def test_symbolic_and_numeric_verdicts_agree_on_non_smooth_functions(case):

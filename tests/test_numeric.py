@@ -74,6 +74,13 @@ def test_second_derivative():
     assert result.value == pytest.approx(-math.sin(0.5), rel=1e-8)
 
 
+def test_honest_errors_at_a_minimum_and_for_float32():
+    d = numeric.derivative_at(numeric.Evaluator(lambda x: (1 - x) ** 2 + 100 * (1 - x * x) ** 2 + 0 * math.sin(x)), 1.0)
+    assert abs(d.value) <= 10 * d.error
+    single = numeric.derivative_at(numeric.Evaluator(lambda x: np.float32(np.sin(x))), 1.0)
+    assert abs(single.value - math.cos(1.0)) <= 10 * single.error
+
+
 @pytest.mark.parametrize("func, phrase", [
     (lambda x: 1 / 0, "raised ZeroDivisionError at x = 1"),
     (lambda x: "one", "returned str, not a number"),

@@ -1,5 +1,6 @@
 """Numeric values and their words where f is not smooth: the error bounds the truth, and a
-stationary point is called a minimum or maximum only when the numbers show it (issue 11)."""
+stationary point is called a minimum or maximum only when the numbers show it; jumps and cusps
+are named, and points just beside a kink keep their value."""
 
 import math
 
@@ -113,6 +114,19 @@ def test_a_corner_of_f_prime_has_no_second_derivative():
     for expression, left, right in (("x*abs(x)", -2, 2), ("max(x,0)^2", 0, 2)):
         [p] = deriv(expression, order=2, at="0", method="numeric", plot=False).points
         assert p.status == "not differentiable" and (p.left, p.right) == (pytest.approx(left), pytest.approx(right))
+
+
+@pytest.mark.parametrize("expression, at, reason", [
+    ("sign(x)", "0", "jump"), ("Heaviside(x)", "0", "jump"), ("floor(x)", "1", "jump"), ("cbrt(x^2)", "0", "cusp"),
+])
+def test_numeric_jumps_and_cusps(expression, at, reason):
+    [p] = deriv(expression, at=at, method="numeric", plot=False).points
+    assert p.status == "not differentiable" and p.reason.startswith(reason)
+
+
+def test_numeric_smooth_points_near_a_kink():
+    for at in ("1e-4", "1e-3"):
+        assert deriv("abs(x)", at=at, method="numeric", plot=False).values[float(at)] == pytest.approx(1.0)
 
 
 def test_flat_to_rounding_is_inconclusive_not_a_minimum():

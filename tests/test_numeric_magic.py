@@ -1,6 +1,8 @@
-"""--method, --check, the backend trait and bad Python functions, through a real IPython shell."""
+"""--method, --check, the backend trait, traced and bad Python functions, and no NumPy warnings for the
+user, through a real IPython shell."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -62,6 +64,14 @@ def test_tracing_that_takes_a_wrong_branch_is_caught(ip):
     assert r.method == "numeric" and r.values[1.0] == pytest.approx(-1.0)
 
 
+def test_a_special_case_in_traced_code_is_honoured(ip):
+    ip.run_cell("import math\ndef sincf(x, y):\n    r = math.hypot(x, y)\n    return 1.0 if r == 0 else math.sin(r)/r\n")
+    r = ip.run_line_magic("grad", "sincf --at 0,0;1,0 --no-plot")
+    assert r.points[0].gradient == pytest.approx((0.0, 0.0), abs=1e-7)
+    assert "own value differs from its traced formula" in r.text()
+    assert r.method == "symbolic" and r.points[1].errors is None  # other points keep the formula
+
+
 def test_untraceable_functions_of_several_variables(ip):
     ip.run_cell("def g(x, y):\n    return x**2 * y if x > 0 else 0.0\n")
     r = ip.run_line_magic("deriv", "g --wrt x --at 1,2 --no-plot")
@@ -73,6 +83,15 @@ def test_numeric_plot_draws_the_derivative(ip):
     r = ip.run_line_magic("deriv", "ramp --range 1,2")
     xs, ys = r.figure.axes[0].lines[1].get_data()
     assert np.allclose(ys, 2 * xs, rtol=1e-8)
+
+
+def test_no_numpy_warnings_reach_the_user(ip):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ip.run_line_magic("grad", "log(x)+y --at 0,1 --method numeric --no-plot")
+        ip.run_line_magic("deriv", "exp(x) --at 800 --method numeric --no-plot")
+        ip.run_line_magic("deriv", "sin(x)/x --at 0 --method numeric --no-plot")
+    assert [str(w.message) for w in caught] == []
 
 
 @pytest.mark.parametrize("definition, line, phrase", [

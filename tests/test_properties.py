@@ -2,11 +2,14 @@
 
 CI runs a few hundred generated cases per property (the "ci" profile); a long soak runs tens of
 thousands: ``HYPOTHESIS_PROFILE=soak .venv/bin/python -m pytest tests/test_properties.py``.
+The four agreement properties take most of two minutes and are marked slow (left out of the fast
+loop, ``pytest -m "not slow"``); the fuzzing of the magics takes a second and stays in it.
 """
 
 import math
 import os
 
+import pytest
 import sympy as sp
 from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
@@ -72,6 +75,7 @@ def defined(result, key) -> float | None:
     return value if value is not None and math.isfinite(value) and abs(value) < 1e8 else None
 
 
+@pytest.mark.slow
 @given(expressions(), points)
 def test_symbolic_and_numeric_first_and_second_derivatives_agree(text, point):
     for order in (1, 2):
@@ -84,6 +88,7 @@ def test_symbolic_and_numeric_first_and_second_derivatives_agree(text, point):
         assert close(value, other), (text, point, order, value, other)
 
 
+@pytest.mark.slow
 @given(expressions(("x", "y"), depth=2).map(lambda e: f"({e}) + x*y/7"), points, points)  # both variables
 def test_symbolic_and_numeric_gradients_agree(text, a, b):
     symbolic = grad(text, vars="x,y", at=[(a, b)])
@@ -95,6 +100,7 @@ def test_symbolic_and_numeric_gradients_agree(text, a, b):
         assert abs(exact - estimate) <= max(1e-8 * max(1.0, abs(exact)), 10 * error), (text, a, b, p, q)
 
 
+@pytest.mark.slow
 @given(expressions(depth=4))
 def test_steps_always_end_equal_to_sympy(text):
     try:
@@ -105,6 +111,7 @@ def test_steps_always_end_equal_to_sympy(text):
     assert steps[-1].rule in ("result", "simplification") and result == sp.diff(expr, x)
 
 
+@pytest.mark.slow
 @given(expressions(), points)
 def test_tangent_line_touches_the_function_and_has_the_derivatives_slope(text, point):
     [line] = tangent(text, at=[point]).lines

@@ -1,4 +1,4 @@
-"""Odd roots of negative numbers are real (the roots setting, issue 11): x^(1/3) at -8 is -2 and its
+"""Odd roots of negative numbers are real (the roots setting): x^(1/3) at -8 is -2 and its
 derivative there 1/12, as in calculus textbooks; roots = 'principal' keeps SymPy's complex root."""
 
 import math
@@ -186,6 +186,7 @@ def test_the_magic_and_its_setting(ip):
     assert ip.run_line_magic("deriv", "x^(1/3) --at -8 --no-plot").values[-8.0] == 1 / 12
 
 
+@pytest.mark.external
 def test_the_command_line():
     result = subprocess.run([sys.executable, "-m", "ipython_gradients", "deriv", "x^(1/3)", "--at", "-8"],
                             capture_output=True, text=True, timeout=120, env=dict(os.environ))

@@ -79,7 +79,7 @@ def test_the_magic_with_method_numeric(ip):
     assert r.lines[0].polynomial.free_symbols <= {x, sp.Symbol("y", real=True)}
 
 
-def test_python_functions_still_work_and_now_state_their_error(ip):
+def test_untraceable_python_functions_get_a_numeric_tangent_with_its_error(ip):
     ip.run_cell("def wiggle(x):\n    return x**2 if x > 0 else -x**2\n")
     r = ip.run_cell_magic("tangent", "--at 1 --no-plot", "wiggle\n")
     assert r.lines[0].slope == pytest.approx(2.0, abs=max(r.lines[0].errors[1], 1e-9))
