@@ -81,7 +81,7 @@ def test_prime_notation(ip):
     ip.run_line_magic("config", "GradientMagics.notation = 'prime'")
     r = ip.run_line_magic("deriv", "g(t) = t^4 --order 4 --no-plot")
     assert r.latex().startswith("$$g^{(4)}(t) = 24$$")
-    assert r.text() == "g^(4)(t) = 24"
+    assert r.text() == "g⁽⁴⁾(t) = 24"  # as the README writes f⁽⁴⁾(x)
 
 
 def test_points_where_the_derivative_fails(ip):

@@ -50,10 +50,10 @@ def superscript(n: int) -> str:
 
 
 def prime_marks(order: int, latex: bool) -> str:
-    """Primes up to the third order (f''), then the order in parentheses: f^{(4)}, or f^(4) in text."""
+    """Primes up to the third order (f''), then the order in parentheses: f^{(4)}, or f⁽⁴⁾ in text."""
     if order <= 3:
         return "'" * order
-    return f"^{{({order})}}" if latex else f"^({order})"
+    return f"^{{({order})}}" if latex else f"⁽{str(order).translate(_SUPERSCRIPTS)}⁾"
 
 
 def runs(symbols) -> list[tuple[sp.Symbol, int]]:
