@@ -75,11 +75,13 @@ class TangentResult(FigureOutput):
             if not words.startswith("vertical tangent"):
                 words = "vertical tangent; " + words
             return [rf"{x} = {a} \quad {d.words(words)}" if d.latex else f"{x} = {a}   {words}"]
-        point_slope = shifted_polynomial(line.coefficients, line.variables, line.center, d.latex)
-        rows = [eq(point_slope)]
-        simplified = d.symbol(line.polynomial)
-        if simplified != point_slope:
-            rows.append(eq(simplified))
+        rows = []
+        if not line.errors:  # numeric coefficients are shown rounded only: their last digits are noise
+            point_slope = shifted_polynomial(line.coefficients, line.variables, line.center, d.latex)
+            rows.append(eq(point_slope))
+            simplified = d.symbol(line.polynomial)
+            if simplified != point_slope:
+                rows.append(eq(simplified))
         approximate = rounded_polynomial(line.polynomial, line.variables, digits, d.latex)
         if approximate is not None:
             rows.append(eq(approximate).replace(" = ", d.approx, 1))
