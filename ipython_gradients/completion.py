@@ -110,7 +110,11 @@ def _complete_names(before: str, namespace: dict, expression: str):
 def _namespace_kind(value) -> str | None:
     """'sympy' for SymPy expressions and functions, 'callable' for Python functions; else None."""
     sympy = sys.modules.get("sympy")  # only if the user has imported it: never import it here
-    if sympy is not None and isinstance(value, (sympy.Basic, sympy.core.function.UndefinedFunction)):
+    try:  # while SymPy is being imported in another thread, its module is there but not yet complete
+        sympy_types = (sympy.Basic, sympy.core.function.UndefinedFunction) if sympy is not None else ()
+    except AttributeError:
+        sympy_types = ()
+    if sympy_types and isinstance(value, sympy_types):
         return "sympy"
     if isinstance(value, (types.FunctionType, types.BuiltinFunctionType)) or (
             callable(value) and type(value).__name__ == "ufunc"):

@@ -18,6 +18,7 @@ import math
 import re
 import tokenize
 import types
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -131,6 +132,13 @@ def parse_parameters(params: str, text: str) -> tuple[sp.Symbol, ...]:
     if len(set(names)) != len(names):
         raise ExpressionError(f"a variable is repeated in {text!r}")
     return tuple(real_symbol(n) for n in names)
+
+
+def public_name(text: str) -> str | None:
+    """``text`` as the name of something in the user's namespace, as Python reads it (NFKC-normalised),
+    or None: not one name, or a name starting with ``_`` (private, and IPython's own)."""
+    name = unicodedata.normalize("NFKC", text.strip())
+    return name if name.isidentifier() and not name.startswith("_") and not keyword.iskeyword(name) else None
 
 
 def _namespace_function(text: str, namespace: dict) -> ParsedFunction | None:
@@ -459,8 +467,14 @@ def _tokens(text: str) -> list[tokenize.TokenInfo]:
         raise ExpressionError(_bracket_problem(text)) from None
     except (SyntaxError, IndentationError) as error:
         raise ExpressionError(f"cannot read {text!r}: {error.msg}") from None
-    return [t for t in tokens if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER,
-                                                   tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)]
+    for t in tokens:  # "x^2  # the parabola" is a comment; "x^2 #+ sin(x)" would silently drop a term
+        if t.type == tokenize.COMMENT and not (t.string == "#" or t.string[1].isspace()):
+            raise ExpressionError(f"'#' is not an operator: a comment starts with '# ' and everything after it is "
+                                  f"ignored (column {t.start[1] + 1} of {text!r})")
+    # Names as Python reads them (NFKC): fullwidth Ｓｙｍｂｏｌ is Symbol, and is checked as such
+    return [t._replace(string=unicodedata.normalize("NFKC", t.string)) if t.type == tokenize.NAME else t
+            for t in tokens if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER,
+                                              tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)]
 
 
 def _number_is_too_large(literal: str) -> bool:

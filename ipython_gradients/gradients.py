@@ -34,6 +34,7 @@ from .expressions import (
     parse_points,
     parse_range,
     parse_variable_names,
+    public_name,
     real_symbol,
     trace_callable,
 )
@@ -85,7 +86,8 @@ def as_grad_function(expression, namespace, vars, dimension: int | None, roots: 
         exprs, name, fixed = components
         symbols = fixed or tuple(sorted(set().union(*(e.free_symbols for e in exprs)), key=natural_key))
         return GradFunction(_order_variables(symbols, names, exprs), components=exprs, name=name)
-    func = namespace.get(expression.strip()) if isinstance(expression, str) and namespace else None
+    name = public_name(expression) if isinstance(expression, str) else None
+    func = namespace.get(name) if name and namespace else None
     if func is None and callable(expression) and not isinstance(expression, (str, sp.Basic)):
         func = expression
     size = len(names) if names else dimension
@@ -157,7 +159,7 @@ def _vector_components(expression, namespace, roots: str = "real"):
     if not isinstance(expression, str):
         return None
     text = expression.strip()
-    value = (namespace or {}).get(text)
+    value = (namespace or {}).get(public_name(text))
     if isinstance(value, sp.MatrixBase):
         return tuple(value), text, None
     name, fixed = None, None

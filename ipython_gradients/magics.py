@@ -8,6 +8,9 @@ matplotlib) is imported on first use, so ``%load_ext`` stays fast.
 
 from __future__ import annotations
 
+import re
+import sys
+
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class, no_var_expand
 from IPython.core.magic_arguments import argument, magic_arguments
@@ -17,6 +20,8 @@ from .options import DERIV, GRAD, TANGENT, MagicSpec, split_magic_line
 from .settings import FIGURE_FORMATS, HELP, METHODS, NOTATIONS, ROOTS, Settings, check_setting
 
 DEFAULTS = Settings()
+# {name}, $name, the escapes {{ }} $$, and any other {...} (refused): what a magic line may expand.
+_EXPANSION = re.compile(r"\{\{|\}\}|\$\$|\{\s*([^{}]*?)\s*\}|\$([^\W\d]\w*)")
 
 
 def with_options(spec: MagicSpec):
@@ -78,16 +83,35 @@ class GradientMagics(Magics):
             raise UsageError(str(error)) from None
 
     def _expanded(self, line: str) -> str:
-        """IPython's {var} and $var expansion, done here (the magics opt out of IPython's own).
+        """``{name}`` and ``$name`` replaced by the variable's value (the magics opt out of IPython's
+        own expansion, which evaluates any Python inside braces: ``{__import__('os')...}``).
 
-        IPython expands every magic line first, and on a 100 kB line that alone takes half a
-        minute; here it runs only where there is something to expand and the line is not so long
-        that it will be refused anyway. Depth 4 reaches past this frame, _parse, the magic and
-        run_line_magic to the caller, whose local variables IPython's own expansion would see.
+        Only plain names are expanded, so nothing typed runs as code; ``{a + 1}`` is refused with a
+        reason, ``{{``/``}}``/``$$`` stand for the characters themselves. The names are looked up as
+        IPython would: the caller's local variables (4 frames up: past this frame, _parse, the magic
+        and run_line_magic), then the user's namespace. Lines over 20,000 characters are left alone:
+        they are refused anyway, and scanning them would only cost time.
         """
         if len(line) > 20_000 or not ("{" in line or "$" in line):
             return line
-        return self.shell.var_expand(line, depth=4)
+        try:
+            scope = {**self.shell.user_ns, **sys._getframe(4).f_locals}
+        except ValueError:  # called from fewer frames (no caller beyond the shell)
+            scope = self.shell.user_ns
+
+        def value(match: re.Match) -> str:
+            text = match.group(0)
+            if text in ("{{", "}}", "$$"):
+                return text[0]
+            name = match.group(1) or match.group(2)
+            if name is None or not name.isidentifier():
+                raise UsageError(f"{text}: only a plain variable name is expanded in a magic line ({{n}} or $n), "
+                                 "never Python code")
+            if name not in scope:
+                raise UsageError(f"{text}: there is no variable {name} to put in its place")
+            return str(scope[name])
+
+        return _EXPANSION.sub(value, line)
 
     def _parse(self, magic, spec: MagicSpec, line: str):
         args = magic.parser.parse_args(split_magic_line(spec, self._expanded(line)))

@@ -28,7 +28,13 @@ from .results.notation import latex_name, rounded_polynomial
 from .results.values import TangentLine
 from .settings import Settings
 
-UNNAMED = ("f", "g", "h", "p", "q", "r", "s", "u")
+UNNAMED = ("f", "g", "h", "p", "q", "r", "s", "u")  # then f9, f10, ... for longer cells
+
+
+def _unnamed(used: set[str], number: int) -> str:
+    """A name for the function on line ``number`` of the cell, not yet used."""
+    return next((n for n in UNNAMED if n not in used), None) or next(
+        f"f{k}" for k in range(number, number + len(used) + 2) if f"f{k}" not in used)
 
 
 def option_values(value) -> list[str]:
@@ -59,7 +65,7 @@ def cell_functions(cell, namespace, roots: str = "real") -> list[tuple[str, Pars
                                 "and planes need one or two")
         if not parsed.variables:
             parsed = replace(parsed, variables=(real_symbol("x"),))
-        name = parsed.name or next(n for n in UNNAMED if n not in used)
+        name = parsed.name or _unnamed(used, number)
         if name in used:
             raise ExpressionError(f"line {number}: the name {name} is used twice")
         used.add(name)

@@ -101,3 +101,33 @@ def test_completion_from_another_thread_while_a_magic_runs(ip):
     assert errors == [] and found == [["--method"]] * 30
     assert all(r.values[1.0] == pytest.approx(2.7734) or r.values[1.0] > 0 for r in results)
     assert len({str(r.derivative) for r in results}) == 1
+
+
+@pytest.mark.external
+def test_completion_while_sympy_is_first_imported_in_another_thread():
+    """A kernel imports SymPy for the first magic while the frontend asks for completions: the
+    completer sees a half-initialised sympy module in sys.modules and must not fail on it."""
+    code = textwrap.dedent("""
+        import sys, threading
+        from IPython.core.interactiveshell import InteractiveShell
+        from IPython.core.completer import provisionalcompleter
+        ip = InteractiveShell.instance()
+        ip.run_line_magic("load_ext", "ipython_gradients")
+        ip.user_ns.update(square=lambda x: x * x, sq_items=[1])
+        importer = threading.Thread(target=lambda: __import__("sympy"))
+        failures, calls = [], 0
+        importer.start()
+        while importer.is_alive() or calls < 20:
+            calls += 1
+            try:
+                with provisionalcompleter():
+                    found = [c.text for c in ip.Completer.completions("%deriv sq", 9)]
+                if "square" not in found:
+                    failures.append(found)
+            except Exception as error:
+                failures.append(repr(error))
+        print(calls, failures[:3])
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    calls, _, failures = result.stdout.strip().partition(" ")
+    assert int(calls) >= 20 and failures == "[]", result.stdout + result.stderr

@@ -1,6 +1,7 @@
 """%deriv through a real IPython shell: outputs, results (of unusual functions too), and every bad input."""
 
 import gc
+import re
 import time
 
 import pytest
@@ -259,3 +260,34 @@ def test_python_function_used_as_a_name_in_an_expression(ip):
     ip.run_cell("def relu(x):\n    return max(x, 0.0)\n")
     with pytest.raises(UsageError, match="'relu' is a Python function"):
         ip.run_line_magic("deriv", "relu + 1")
+
+
+def test_only_plain_names_are_expanded_and_no_code_runs(ip):
+    """{n} and $n put a variable's value in the line; braces holding anything else are refused unrun."""
+    ip.run_cell("calls = []\ndef touch():\n    calls.append(1)\n    return 2\nn = 3\n")
+    assert ip.run_line_magic("deriv", "x^{n} --at $n --no-plot").values == {3.0: 27.0}
+    for line, phrase in [("x^{touch()} --no-plot", "only a plain variable name is expanded"),
+                         ("x^{n + 1} --no-plot", "never Python code"),
+                         ("x^{__import__('os').getpid()} --no-plot", "never Python code"),
+                         ("x^{missing} --no-plot", "there is no variable missing")]:
+        with pytest.raises(UsageError, match=re.escape(phrase)):
+            ip.run_line_magic("deriv", line)
+    assert ip.user_ns["calls"] == []
+
+    def local_scope():  # the caller's local variables are seen, as with IPython's own expansion
+        k = 5
+        return ip.run_line_magic("deriv", "x^{k} --no-plot")
+
+    assert local_scope().values == {} and "5" in local_scope().text()
+
+
+@pytest.mark.parametrize("line, phrase", [
+    ("x^2 #+ sin(x)", "'#' is not an operator"),
+    ("x^2 #comment", "a comment starts with '# '"),
+    ("Ｓｙｍｂｏｌ('x')", "'Symbol' is a reserved name"),  # checked as Python reads it (NFKC), not as typed
+])
+def test_comments_and_lookalike_names(ip, line, phrase):
+    with pytest.raises(UsageError, match=re.escape(phrase)):
+        ip.run_line_magic("deriv", line)
+    assert ip.run_line_magic("deriv", "x^3 --at 1 --no-plot   # the cubic").values == {1.0: 3.0}
+    assert ip.run_line_magic("deriv", "ｘ^2 --at 1 --no-plot").values == {1.0: 2.0}

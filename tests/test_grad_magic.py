@@ -157,3 +157,12 @@ def test_vector_functions_need_their_size_and_definitions_their_names(ip):
         ip.run_line_magic("grad", "rosen --critical")
     with pytest.raises(UsageError, match="'1' in 'F\\(1,y\\) = \\[y,y\\]' is not a variable name"):
         ip.run_line_magic("grad", "F(1,y) = [y,y]")
+
+
+def test_private_names_are_refused_before_anything_is_called(ip):
+    """%grad, like %deriv, never reaches names starting with '_' (private, and IPython's own)."""
+    ip.run_cell("calls = []\ndef _f(v):\n    calls.append(v)\n    return v[0] * v[1]\n_hidden = lambda x, y: x * y\n")
+    for name in ("_f", "_hidden"):
+        with pytest.raises(UsageError, match="names starting with '_' are not allowed"):
+            ip.run_line_magic("grad", f"{name} --at 1,2 --no-plot")
+    assert ip.user_ns["calls"] == []

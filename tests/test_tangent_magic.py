@@ -98,3 +98,13 @@ def test_bad_input_is_one_clean_usage_error(ip, line, cell, phrase):
         ip.run_cell_magic("tangent", line, cell)
     assert type(caught.value) is UsageError and phrase in str(caught.value)
     assert user_names(ip) == before
+
+
+def test_long_cells_name_every_unnamed_function():
+    """f, g, h, p, q, r, s, u, then f9, f10, ...: as many functions as the cell holds, none named twice."""
+    r = tangent("\n".join(f"x^{k}" for k in range(1, 12)), at="1", plot=False)
+    assert [line.name for line in r.lines] == ["f", "g", "h", "p", "q", "r", "s", "u", "f9", "f10", "f11"]
+    assert [line.slope for line in r.lines] == [float(k) for k in range(1, 12)]
+    r = tangent("f9(x) = x\n" + "\n".join(f"x^{k}" for k in range(1, 10)), at="1", plot=False)
+    names = [line.name for line in r.lines]
+    assert len(set(names)) == 10 and names[0] == "f9" and names[-1] == "f10"
