@@ -58,6 +58,7 @@ from .results import (
     GradientResult,
     TangentResult,
 )
+from .results.symbols import for_the_user, given_symbols
 from .results.values import (
     Check,
     PointValue,
@@ -109,7 +110,7 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
             result.notes.append("Nothing to check: --check compares the values at the --at points.")
         if plot:
             _figure_or_note(result, lambda: derivative_figure(function, result, x_range, settings))
-    return result
+        return for_the_user(result, given_symbols(expression, namespace))
 
 
 def _differentiated(function: ParsedFunction, wrt_symbols, points, method: str, settings: Settings, *,
@@ -307,7 +308,7 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         elif plot:
             _figure_or_note(result, lambda: gradient_figure(function, engine, result, box, range is not None,
                                                             settings))
-    return result
+        return for_the_user(result, given_symbols(expression, namespace))
 
 
 def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: bool = False, delta=None,
@@ -347,4 +348,4 @@ def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: b
                                     f"{name}, of two, gets its tangent plane (first order).")
         if plot:
             _figure_or_note(result, lambda: tangent_figure(result, functions, box, settings))
-    return result
+        return for_the_user(result, given_symbols(cell, namespace))

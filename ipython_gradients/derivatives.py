@@ -18,6 +18,7 @@ from .errors import (
 )
 from .expressions import (
     ParsedFunction,
+    engine_symbols,
     natural_key,
     parse_function,
     parse_variable_names,
@@ -33,6 +34,7 @@ def as_function(expression, namespace: dict | None, roots: str = "real") -> Pars
     if isinstance(expression, str):
         return parse_function(expression, namespace, roots)
     if isinstance(expression, sp.Expr):
+        expression = engine_symbols(expression)
         return ParsedFunction(expression, tuple(sorted(expression.free_symbols, key=natural_key)))
     if callable(expression):
         return trace_callable(expression, getattr(expression, "__name__", "f").replace("<lambda>", "f"))

@@ -97,6 +97,17 @@ def real_symbol(name: str) -> sp.Symbol:
     return sp.Symbol(name, real=True)
 
 
+def engine_symbols(expr):
+    """``expr`` with the user's symbols (``Symbol('x')``, ``Symbol('x', positive=True)``) replaced by the
+    engine's real ones of the same name: the engines compute on the real line whatever the user's
+    symbols assume. On the way out, ``results.symbols`` hands the user's symbols back."""
+    if not isinstance(expr, (sp.Basic, sp.MatrixBase)):
+        return expr
+    swap = {s: real_symbol(s.name) for s in expr.free_symbols
+            if type(s) is sp.Symbol and s != real_symbol(s.name)}
+    return expr.xreplace(swap) if swap else expr
+
+
 def parse_function(text: str, namespace: dict | None = None, roots: str = "real") -> ParsedFunction:
     """Read the function a magic line names: an expression, a definition, or a namespace name.
 
@@ -147,9 +158,10 @@ def _namespace_function(text: str, namespace: dict) -> ParsedFunction | None:
                      else tuple(real_symbol(s.name) for s in value.variables))
         if len(variables) != len(value.variables):
             raise VariableError(f"{name} takes {len(value.variables)} variable(s), got {len(variables)}")
-        expr = value(*variables)
+        expr = engine_symbols(value(*variables))
         return ParsedFunction(expr, variables, name=name)
     if isinstance(value, sp.Expr) and params is None:
+        value = engine_symbols(value)
         return ParsedFunction(value, tuple(sorted(value.free_symbols, key=natural_key)), name=name)
     if callable(value) and not isinstance(value, (type, sp.Basic)) and name not in FUNCTIONS:
         return trace_callable(value, name, params)
@@ -417,8 +429,10 @@ def parse_expression(text: str, namespace: dict | None = None,
     for name in names:
         if name in symbols:
             local_dict[name] = symbols[name]
-        elif isinstance(namespace.get(name), (sp.Expr, UndefinedFunction)):
-            local_dict[name] = namespace[name]  # the user's own SymPy object, used as it is
+        elif isinstance(namespace.get(name), UndefinedFunction):
+            local_dict[name] = namespace[name]  # the user's own function f, used as it is
+        elif isinstance(namespace.get(name), sp.Expr):
+            local_dict[name] = engine_symbols(namespace[name])  # the user's SymPy object, on real symbols
         elif name in CONSTANTS:
             local_dict[name] = CONSTANTS[name]
         elif name in FUNCTIONS:

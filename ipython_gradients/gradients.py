@@ -28,6 +28,7 @@ from .errors import (
 from .expressions import (
     DEFINITION,
     ParsedFunction,
+    engine_symbols,
     natural_key,
     parse_expression,
     parse_parameters,
@@ -153,13 +154,13 @@ def _order_variables(symbols, names, exprs) -> tuple[sp.Symbol, ...]:
 def _vector_components(expression, namespace, roots: str = "real"):
     """(components, name, variables) for [e1, e2, ...], F(x, y) = [...], or a SymPy Matrix; else None."""
     if isinstance(expression, sp.MatrixBase):
-        return tuple(expression), None, None
+        return tuple(engine_symbols(expression)), None, None
     if not isinstance(expression, str):
         return None
     text = expression.strip()
     value = (namespace or {}).get(text)
     if isinstance(value, sp.MatrixBase):
-        return tuple(value), text, None
+        return tuple(engine_symbols(value)), text, None
     name, fixed = None, None
     definition = DEFINITION.match(text)
     if definition:
