@@ -12,6 +12,7 @@ import sympy as sp
 from traitlets import TraitError
 
 from ipython_gradients import deriv, grad, tangent
+from ipython_gradients.errors import OptionError
 from ipython_gradients.expressions import RealAbs, RealSign, parse_expression
 from ipython_gradients.settings import Settings
 
@@ -108,7 +109,7 @@ def test_the_principal_setting_restores_the_complex_root():
     assert line.kind == "none" and "outside the domain" in line.reason
     r = deriv("x^(1/3)", roots="principal", plot=False)
     assert r.derivative == X ** sp.Rational(-2, 3) / 3
-    with pytest.raises(ValueError, match="roots must be one of real, principal"):
+    with pytest.raises(OptionError, match="roots must be one of real, principal"):
         deriv("x^(1/3)", roots="complex", plot=False)
     assert Settings().roots == "real"
 
