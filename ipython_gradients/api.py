@@ -47,6 +47,7 @@ from .expressions import (
     parse_points,
     parse_range,
     parse_real,
+    shown_value,
 )
 from .gradients import (
     NumericGradient,
@@ -192,7 +193,7 @@ def _settings(command: Callable, settings, overrides: dict) -> Settings:
     try:
         return (settings or Settings()).replace(**overrides)
     except ValueError as error:  # the one check of every setting, in settings.check_setting
-        raise OptionError(str(error)) from None
+        raise OptionError(" ".join(str(error).split())) from None
 
 
 def _namespace(namespace) -> Mapping:
@@ -209,12 +210,12 @@ def _flag(value, option: str, default: bool = False) -> bool:
         return default
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
-    raise OptionError(f"{option} must be True or False, got {_clip(repr(value))}")
+    raise OptionError(f"{option} must be True or False, got {shown_value(value)}")
 
 
 def _order(order) -> int:
     if isinstance(order, (bool, np.bool_)) or not isinstance(order, numbers.Integral) or not 1 <= order <= MAX_ORDER:
-        raise OptionError(f"--order must be a positive integer up to {MAX_ORDER}, got {_clip(repr(order))}")
+        raise OptionError(f"--order must be a positive integer up to {MAX_ORDER}, got {shown_value(order)}")
     return int(order)
 
 
@@ -226,17 +227,13 @@ def _rate(rate) -> float:
     except OptionError:
         value = math.nan
     if not value > 0 or not math.isfinite(value):
-        raise OptionError(f"--rate must be a positive number, got {_clip(repr(rate))}")
+        raise OptionError(f"--rate must be a positive number, got {shown_value(rate)}")
     return value
 
 
 def _listed(value):
     """An iterator (a generator, map(...)) as a list: the points in it are read more than once."""
     return list(value) if isinstance(value, Iterator) else value
-
-
-def _clip(text: str, size: int = 60) -> str:
-    return text if len(text) <= size else text[: size - 3] + "..."
 
 
 @contextmanager
@@ -283,7 +280,7 @@ def worked_steps(expr, wrt, partial: bool, shown) -> list:
 
 def _choose_method(function: ParsedFunction | None, method: str, check: bool) -> str:
     if not isinstance(method, str) or method not in METHODS:
-        raise OptionError(f"--method must be one of {', '.join(METHODS)}, got {_clip(repr(method))}")
+        raise OptionError(f"--method must be one of {', '.join(METHODS)}, got {shown_value(method)}")
     if function is None:  # a vector function: its Jacobian is symbolic
         return "symbolic"
     if check and not function.is_symbolic:
@@ -323,7 +320,7 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         derivation, steps = True, None
     iterations = 30 if steps is None else steps  # of --descent
     if isinstance(iterations, (bool, np.bool_)) or not isinstance(iterations, numbers.Integral) or iterations < 1:
-        raise OptionError(f"--steps must be a positive integer, got {iterations!r}")
+        raise OptionError(f"--steps must be a positive integer, got {shown_value(iterations)}")
     if iterations > 100_000:
         raise OptionError(f"--steps is capped at 100000, got {iterations}")
     iterations, rate = int(iterations), _rate(rate)

@@ -852,17 +852,25 @@ def _coordinate(value, option: str) -> tuple[sp.Expr, str]:
 
 
 def _shown(value) -> str:
+    """A value as an error message shows it: on one line (a NumPy array's repr has several)."""
     if isinstance(value, str):
-        return value.strip()
-    try:
-        return repr(value.item()) if hasattr(value, "item") and getattr(value, "ndim", 1) == 0 else (
-            str(value) if isinstance(value, sp.Basic) else repr(value))
-    except Exception:  # an object whose repr fails says what it is
-        return f"a {type(value).__name__}"
+        text = value
+    else:
+        try:
+            text = (repr(value.item()) if hasattr(value, "item") and getattr(value, "ndim", 1) == 0
+                    else str(value) if isinstance(value, sp.Basic) else repr(value))
+        except Exception:  # an object whose repr fails says what it is
+            text = f"a {type(value).__name__}"
+    return " ".join(text.split())
 
 
 def _clip(text: str, size: int = 40) -> str:
     return text if len(text) <= size else text[: size - 3] + "..."
+
+
+def shown_value(value, size: int = 60) -> str:
+    """A value the user passed, for an error message: repr-like, on one line, at most ``size`` characters."""
+    return _clip(_shown(repr(value) if isinstance(value, str) else value), size)
 
 
 def parse_numbers(value, option: str) -> list[float]:
@@ -883,7 +891,7 @@ def parse_range(value, option: str = "--range") -> tuple[float, float]:
     """A plotting range from ``"A,B"`` or a pair of numbers, with A < B."""
     parts = value.split(",") if isinstance(value, str) else _items(value, option)
     if parts is None or len(parts) != 2:
-        raise OptionError(f"{option} needs two numbers A,B, got {_clip(repr(value) if isinstance(value, str) else _shown(value))}")
+        raise OptionError(f"{option} needs two numbers A,B, got {shown_value(value, 40)}")
     a, b = (float(_coordinate(part, option)[0]) for part in parts)
     if a >= b:
         raise OptionError(f"{option} needs A < B, got {a:g},{b:g}")
