@@ -805,7 +805,19 @@ def parse_real(value, option: str) -> sp.Expr:
 
 def _coordinate(value, option: str) -> tuple[sp.Expr, str]:
     """One coordinate, exactly, and how to show it: a Python float is its binary value (so math.pi/2
-    stays itself), text is read as a number (``pi/4``), anything but a finite real number is refused."""
+    stays itself), text is read as a number (``pi/4``), anything but a finite real number is refused,
+    and so is a number beyond 1e±300, which no float holds (10^400, 2^(-2000))."""
+    number, text = _exact(value, option)
+    try:
+        size = abs(float(number))
+    except (OverflowError, TypeError, ValueError):
+        size = math.inf
+    if number != 0 and not 1e-300 <= size <= 1e300:
+        raise OptionError(f"{option}: the number {_clip(text, 20)} is out of range (beyond 1e±300)")
+    return number, text
+
+
+def _exact(value, option: str) -> tuple[sp.Expr, str]:
     import numpy
 
     if isinstance(value, numpy.generic):
@@ -821,33 +833,36 @@ def _coordinate(value, option: str) -> tuple[sp.Expr, str]:
     if isinstance(value, bool) or value is None:
         raise OptionError(f"{option}: {value!r} is not a number")
     if isinstance(value, numbers.Integral):
-        if len(str(abs(int(value)))) > 300:
-            raise OptionError(f"{option}: the number {str(int(value))[:20]}... is out of range (beyond 300 digits)")
-        return sp.Integer(int(value)), str(int(value))
+        value = int(value)
+        if value.bit_length() > 1100:  # beyond 1e300 by far; too long to write out (4,300 digits at most)
+            raise OptionError(f"{option}: an integer of {value.bit_length() * 0.30103:.0f} digits is out of range "
+                              "(beyond 1e±300)")
+        return sp.Integer(value), str(value)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise OptionError(f"{option}: {value!r} is not a finite number")
-        if value != 0 and not 1e-300 <= abs(value) <= 1e300:
-            raise OptionError(f"{option}: the number {value!r} is out of range (beyond 1e±300)")
         return sp.Rational(value), repr(value)
-    if isinstance(value, (Fraction, Decimal)):
-        if isinstance(value, Decimal) and not value.is_finite():
+    if isinstance(value, Fraction):
+        if max(abs(value.numerator), value.denominator).bit_length() > 1100:
+            raise OptionError(f"{option}: a fraction with more than 300 digits is out of range (beyond 1e±300)")
+        return sp.Rational(value.numerator, value.denominator), str(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
             raise OptionError(f"{option}: {value} is not a finite number")
-        return parse_number(str(value)), str(value)
-    if isinstance(value, sp.Tuple):
-        raise OptionError(f"{option}: {_clip(str(value))} is not a number")
-    if isinstance(value, sp.Basic):
+        return _exact(str(value), option)
+    if isinstance(value, sp.Basic) and not isinstance(value, sp.Tuple):
+        text = _clip(_shown(value))
         if not isinstance(value, sp.Expr) or value.free_symbols:
-            raise OptionError(f"{option}: {_clip(str(value))} is not a number")
+            raise OptionError(f"{option}: {text} is not a number")
         if value.has(sp.nan, sp.zoo) or value.is_finite is False:
-            raise OptionError(f"{option}: {_clip(str(value))} is not a finite number")
+            raise OptionError(f"{option}: {text} is not a finite number")
         if value.is_extended_real is not True:
-            raise OptionError(f"{option}: {_clip(str(value))} is not a real number")
-        return value, str(value)
-    if isinstance(value, numbers.Complex):
+            raise OptionError(f"{option}: {text} is not a real number")
+        return value, str(value) if len(text) < 40 else text
+    if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
         raise OptionError(f"{option}: {value!r} is not a real number")
     if isinstance(value, numbers.Real):
-        return _coordinate(float(value), option)
+        return _exact(float(value), option)
     raise OptionError(f"{option}: {_clip(_shown(value))} is not a number")
 
 

@@ -43,6 +43,12 @@ BAD = [
     (lambda v: deriv("x^2", at=v, plot=False), x, OptionError, "--at: x is not a number"),
     (lambda v: deriv("x^2", at=v, plot=False), 10**400, OptionError, "out of range"),
     (lambda v: deriv("x^2", at=v, plot=False), 1e308, OptionError, "out of range"),
+    (lambda v: deriv("x^2", at=v, plot=False), 10**5000, OptionError, "an integer of 5000 digits is out of range"),
+    (lambda v: deriv("x^2", at=v, plot=False), sp.exp(1000), OptionError, "exp.1000. is out of range"),
+    # exact constants no float holds: before, 0.000 and "decreasing" at 2^(-2000), "not defined" at 10^400
+    (lambda v: deriv("x^2", at=v, plot=False), "2^(-2000)", OptionError, r"the number 2\^\(-2000\) is out of range"),
+    (lambda v: grad("x^2 + y^2", at=v, plot=False), "10^400,1", OptionError, r"10\^400 is out of range"),
+    (lambda v: deriv("x^2", at=v, plot=False), decimal.Decimal("1e400"), OptionError, "--at: the number 1E.400 is out"),
     (lambda v: deriv("x^2", at=v, plot=False), object(), OptionError, "is not a number"),
     (lambda v: deriv("x^2", at=v, plot=False), {1, 2}, OptionError, "a set has no order"),
     (lambda v: deriv("x^2", at=v, plot=False), {1: 2}, OptionError, "not a dict"),
@@ -110,7 +116,7 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("call, value, error, phrase", BAD)
+@pytest.mark.parametrize("call, value, error, phrase", BAD, ids=[f"{k}-{phrase[:30]}" for k, (*_, phrase) in enumerate(BAD)])
 def test_each_wrong_input_is_one_clear_error(call, value, error, phrase):
     with pytest.raises(error, match=phrase) as caught:
         call(value)
