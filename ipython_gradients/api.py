@@ -9,11 +9,16 @@ figure that fails to draw) into the result's note.
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
+import inspect
 import math
-from collections.abc import Callable
+import numbers
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 
+import numpy as np
 import sympy as sp
 
 from . import calculus, optimise
@@ -38,9 +43,11 @@ from .errors import (
 )
 from .expressions import (
     ParsedFunction,
-    parse_number,
+    parse_numbers,
     parse_points,
     parse_range,
+    parse_real,
+    shown_value,
 )
 from .gradients import (
     NumericGradient,
@@ -58,6 +65,7 @@ from .results import (
     GradientResult,
     TangentResult,
 )
+from .results.symbols import for_the_user, given_symbols
 from .results.values import (
     Check,
     PointValue,
@@ -66,7 +74,6 @@ from .settings import METHODS, Settings
 from .tangents import (
     at_points,
     cell_functions,
-    option_values,
     tangent_at,
     tangent_box,
     tangent_figure,
@@ -87,16 +94,18 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
     compute the values both ways and compare. Other keywords (``precision=6``,
     ``notation="prime"``, ...) override ``settings``.
     """
-    settings = (settings or Settings()).replace(**overrides)
-    plot = settings.plot if plot is None else plot
-    simplify = settings.simplify if simplify is None else simplify
-    if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= MAX_ORDER:
-        raise OptionError(f"--order must be a positive integer up to {MAX_ORDER}, got {order!r}")
+    settings = _settings(deriv, settings, overrides)
+    namespace = _namespace(namespace)
+    plot = _flag(plot, "--plot", settings.plot)
+    simplify = _flag(simplify, "--simplify", settings.simplify)
+    check, steps = _flag(check, "--check"), _flag(steps, "--steps")
+    order = _order(order)
+    wrt, at, range = _listed(wrt), _listed(at), _listed(range)
 
     with _computing(settings):
         x_range = parse_range(range) if range is not None else None
         function = as_function(expression, namespace, settings.roots)
-        method = _choose_method(function, method or settings.backend, check)
+        method = _choose_method(function, settings.backend if method is None else method, check)
         wrt_symbols = choose_wrt(function, wrt, order)
         if not function.variables:  # a constant: a function of the variable differentiated
             function = replace(function, variables=wrt_symbols[:1])
@@ -109,7 +118,7 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
             result.notes.append("Nothing to check: --check compares the values at the --at points.")
         if plot:
             _figure_or_note(result, lambda: derivative_figure(function, result, x_range, settings))
-    return result
+        return for_the_user(result, given_symbols(expression, namespace))
 
 
 def _differentiated(function: ParsedFunction, wrt_symbols, points, method: str, settings: Settings, *,
@@ -164,6 +173,69 @@ def refuse_if_huge(*exprs) -> None:
                                   f"(the limit is {MAX_OPERATIONS:,})")
 
 
+# --- the keywords, checked before anything is computed ------------------------------------------------
+
+
+def _settings(command: Callable, settings, overrides: dict) -> Settings:
+    """``settings`` (default: the defaults) with the keyword overrides (``precision=6``), each checked."""
+    if settings is not None and not isinstance(settings, Settings):
+        raise OptionError(f"settings must be an ipython_gradients.settings.Settings, got {type(settings).__name__}")
+    names = [f.name for f in dataclasses.fields(Settings)]
+    for name in overrides:
+        if name not in names:
+            keywords = [k for k in inspect.signature(command).parameters
+                        if k not in ("expression", "cell", "overrides")]
+            close = difflib.get_close_matches(name, keywords + names, n=1)
+            others = [n for n in names if n not in keywords]
+            hint = (f"did you mean {close[0]}?" if close
+                    else f"its keywords are {', '.join(keywords)}, and the settings {', '.join(others)}")
+            raise OptionError(f"{command.__name__}() has no keyword {name!r}: {hint}")
+    try:
+        return (settings or Settings()).replace(**overrides)
+    except ValueError as error:  # the one check of every setting, in settings.check_setting
+        raise OptionError(" ".join(str(error).split())) from None
+
+
+def _namespace(namespace) -> Mapping:
+    if namespace is None:
+        return {}
+    if not isinstance(namespace, Mapping):
+        raise OptionError(f"namespace must be a dict of names (such as globals()), got {type(namespace).__name__}")
+    return namespace
+
+
+def _flag(value, option: str, default: bool = False) -> bool:
+    """A keyword that is True or False (None: its default)."""
+    if value is None:
+        return default
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise OptionError(f"{option} must be True or False, got {shown_value(value)}")
+
+
+def _order(order) -> int:
+    if isinstance(order, (bool, np.bool_)) or not isinstance(order, numbers.Integral) or not 1 <= order <= MAX_ORDER:
+        raise OptionError(f"--order must be a positive integer up to {MAX_ORDER}, got {shown_value(order)}")
+    return int(order)
+
+
+def _rate(rate) -> float:
+    if rate is None:
+        return 0.1
+    try:
+        value = float(parse_real(rate, "--rate"))
+    except OptionError:
+        value = math.nan
+    if not value > 0 or not math.isfinite(value):
+        raise OptionError(f"--rate must be a positive number, got {shown_value(rate)}")
+    return value
+
+
+def _listed(value):
+    """An iterator (a generator, map(...)) as a list: the points in it are read more than once."""
+    return list(value) if isinstance(value, Iterator) else value
+
+
 @contextmanager
 def _computing(settings: Settings):
     """The time limit, and one clear error for whatever SymPy or NumPy raise on the way."""
@@ -206,9 +278,11 @@ def worked_steps(expr, wrt, partial: bool, shown) -> list:
     return found
 
 
-def _choose_method(function: ParsedFunction, method: str, check: bool) -> str:
-    if method not in METHODS:
-        raise OptionError(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
+def _choose_method(function: ParsedFunction | None, method: str, check: bool) -> str:
+    if not isinstance(method, str) or method not in METHODS:
+        raise OptionError(f"--method must be one of {', '.join(METHODS)}, got {shown_value(method)}")
+    if function is None:  # a vector function: its Jacobian is symbolic
+        return "symbolic"
     if check and not function.is_symbolic:
         raise OptionError(f"--check needs a symbolic derivative, and {function.name} could not be traced "
                           "with SymPy symbols")
@@ -236,19 +310,21 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
     ``rate=0.1``, ``steps=30`` (descent iterations), ``range="-2,2"`` or ``"-2,2;-1,3"``, ``plot``,
     ``method``, ``derivation=True`` (``--steps`` without a number: the partial derivatives step by step).
     """
-    settings = (settings or Settings()).replace(**overrides)
-    plot = settings.plot if plot is None else plot
-    simplify = settings.simplify if simplify is None else simplify
-    rate = 0.1 if rate is None else rate
+    settings = _settings(grad, settings, overrides)
+    namespace = _namespace(namespace)
+    plot = _flag(plot, "--plot", settings.plot)
+    simplify = _flag(simplify, "--simplify", settings.simplify)
+    hessian, critical, descent = _flag(hessian, "--hessian"), _flag(critical, "--critical"), _flag(descent, "--descent")
+    derivation = _flag(derivation, "--steps")
     if steps is True:  # as --steps alone: the derivation, not a number of iterations
         derivation, steps = True, None
     iterations = 30 if steps is None else steps  # of --descent
-    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not rate > 0 or not math.isfinite(rate):
-        raise OptionError(f"--rate must be a positive number, got {rate!r}")
-    if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
-        raise OptionError(f"--steps must be a positive integer, got {iterations!r}")
+    if isinstance(iterations, (bool, np.bool_)) or not isinstance(iterations, numbers.Integral) or iterations < 1:
+        raise OptionError(f"--steps must be a positive integer, got {shown_value(iterations)}")
     if iterations > 100_000:
         raise OptionError(f"--steps is capped at 100000, got {iterations}")
+    iterations, rate = int(iterations), _rate(rate)
+    vars, at, dir, start, range = _listed(vars), _listed(at), _listed(dir), _listed(start), _listed(range)
 
     with _computing(settings):
         function = as_grad_function(expression, namespace, vars, dimension_hint(at, start, dir), settings.roots)
@@ -257,7 +333,8 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         vector = function.components is not None
         if vector and (hessian or critical or descent or dir is not None):
             raise OptionError("--hessian, --dir, --critical and --descent need a scalar function, not a vector")
-        method = _choose_method(function.parsed, method or settings.backend, False) if not vector else "symbolic"
+        method = settings.backend if method is None else method
+        method = _choose_method(function.parsed, method, False) if not vector else _choose_method(None, method, False)
         n = len(function.variables)
         points = parse_points(at, n) if at is not None else []
         direction = unit_direction(dir, n) if dir is not None else None
@@ -307,7 +384,7 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         elif plot:
             _figure_or_note(result, lambda: gradient_figure(function, engine, result, box, range is not None,
                                                             settings))
-    return result
+        return for_the_user(result, given_symbols(expression, namespace))
 
 
 def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: bool = False, delta=None,
@@ -319,19 +396,21 @@ def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: b
     Keywords mirror the options: ``at="-0.5,0.5"``, ``range="-1,1"``, ``order=2``, ``secant="0.5,0.1"``,
     ``normal=True``, ``delta="0.1"``, ``plot``, ``method``.
     """
-    settings = (settings or Settings()).replace(**overrides)
-    plot = settings.plot if plot is None else plot
-    if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= MAX_ORDER:
-        raise OptionError(f"--order must be a positive integer up to {MAX_ORDER}, got {order!r}")
+    settings = _settings(tangent, settings, overrides)
+    namespace = _namespace(namespace)
+    plot = _flag(plot, "--plot", settings.plot)
+    normal = _flag(normal, "--normal")
+    order = _order(order)
+    at, range, secant, delta = _listed(at), _listed(range), _listed(secant), _listed(delta)
     with _computing(settings):
         functions = cell_functions(cell, namespace, settings.roots)
-        method = method or settings.backend
+        method = settings.backend if method is None else method
         for _, parsed in functions:
             _choose_method(parsed, method, False)
-        widths = [float(parse_number(w)) for w in option_values(secant)] if secant is not None else []
+        widths = parse_numbers(secant, "--secant") if secant is not None else []
         if any(w == 0 for w in widths):
             raise OptionError("--secant needs non-zero widths h (the secant through a and a + h)")
-        deltas = [float(parse_number(d)) for d in option_values(delta)] if delta is not None else []
+        deltas = parse_numbers(delta, "--delta") if delta is not None else []
         points = at_points(at, functions)
         box = tangent_box(range, points, settings)
         result = TangentResult(order=order, display=Display(settings.precision, settings.notation,
@@ -347,4 +426,4 @@ def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: b
                                     f"{name}, of two, gets its tangent plane (first order).")
         if plot:
             _figure_or_note(result, lambda: tangent_figure(result, functions, box, settings))
-    return result
+        return for_the_user(result, given_symbols(cell, namespace))

@@ -23,6 +23,7 @@ from .expressions import (
     parse_variable_names,
     real_symbol,
     trace_callable,
+    user_expression,
 )
 from .results import DerivativeResult
 from .results.values import PointValue
@@ -33,6 +34,7 @@ def as_function(expression, namespace: dict | None, roots: str = "real") -> Pars
     if isinstance(expression, str):
         return parse_function(expression, namespace, roots)
     if isinstance(expression, sp.Expr):
+        expression = user_expression(expression)
         return ParsedFunction(expression, tuple(sorted(expression.free_symbols, key=natural_key)))
     if callable(expression):
         return trace_callable(expression, getattr(expression, "__name__", "f").replace("<lambda>", "f"))
@@ -57,7 +59,7 @@ def choose_wrt(function: ParsedFunction, wrt, order: int) -> tuple[sp.Symbol, ..
             raise VariableError(f"the expression has several variables ({names}): choose one with --wrt")
     else:
         chosen = []
-        for name in parse_variable_names(wrt):
+        for name in parse_variable_names(wrt, "--wrt"):
             if name not in by_name:
                 names = ", ".join(v.name for v in variables) or "none"
                 raise VariableError(f"--wrt {name}: {name} is not a variable of the expression "

@@ -15,12 +15,16 @@ import inspect
 import io
 import keyword
 import math
+import numbers
 import re
 import tokenize
 import types
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 
 import sympy as sp
 from sympy.core.function import UndefinedFunction
@@ -32,7 +36,7 @@ from sympy.parsing.sympy_parser import (
     implicit_multiplication,
 )
 
-from .errors import ExpressionError, OptionError, VariableError
+from .errors import ExpressionError, GradientError, OptionError, VariableError
 
 FUNCTIONS: dict[str, Callable] = {
     "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "cot": sp.cot, "sec": sp.sec, "csc": sp.csc,
@@ -98,6 +102,24 @@ def real_symbol(name: str) -> sp.Symbol:
     return sp.Symbol(name, real=True)
 
 
+def engine_symbols(expr):
+    """``expr`` with the user's symbols (``Symbol('x')``, ``Symbol('x', positive=True)``) replaced by the
+    engine's real ones of the same name: the engines compute on the real line whatever the user's
+    symbols assume. On the way out, ``results.symbols`` hands the user's symbols back."""
+    if not isinstance(expr, (sp.Basic, sp.MatrixBase)):
+        return expr
+    swap = {s: real_symbol(s.name) for s in expr.free_symbols
+            if type(s) is sp.Symbol and s != real_symbol(s.name)}
+    return expr.xreplace(swap) if swap else expr
+
+
+def user_expression(expr: sp.Expr) -> sp.Expr:
+    """A SymPy expression the user passed (or named), checked as parsed text is, on the engine's symbols."""
+    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise ExpressionError(f"{_short(str(expr))} is undefined: it is or holds nan, oo or zoo")
+    return engine_symbols(expr)
+
+
 def parse_function(text: str, namespace: dict | None = None, roots: str = "real") -> ParsedFunction:
     """Read the function a magic line names: an expression, a definition, or a namespace name.
 
@@ -155,9 +177,10 @@ def _namespace_function(text: str, namespace: dict) -> ParsedFunction | None:
                      else tuple(real_symbol(s.name) for s in value.variables))
         if len(variables) != len(value.variables):
             raise VariableError(f"{name} takes {len(value.variables)} variable(s), got {len(variables)}")
-        expr = value(*variables)
+        expr = user_expression(value(*variables))
         return ParsedFunction(expr, variables, name=name)
     if isinstance(value, sp.Expr) and params is None:
+        value = user_expression(value)
         return ParsedFunction(value, tuple(sorted(value.free_symbols, key=natural_key)), name=name)
     if callable(value) and not isinstance(value, (type, sp.Basic)) and name not in FUNCTIONS:
         return trace_callable(value, name, params)
@@ -425,8 +448,10 @@ def parse_expression(text: str, namespace: dict | None = None,
     for name in names:
         if name in symbols:
             local_dict[name] = symbols[name]
-        elif isinstance(namespace.get(name), (sp.Expr, UndefinedFunction)):
-            local_dict[name] = namespace[name]  # the user's own SymPy object, used as it is
+        elif isinstance(namespace.get(name), UndefinedFunction):
+            local_dict[name] = namespace[name]  # the user's own function f, used as it is
+        elif isinstance(namespace.get(name), sp.Expr):
+            local_dict[name] = engine_symbols(namespace[name])  # the user's SymPy object, on real symbols
         elif name in CONSTANTS:
             local_dict[name] = CONSTANTS[name]
         elif name in FUNCTIONS:
@@ -675,59 +700,264 @@ def parse_number(text: str) -> sp.Expr:
     return value
 
 
-def parse_points(at, dimension: int) -> list[tuple[tuple[sp.Expr, ...], tuple[str, ...]]]:
-    """Points from ``"-0.5,0.5,0"`` (one variable), ``"1,2;0,0"`` (several), or Python numbers/tuples.
+# --- points, ranges, numbers and names given to options ------------------------------------------
+# One reading of every shape a point can come in, shared by --at, --dir, --from, --range, --secant and
+# --delta, from the magics (text) and from the API (text, numbers, tuples, lists, NumPy arrays, SymPy):
+#   text        "1,2;0,0": points by ';', coordinates by ','; for one variable ',' separates points too
+#   a number    one point of one coordinate (1, 0.5, np.float64(2), sp.pi, Fraction(1, 2), "pi/4")
+#   a sequence  of points (tuples, lists, arrays, or texts "1,2"), or, when it holds numbers only, one
+#               point for a function of several variables and a list of points for one of one variable,
+#               just as the text "1,2" is
+# Anything else is one clear OptionError: a coordinate that is not a finite real number, a point with the
+# wrong number of coordinates, a set (no order), a dict, bytes.
+
+
+def parse_points(at, dimension: int, option: str = "--at",
+                 what: str = "point") -> list[tuple[tuple[sp.Expr, ...], tuple[str, ...]]]:
+    """Points from ``"-0.5,0.5,0"`` (one variable), ``"1,2;0,0"`` (several), or Python numbers, tuples,
+    lists, NumPy arrays and SymPy numbers (see above).
 
     Each point comes with its coordinates as written, so ``0.0`` is shown as the user typed it.
     """
-    if isinstance(at, str):
-        text = at.strip()
-        if not text:
-            raise OptionError("--at needs at least one point")
-        if dimension == 1:
-            groups = [[c] for part in text.split(";") for c in part.split(",")]
-        else:
-            groups = [part.split(",") for part in text.split(";")]
-    else:
-        items = [at] if isinstance(at, (int, float, sp.Expr)) else list(at)
-        groups = [[c] if dimension == 1 and not isinstance(c, (tuple, list)) else list(c) for c in items]
     points = []
-    for group in groups:
+    for group in point_groups(at, dimension, option):
         if len(group) != dimension:
-            shown = ",".join(str(c) for c in group)
-            raise OptionError(f"the point ({shown}) has {len(group)} coordinate(s); "
-                              f"expected {dimension} (separate points with ';')")
-        texts = tuple(c.strip() if isinstance(c, str) else repr(c) if isinstance(c, (int, float))
-                      else str(c) for c in group)
-        coordinates = tuple(_coordinate(c, text) for c, text in zip(group, texts))
-        points.append((coordinates, texts))
+            shown = _clip(",".join(_shown(c) for c in group))
+            message = f"the {what} ({shown}) has {len(group)} coordinate(s); expected {dimension}"
+            if what == "point":
+                message += (" (separate points with ';')" if isinstance(at, str)
+                            else " (several points go in a list of tuples, as in [(1, 2), (0, 0)])")
+            raise OptionError(message)
+        coordinates, texts = zip(*(_coordinate(c, option) for c in group))
+        points.append((tuple(coordinates), tuple(texts)))
     return points
 
 
-def _coordinate(value, text: str) -> sp.Expr:
-    """A point's coordinate, exactly: a Python float is its binary value (so math.pi/2 stays itself)."""
-    if isinstance(value, sp.Expr):
-        return value
-    if isinstance(value, float) and math.isfinite(value):
-        return sp.Rational(value)
-    return parse_number(text)
+def parse_point(value, dimension: int, option: str, what: str) -> tuple[sp.Expr, ...]:
+    """Exactly one point (--dir's direction, --from's start), in any shape ``parse_points`` reads."""
+    found = parse_points(value, dimension, option, what)
+    if len(found) != 1:
+        raise OptionError(f"{option} takes one {what} of {dimension} coordinate(s), got {len(found)} "
+                          f"({_clip(_shown(value))})")
+    return found[0][0]
 
 
-def parse_range(value) -> tuple[float, float]:
+def point_groups(value, dimension: int | None, option: str = "--at") -> list[list]:
+    """The raw coordinates of each point in ``value``, not yet checked (``dimension`` None: read as for
+    several variables, to tell how many coordinates a point has)."""
+    several = dimension is None or dimension > 1
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise OptionError(f"{option} needs at least one point")
+        if not several:
+            return [[c] for part in text.split(";") for c in part.split(",")]
+        return [part.split(",") for part in text.split(";")]
+    items = _items(value, option)
+    if items is None:  # one number
+        return [[value]]
+    if not items:
+        raise OptionError(f"{option} needs at least one point")
+    if not any(_holds_coordinates(item) for item in items):  # numbers only: as the text "1,2" is read
+        return [items] if several else [[c] for c in items]
+    return [_point_items(item, option) for item in items]
+
+
+def point_size(*values) -> int | None:
+    """How many coordinates the first point given has (for a Python function f(v) of a vector), or None."""
+    for value in values:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        try:
+            return len(point_groups(value, None)[0])
+        except GradientError:  # parse_points says what is wrong, once the dimension is known
+            return None
+    return None
+
+
+def _items(value, option: str) -> list | None:
+    """The items of a sequence given as points or numbers; None for a single value."""
+    import numpy
+
+    if isinstance(value, numpy.ndarray):
+        value = value.tolist()  # a 0-d array becomes its number, nested arrays nested lists
+    if isinstance(value, sp.MatrixBase):
+        return list(value) if 1 in value.shape else value.tolist()  # a column or row vector: its entries
+    if isinstance(value, (bytes, bytearray, Mapping, AbstractSet)):
+        kind = "a set has no order" if isinstance(value, AbstractSet) else f"not a {type(value).__name__}"
+        raise OptionError(f"{option} takes numbers, tuples or lists of them, or text such as '1,2;0,0' "
+                          f"({kind}): got {_clip(_shown(value))}")
+    if isinstance(value, sp.Tuple):
+        return list(value)
+    if isinstance(value, (str, sp.Basic)) or not isinstance(value, Iterable):
+        return None
+    return list(value)
+
+
+def _holds_coordinates(item) -> bool:
+    """Whether an item of a sequence is a point of its own (a tuple, list, array, or text "1,2")."""
+    import numpy
+
+    if isinstance(item, str):
+        return "," in item
+    if isinstance(item, (numpy.ndarray, sp.MatrixBase, sp.Tuple)):
+        return True
+    return isinstance(item, Iterable) and not isinstance(item, (sp.Basic, bytes, bytearray))
+
+
+def _point_items(item, option: str) -> list:
+    if isinstance(item, str):
+        return item.split(",")
+    items = _items(item, option)
+    return [item] if items is None else items
+
+
+def parse_real(value, option: str) -> sp.Expr:
+    """One real number, exactly, in any form a coordinate takes (text, int, float, NumPy, SymPy, ...)."""
+    return _coordinate(value, option)[0]
+
+
+def _coordinate(value, option: str) -> tuple[sp.Expr, str]:
+    """One coordinate, exactly, and how to show it: a Python float is its binary value (so math.pi/2
+    stays itself), text is read as a number (``pi/4``), anything but a finite real number is refused,
+    and so is a number beyond 1e±300, which no float holds (10^400, 2^(-2000))."""
+    number, text = _exact(value, option)
+    try:
+        size = abs(float(number))
+    except (OverflowError, TypeError, ValueError):
+        size = math.inf
+    if number != 0 and not 1e-300 <= size <= 1e300:
+        raise OptionError(f"{option}: the number {_clip(text, 20)} is out of range (beyond 1e±300)")
+    return number, text
+
+
+def _exact(value, option: str) -> tuple[sp.Expr, str]:
+    import numpy
+
+    if isinstance(value, numpy.generic):
+        value = value.item()  # np.float64(0.5), np.int64(2), np.bool_(True): their Python values
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise OptionError(f"{option}: a number is missing (nothing between two of ',' and ';')")
+        try:
+            return parse_number(text), text
+        except OptionError as error:
+            raise OptionError(f"{option}: {error}") from None
+    if isinstance(value, bool) or value is None:
+        raise OptionError(f"{option}: {value!r} is not a number")
+    if isinstance(value, numbers.Integral):
+        value = int(value)
+        if value.bit_length() > 1100:  # beyond 1e300 by far; too long to write out (4,300 digits at most)
+            raise OptionError(f"{option}: an integer of {value.bit_length() * 0.30103:.0f} digits is out of range "
+                              "(beyond 1e±300)")
+        return sp.Integer(value), str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise OptionError(f"{option}: {value!r} is not a finite number")
+        return sp.Rational(value), repr(value)
+    if isinstance(value, Fraction):
+        if max(abs(value.numerator), value.denominator).bit_length() > 1100:
+            raise OptionError(f"{option}: a fraction with more than 300 digits is out of range (beyond 1e±300)")
+        return sp.Rational(value.numerator, value.denominator), str(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise OptionError(f"{option}: {value} is not a finite number")
+        return _exact(str(value), option)
+    if isinstance(value, sp.Basic) and not isinstance(value, sp.Tuple):
+        text = _clip(_shown(value))
+        if not isinstance(value, sp.Expr) or value.free_symbols:
+            raise OptionError(f"{option}: {text} is not a number")
+        if value.has(sp.nan, sp.zoo) or value.is_finite is False:
+            raise OptionError(f"{option}: {text} is not a finite number")
+        if value.is_extended_real is not True:
+            raise OptionError(f"{option}: {text} is not a real number")
+        return value, str(value) if len(text) < 40 else text
+    if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
+        raise OptionError(f"{option}: {value!r} is not a real number")
+    if isinstance(value, numbers.Real):
+        return _exact(float(value), option)
+    raise OptionError(f"{option}: {_clip(_shown(value))} is not a number")
+
+
+def _shown(value) -> str:
+    """A value as an error message shows it: on one line (a NumPy array's repr has several)."""
+    if isinstance(value, str):
+        text = value
+    else:
+        try:
+            text = (repr(value.item()) if hasattr(value, "item") and getattr(value, "ndim", 1) == 0
+                    else str(value) if isinstance(value, sp.Basic) else repr(value))
+        except Exception:  # an object whose repr fails says what it is
+            text = f"a {type(value).__name__}"
+    return " ".join(text.split())
+
+
+def _clip(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[: size - 3] + "..."
+
+
+def shown_value(value, size: int = 60) -> str:
+    """A value the user passed, for an error message: repr-like, on one line, at most ``size`` characters."""
+    return _clip(_shown(repr(value) if isinstance(value, str) else value), size)
+
+
+def parse_numbers(value, option: str) -> list[float]:
+    """Numbers such as --secant's widths and --delta's steps: ``"0.5,0.1"``, a number, or a list of them."""
+    if isinstance(value, str):
+        parts = [part for part in value.replace(";", ",").split(",") if part.strip()]
+        if not parts:
+            raise OptionError(f"{option} needs at least one number, as in {option} 0.1")
+    else:
+        items = _items(value, option)
+        parts = [value] if items is None else items
+        if not parts:
+            raise OptionError(f"{option} needs at least one number, as in {option} 0.1")
+    return [float(_coordinate(part, option)[0]) for part in parts]
+
+
+def parse_range(value, option: str = "--range") -> tuple[float, float]:
     """A plotting range from ``"A,B"`` or a pair of numbers, with A < B."""
-    parts: Sequence = value.split(",") if isinstance(value, str) else value
-    if len(parts) != 2:
-        raise OptionError(f"--range needs two numbers A,B, got {value!r}")
-    a, b = (float(parse_number(str(p))) for p in parts)
+    parts = value.split(",") if isinstance(value, str) else _items(value, option)
+    if parts is None or len(parts) != 2:
+        raise OptionError(f"{option} needs two numbers A,B, got {shown_value(value, 40)}")
+    a, b = (float(_coordinate(part, option)[0]) for part in parts)
     if a >= b:
-        raise OptionError(f"--range needs A < B, got {a:g},{b:g}")
+        raise OptionError(f"{option} needs A < B, got {a:g},{b:g}")
     if not (abs(a) <= 1e150 and abs(b) <= 1e150):
-        raise OptionError(f"--range is too wide to plot ({a:g},{b:g}): keep within ±1e150")
+        raise OptionError(f"{option} is too wide to plot ({a:g},{b:g}): keep within ±1e150")
     return a, b
 
 
-def parse_variable_names(value: str | Iterable[str]) -> list[str]:
-    names = [n.strip() for n in (value.split(",") if isinstance(value, str) else value)]
+def parse_ranges(value, option: str = "--range") -> list[tuple[float, float]]:
+    """One range per axis: ``"A,B;C,D"``, ``(A, B)`` (one range), or ``[(A, B), (C, D)]``."""
+    if isinstance(value, str):
+        return [parse_range(part, option) for part in value.split(";")]
+    items = _items(value, option)
+    if items and all(_holds_coordinates(item) for item in items):
+        return [parse_range(item, option) for item in items]
+    return [parse_range(value, option)]
+
+
+def parse_variable_names(value, option: str = "--wrt") -> list[str]:
+    """Variable names from ``"x,y"``, a SymPy symbol, or a list of names or symbols."""
+    example = f"as in {option} x or {option} x,y"
+    if isinstance(value, str):
+        names = [n.strip() for n in value.split(",")]
+    elif isinstance(value, sp.Symbol):
+        names = [value.name]
+    else:
+        items = None if isinstance(value, sp.Basic) else _items_or_none(value)
+        if items is None or not all(isinstance(n, (str, sp.Symbol)) for n in items):
+            raise VariableError(f"{option} needs variable names, {example}; got {_clip(_shown(value))}")
+        names = [n.name if isinstance(n, sp.Symbol) else n.strip() for n in items]
     if not names or not all(names):
-        raise VariableError("--wrt needs variable names, as in --wrt x or --wrt x,y")
+        raise VariableError(f"{option} needs variable names, {example}")
     return names
+
+
+def _items_or_none(value) -> list | None:
+    try:
+        return _items(value, "")
+    except OptionError:
+        return None

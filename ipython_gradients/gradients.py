@@ -31,12 +31,14 @@ from .expressions import (
     natural_key,
     parse_expression,
     parse_parameters,
-    parse_points,
-    parse_range,
+    parse_point,
+    parse_ranges,
     parse_variable_names,
+    point_size,
     public_name,
     real_symbol,
     trace_callable,
+    user_expression,
 )
 from .results import GradientResult
 from .results.values import (
@@ -70,17 +72,11 @@ class GradFunction:
 
 def dimension_hint(*values) -> int | None:
     """How many coordinates the points given have (for a Python function f(v) of a vector)."""
-    for value in values:
-        if isinstance(value, str) and value.strip():
-            return len(value.split(";")[0].split(","))
-        if isinstance(value, (list, tuple)) and value:
-            first = value[0]
-            return len(first) if isinstance(first, (list, tuple)) else len(value)
-    return None
+    return point_size(*values)
 
 
 def as_grad_function(expression, namespace, vars, dimension: int | None, roots: str = "real") -> GradFunction:
-    names = parse_variable_names(vars) if vars is not None else None
+    names = parse_variable_names(vars, "--vars") if vars is not None else None
     components = _vector_components(expression, namespace, roots)
     if components is not None:
         exprs, name, fixed = components
@@ -155,13 +151,13 @@ def _order_variables(symbols, names, exprs) -> tuple[sp.Symbol, ...]:
 def _vector_components(expression, namespace, roots: str = "real"):
     """(components, name, variables) for [e1, e2, ...], F(x, y) = [...], or a SymPy Matrix; else None."""
     if isinstance(expression, sp.MatrixBase):
-        return tuple(expression), None, None
+        return tuple(user_expression(e) for e in expression), None, None
     if not isinstance(expression, str):
         return None
     text = expression.strip()
     value = (namespace or {}).get(public_name(text))
     if isinstance(value, sp.MatrixBase):
-        return tuple(value), text, None
+        return tuple(user_expression(e) for e in value), text, None
     name, fixed = None, None
     definition = DEFINITION.match(text)
     if definition:
@@ -185,10 +181,7 @@ def _vector_components(expression, namespace, roots: str = "real"):
 
 
 def unit_direction(dir, n: int) -> sp.Matrix:
-    found = parse_points(dir if isinstance(dir, str) else [tuple(dir)], n)
-    if len(found) != 1:
-        raise OptionError("--dir takes one direction")
-    vector = found[0][0]
+    vector = parse_point(dir, n, "--dir", "direction")
     try:
         return calculus.unit_vector(vector)
     except ValueError:
@@ -197,10 +190,7 @@ def unit_direction(dir, n: int) -> sp.Matrix:
 
 def descent_start(start, points, n: int) -> tuple[float, ...]:
     if start is not None:
-        found = parse_points(start if isinstance(start, str) else [tuple(start)], n)
-        if len(found) != 1:
-            raise OptionError("--from takes one point")
-        return tuple(float(c) for c in found[0][0])
+        return tuple(float(c) for c in parse_point(start, n, "--from", "start point"))
     if points:
         return tuple(float(c) for c in points[0][0])
     raise OptionError("--descent needs a start point: give --from 1,1 (or an --at point)")
@@ -209,10 +199,9 @@ def descent_start(start, points, n: int) -> tuple[float, ...]:
 def grad_box(range, points, start, n: int, settings: Settings) -> list[tuple[float, float]]:
     """The plotting (and numeric search) box: --range, else around the points, else x_range."""
     if range is not None:
-        parts = range.split(";") if isinstance(range, str) else [range]
-        if len(parts) not in (1, n):
-            raise OptionError(f"--range takes A,B for every axis or one A,B per variable ({n})")
-        ranges = [parse_range(part) for part in parts]
+        ranges = parse_ranges(range)
+        if len(ranges) not in (1, n):
+            raise OptionError(f"--range takes A,B for every axis or one A,B per variable ({n}), got {len(ranges)}")
         return ranges * n if len(ranges) == 1 else ranges
     coordinates = [tuple(float(c) for c in p) for p, _ in points] + ([start] if start else [])
     if not coordinates:

@@ -20,7 +20,7 @@ from .errors import (
 from .expressions import (
     ParsedFunction,
     parse_points,
-    parse_range,
+    parse_ranges,
     real_symbol,
 )
 from .results import TangentResult
@@ -35,12 +35,6 @@ def _unnamed(used: set[str], number: int) -> str:
     """A name for the function on line ``number`` of the cell, not yet used."""
     return next((n for n in UNNAMED if n not in used), None) or next(
         f"f{k}" for k in range(number, number + len(used) + 2) if f"f{k}" not in used)
-
-
-def option_values(value) -> list[str]:
-    if isinstance(value, str):
-        return [v for v in value.replace(";", ",").split(",") if v.strip()] or [value]
-    return [str(v) for v in (value if isinstance(value, (list, tuple)) else [value])]
 
 
 def cell_functions(cell, namespace, roots: str = "real") -> list[tuple[str, ParsedFunction]]:
@@ -85,9 +79,10 @@ def at_points(at, functions) -> dict[int, list]:
 def tangent_box(range, points: dict[int, list], settings: Settings) -> list[tuple[float, float]]:
     """The x range (and y range for planes): --range, else around the points, else x_range."""
     if range is not None:
-        parts = range.split(";") if isinstance(range, str) else [range]
-        ranges = [parse_range(part) for part in parts]
-        return (ranges * 2)[:2] if len(ranges) == 1 else ranges[:2]
+        ranges = parse_ranges(range)
+        if len(ranges) > 2:
+            raise OptionError(f"--range takes A,B, or A,B;C,D for functions of two variables, got {len(ranges)} ranges")
+        return ranges * 2 if len(ranges) == 1 else ranges
     if not points:
         return [settings.x_range] * 2
     if 1 in points:  # a curve in the cell: every number of --at is an x

@@ -13,7 +13,7 @@ from IPython.utils.capture import capture_output
 from ipython_gradients import grad
 from ipython_gradients.results import GradientResult
 
-x, y = sp.symbols("x y", real=True)
+x, y = sp.symbols("x y")  # results hold plain symbols, as the user writes them
 
 
 def test_gradient_hessian_and_values_shown_as_math_then_figure(ip):
@@ -113,8 +113,8 @@ def test_python_functions_of_several_variables_and_of_a_vector(ip):
     assert r.method == "numeric" and np.allclose(r.points[0].gradient, [2, 4], rtol=1e-9)
     assert "could not be traced" in r.text()
     r = ip.run_line_magic("grad", "g --at 0,2 --no-plot")
-    assert r.gradient == sp.Matrix([sp.exp(sp.Symbol("a", real=True)) * sp.Symbol("b", real=True),
-                                    sp.exp(sp.Symbol("a", real=True))])
+    assert r.gradient == sp.Matrix([sp.exp(sp.Symbol("a")) * sp.Symbol("b"),
+                                    sp.exp(sp.Symbol("a"))])
 
 
 def test_plots_by_number_of_variables(ip):

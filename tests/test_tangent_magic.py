@@ -10,7 +10,7 @@ from IPython.utils.capture import capture_output
 from ipython_gradients import tangent
 from ipython_gradients.results import TangentResult
 
-x, y = sp.symbols("x y", real=True)
+x, y = sp.symbols("x y")  # results hold plain symbols, as the user writes them
 Y = sp.Symbol("y")
 
 
