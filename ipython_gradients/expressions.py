@@ -32,6 +32,7 @@ from sympy.parsing.sympy_parser import (
 )
 
 from .errors import ExpressionError, OptionError, VariableError
+from .settings import plot_range_problem
 
 FUNCTIONS: dict[str, Callable] = {
     "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "cot": sp.cot, "sec": sp.sec, "csc": sp.csc,
@@ -705,10 +706,9 @@ def parse_range(value) -> tuple[float, float]:
     if len(parts) != 2:
         raise OptionError(f"--range needs two numbers A,B, got {value!r}")
     a, b = (float(parse_number(str(p))) for p in parts)
-    if a >= b:
-        raise OptionError(f"--range needs A < B, got {a:g},{b:g}")
-    if not (abs(a) <= 1e150 and abs(b) <= 1e150):
-        raise OptionError(f"--range is too wide to plot ({a:g},{b:g}): keep within ±1e150")
+    problem = plot_range_problem(a, b)  # the same rule as the x_range setting
+    if problem:
+        raise OptionError(f"--range {problem}, got {a:g},{b:g}")
     return a, b
 
 
