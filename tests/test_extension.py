@@ -163,7 +163,8 @@ def test_ipython_config_file_is_honoured_and_its_bad_values_reported(tmp_path):
     assert "Figure saved" not in result.stdout and "(-5.0, 5.0)" in result.stdout
     assert sorted(result.stderr.splitlines()) == [
         "GradientMagics has no setting 'precison' (did you mean precision?): `%config GradientMagics` lists them",
-        "GradientMagics.figure_format must be one of png, retina, svg, got 'jpeg'; figure_format stays 'png' (the default)",
+        "GradientMagics.figure_format must be one of png, retina, svg, got 'jpeg'; "
+        "figure_format stays 'png' (the default)",
         "GradientMagics.samples must be an integer from 2 to 100000, got 200000; samples stays 400 (the default)",
         "GradientMagics.x_range is too wide to plot: keep within ±1e150, got (-1e+308, 1e+308); "
         "x_range stays (-5.0, 5.0) (the default)",
