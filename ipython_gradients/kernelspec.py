@@ -12,6 +12,7 @@ was). Every problem is a ``SetupError`` with one line saying what went wrong.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -101,26 +102,30 @@ def install(name: str = DEFAULT_NAME, display_name: str = DEFAULT_DISPLAY_NAME, 
     destination = os.path.join(kernels, name)
     if os.path.lexists(destination) and not os.path.isdir(destination):
         raise SetupError(f"{destination} is not a folder, so it cannot be a kernelspec: move it away first")
-    created = []
+    created = _make_folders_or_say_why(kernels)
     staging = None
     try:
-        created = _make_folders(kernels)
-        staging = _new_folder(kernels, f".{name}-new-")
+        staging = _new_folder(kernels, ".new-")
         with open(os.path.join(staging, "kernel.json"), "w", encoding="utf-8") as handle:
             json.dump(kernel_json(display_name), handle, indent=2)
         _move_into_place(staging, destination)
-        staging = None
     except OSError as error:
-        for folder in reversed(created):  # the folders made for it, if nothing else is in them
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        for folder in reversed(created):  # the folders made for it, innermost first, if nothing else is in them
             try:
                 os.rmdir(folder)
             except OSError:
                 break
         raise SetupError(f"cannot write the kernelspec in {kernels}: {_reason(error)}") from None
-    finally:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
     return destination
+
+
+def _make_folders_or_say_why(kernels: str) -> list[str]:
+    try:
+        return _make_folders(kernels)
+    except OSError as error:
+        raise SetupError(f"cannot write the kernelspec in {kernels}: {_reason(error)}") from None
 
 
 def where_jupyter_looks() -> list[str]:
@@ -176,7 +181,8 @@ def _jupyter_paths():
 def _reason(error: Exception) -> str:
     """An OSError as a short phrase: its text and the file it is about."""
     if isinstance(error, OSError) and error.strerror:
-        where = f": {error.filename}" if error.filename else ""
+        path = error.filename2 or error.filename  # a rename's target, else the file
+        where = f": {path}" if path else ""
         return f"{error.strerror.lower()}{where}"
     return " ".join(str(error).split()) or type(error).__name__
 
@@ -199,7 +205,8 @@ def _make_folders(folder: str) -> list[str]:
             made.append(path)
     except OSError:
         for path in reversed(made):
-            os.rmdir(path)
+            with contextlib.suppress(OSError):
+                os.rmdir(path)
         raise
     return made
 
@@ -221,9 +228,13 @@ def _move_into_place(staging: str, destination: str) -> None:
     if not os.path.lexists(destination):
         os.rename(staging, destination)
         return
-    aside = _new_folder(os.path.dirname(destination), f".{os.path.basename(destination)}-old-")
+    aside = _new_folder(os.path.dirname(destination), ".old-")
     old = os.path.join(aside, "kernelspec")
-    os.rename(destination, old)
+    try:
+        os.rename(destination, old)
+    except OSError:
+        os.rmdir(aside)
+        raise
     try:
         os.rename(staging, destination)
     except OSError:

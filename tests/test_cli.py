@@ -136,6 +136,9 @@ def test_prefix_install_replaces_an_earlier_one_whole_and_is_readable_by_everyon
     (("--prefix", "{tmp}", "--name", "a/b"), "a kernel name has only ASCII letters, digits and - . _ (got 'a/b')"),
     (("--prefix", "{tmp}", "--name", "taken"), "{tmp}/share/jupyter/kernels/taken is not a folder, so it cannot be "
                                                "a kernelspec: move it away first"),
+    # fails when the kernelspec is renamed into place, after its folders were made: they go again
+    (("--prefix", "{tmp}/new", "--name", "k" * 300), "cannot write the kernelspec in {tmp}/new/share/jupyter/kernels: "
+                                                    "file name too long: {tmp}/new/share/jupyter/kernels/kkk"),
 ])
 def test_kernel_install_problems_are_one_line_and_leave_nothing_behind(tmp_path, args, phrase):
     (tmp_path / "a-file").write_text("not a folder")
