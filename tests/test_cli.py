@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -164,12 +165,14 @@ def test_uninstall_removes_only_its_own_kernelspecs(tmp_path):
 @pytest.fixture(scope="module")
 def python_without_ipykernel(tmp_path_factory):
     """A real Python environment with the standard library only (no ipykernel, jupyter_client or SymPy);
-    this package comes in on PYTHONPATH."""
-    folder = tmp_path_factory.mktemp("bare") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True, timeout=120)
-    python = folder / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    package = os.path.dirname(os.path.dirname(os.path.abspath(ipython_gradients.__file__)))
-    return [str(python), "-m", "ipython_gradients"], {**os.environ, "PYTHONPATH": package}
+    a copy of this package alone comes in on PYTHONPATH (not the folder it is installed in, which may
+    hold the rest)."""
+    folder = tmp_path_factory.mktemp("bare")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder / "venv")], check=True, timeout=120)
+    python = folder / "venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    shutil.copytree(os.path.dirname(os.path.abspath(ipython_gradients.__file__)), folder / "src" / "ipython_gradients",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return [str(python), "-m", "ipython_gradients"], {**os.environ, "PYTHONPATH": str(folder / "src")}
 
 
 @pytest.mark.parametrize("args, phrase", [

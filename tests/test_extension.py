@@ -1,5 +1,6 @@
 """Loading, unloading, configuration, display in each kind of frontend, and the README's seed command."""
 
+import getpass
 import os
 import subprocess
 import sys
@@ -185,17 +186,46 @@ def test_bad_values_on_the_ipython_command_line_are_reported_and_the_magics_work
     ]
 
 
-@pytest.mark.external
-def test_the_readme_seed_command_in_a_terminal(tmp_path):
-    result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ipython"), "--ext", "ipython_gradients", "--no-banner",
-                             "--HistoryManager.enabled=False", "-c", "%deriv x**2 --at -0.5,0.5,0"],
+def seed_command_in_a_terminal(tmp_path) -> tuple[subprocess.CompletedProcess, str]:
+    """The README's seed command in a terminal whose temporary folder is tmp_path; the saved figure's path."""
+    result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ipython"), "--ext", "ipython_gradients",
+                             "--no-banner", "--HistoryManager.enabled=False", "-c", "%deriv x**2 --at -0.5,0.5,0"],
                             capture_output=True, text=True, timeout=120, cwd=tmp_path,
                             env={**os.environ, "TMPDIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     assert "f'(-0.5) = -1.000   decreasing" in result.stdout
     assert "f'(0)    =  0.000   stationary: local minimum" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
     saved = result.stdout.split("Figure saved to ")[1].strip()
-    assert saved.startswith(str(tmp_path)) and open(saved, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    assert open(saved, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    return result, saved
+
+
+FIGURES = "ipython-gradients-figures-" + getpass.getuser()
+
+
+@pytest.mark.external
+def test_the_readme_seed_command_in_a_terminal(tmp_path):
+    _, saved = seed_command_in_a_terminal(tmp_path)
+    assert os.path.dirname(saved) == str(tmp_path / FIGURES)  # a folder of this user's own
+
+
+@pytest.mark.slow
+@pytest.mark.external
+@pytest.mark.parametrize("taken_by", ["a file", "another user"])
+def test_the_seed_command_when_the_figures_folder_is_not_this_users(tmp_path, taken_by):
+    """On a shared machine the figures folder's name may be taken: the figure goes into the temporary
+    folder itself (it once raised PermissionError for every user but the folder's maker)."""
+    folder = tmp_path / FIGURES
+    if taken_by == "a file":
+        folder.write_text("not a folder")
+    else:
+        if not hasattr(os, "geteuid") or os.geteuid() != 0:
+            pytest.skip("only root can give a folder to another user here")
+        folder.mkdir()
+        os.chown(folder, 65534, 65534)  # nobody's
+    _, saved = seed_command_in_a_terminal(tmp_path)
+    assert os.path.dirname(saved) == str(tmp_path) and os.path.basename(saved).startswith("ipython-gradients-figure-")
 
 
 def test_retina_and_svg_figures(ip):
