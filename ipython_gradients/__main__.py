@@ -8,9 +8,12 @@ is one line on stderr and exit status 2.
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
 from dataclasses import replace
 
+from .errors import GradientError
 from .options import MAGICS, MagicSpec, Option, split_arguments
 
 USAGE = """usage: ipython-gradients deriv EXPR [options]      (as %deriv)
@@ -46,9 +49,6 @@ def _magic_parser(spec: MagicSpec) -> argparse.ArgumentParser:
 
 
 def _run_magic(name: str, argv: list[str]) -> int:
-    from . import api
-    from .errors import ComputationTimeout, GradientError
-
     spec = replace(MAGICS[name], options=MAGICS[name].options + COMMAND_LINE_OPTIONS)
     parser = _magic_parser(spec)
     options, words = split_arguments(spec, argv)
@@ -56,8 +56,16 @@ def _run_magic(name: str, argv: list[str]) -> int:
     words = [w for w in words if w not in ("-h", "--help")]
     if not words:
         raise _BadInput(f"{name} needs {'an expression' if name != 'tangent' else 'at least one function'}")
-    if args.save and not args.save.lower().endswith((".png", ".svg")):
-        raise _BadInput("--save writes a .png or .svg file")
+    if args.save:
+        _check_target(args.save)  # before the computation, which may take a while
+    try:
+        from . import api
+    except ImportError as error:  # a broken installation: a dependency is missing
+        raise _BadInput(f"ipython_gradients needs {error.name or error}, which {sys.executable} cannot import: "
+                        f"install the package with its dependencies ({sys.executable} -m pip install "
+                        "ipython_gradients)") from None
+    from .errors import ComputationTimeout
+
     values = MAGICS[name].keywords(vars(args))
     if args.save:
         values["plot"] = True
@@ -74,8 +82,42 @@ def _run_magic(name: str, argv: list[str]) -> int:
     if args.save:
         if result.figure is None:
             raise _BadInput("there is no figure to save: " + ("; ".join(result.notes) or "nothing was plotted"))
-        result.figure.savefig(args.save)
+        _write_figure(result.figure, args.save)
     return 0
+
+
+def _check_target(path: str) -> None:
+    """Refuse a --save target that cannot be written, before anything is computed."""
+    if os.path.isdir(path):
+        raise _BadInput(f"--save {path}: that is a folder; give the name of a .png or .svg file")
+    if not path.lower().endswith((".png", ".svg")):
+        raise _BadInput("--save writes a .png or .svg file")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        above = folder
+        while not os.path.lexists(above):
+            above = os.path.dirname(above)
+        problem = f"the folder {folder} does not exist" if os.path.isdir(above) else f"{above} is not a folder"
+        raise _BadInput(f"--save {path}: {problem}")
+    if not os.access(folder, os.W_OK):
+        raise _BadInput(f"--save {path}: cannot write in the folder {folder} (permission denied)")
+
+
+def _write_figure(figure, path: str) -> None:
+    """Draw the figure first, then write the file; a file that fails half-way is removed."""
+    data = io.BytesIO()
+    figure.savefig(data, format="svg" if path.lower().endswith(".svg") else "png")
+    try:
+        with open(path, "wb") as handle:
+            try:
+                handle.write(data.getvalue())
+            except OSError:
+                handle.close()
+                os.remove(path)
+                raise
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+        raise _BadInput(f"--save {path}: cannot write it ({reason})") from None
 
 
 def _run_kernel(argv: list[str]) -> int:
@@ -97,12 +139,12 @@ def _run_kernel(argv: list[str]) -> int:
     if args.command == "install":
         folder = kernelspec.install(args.name, args.display_name, user=args.user, sys_prefix=args.sys_prefix,
                                     prefix=args.prefix)
-        print(f"Installed kernelspec {args.name} ({args.display_name}) in {folder}")
+        print(f"Installed kernelspec {os.path.basename(folder)} ({args.display_name}) in {folder}", flush=True)
+        if not kernelspec.is_found(folder):
+            print(f"Note: Jupyter does not look in {os.path.dirname(folder)}; to use this kernel, add "
+                  f"{os.path.dirname(os.path.dirname(folder))} to JUPYTER_PATH", file=sys.stderr)
     elif args.command == "uninstall":
-        try:
-            print(f"Removed kernelspec {args.name} from {kernelspec.uninstall(args.name)}")
-        except LookupError as error:
-            raise _BadInput(str(error)) from None
+        print(f"Removed kernelspec {args.name} from {kernelspec.uninstall(args.name)}")
     else:
         for name, folder in sorted(kernelspec.installed().items()):
             print(f"{name:24} {folder}")
@@ -117,13 +159,22 @@ def main(argv: list[str] | None = None) -> int:
     command, rest = argv[0], argv[1:]
     try:
         if command in MAGICS:
-            return _run_magic(command, rest)
-        if command == "kernel":
-            return _run_kernel(rest)
-        raise _BadInput(f"unknown command {command!r}: use deriv, grad, tangent or kernel")
-    except _BadInput as error:
+            status = _run_magic(command, rest)
+        elif command == "kernel":
+            status = _run_kernel(rest)
+        else:
+            raise _BadInput(f"unknown command {command!r}: use deriv, grad, tangent or kernel")
+        sys.stdout.flush()  # here, so that a closed pipe is caught below rather than at exit
+        return status
+    except (_BadInput, GradientError) as error:
         print(f"ipython-gradients: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("ipython-gradients: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader of the output went away (| head): nothing more to say to it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

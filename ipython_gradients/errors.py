@@ -21,6 +21,10 @@ class EvaluationError(GradientError):
     """A value cannot be computed (a function that raises, returns a non-number, ...)."""
 
 
+class SetupError(GradientError):
+    """A kernelspec cannot be installed, found or removed, or a file cannot be written."""
+
+
 class ComputationTimeout(BaseException):
     """A computation took longer than the configured timeout.
 

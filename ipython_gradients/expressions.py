@@ -37,6 +37,7 @@ from sympy.parsing.sympy_parser import (
 )
 
 from .errors import ExpressionError, GradientError, OptionError, VariableError
+from .settings import plot_range_problem
 
 FUNCTIONS: dict[str, Callable] = {
     "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "cot": sp.cot, "sec": sp.sec, "csc": sp.csc,
@@ -922,10 +923,9 @@ def parse_range(value, option: str = "--range") -> tuple[float, float]:
     if parts is None or len(parts) != 2:
         raise OptionError(f"{option} needs two numbers A,B, got {shown_value(value, 40)}")
     a, b = (float(_coordinate(part, option)[0]) for part in parts)
-    if a >= b:
-        raise OptionError(f"{option} needs A < B, got {a:g},{b:g}")
-    if not (abs(a) <= 1e150 and abs(b) <= 1e150):
-        raise OptionError(f"{option} is too wide to plot ({a:g},{b:g}): keep within ±1e150")
+    problem = plot_range_problem(a, b)  # the same rule as the x_range setting
+    if problem:
+        raise OptionError(f"{option} {problem}, got {a:g},{b:g}")
     return a, b
 
 

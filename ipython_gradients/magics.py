@@ -8,13 +8,18 @@ matplotlib) is imported on first use, so ``%load_ext`` stays fast.
 
 from __future__ import annotations
 
+import ast
+import difflib
 import re
 import sys
+from copy import deepcopy
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class, no_var_expand
 from IPython.core.magic_arguments import argument, magic_arguments
 from traitlets import Bool, CaselessStrEnum, Float, Int, TraitError, Tuple, validate
+from traitlets.config import Config
+from traitlets.config.loader import DeferredConfig, LazyConfigValue
 
 from .options import DERIV, GRAD, TANGENT, MagicSpec, split_magic_line
 from .settings import FIGURE_FORMATS, HELP, METHODS, NOTATIONS, ROOTS, Settings, check_setting
@@ -61,6 +66,70 @@ class GradientMagics(Magics):
             return check_setting(proposal["trait"].name, proposal["value"])
         except ValueError as error:
             raise TraitError(f"GradientMagics.{error}") from None
+
+    def _load_config(self, cfg, section_names=None, traits=None):
+        """Apply configuration one setting at a time, so that no value stops the extension loading.
+
+        traitlets applies a ``Config`` here (from ``ipython_config.py``, ``--GradientMagics.x=...`` on
+        the command line, ``%config`` before or after ``%load_ext``), at construction and on every
+        ``%config``; a value the trait refuses would otherwise raise out of ``__init__`` and leave no
+        magics. Each value is checked on its own (the trait's type, then ``check_setting``); a bad
+        one, or a name that is no setting, is reported in one line on stderr, naming the setting and
+        what is allowed, and dropped: the setting keeps its default (after ``%config``, its current
+        value), and the rest apply.
+        """
+        traits = self.traits(config=True) if traits is None else traits
+        accepted = Config()
+        for name, value in self._find_my_config(cfg).items():
+            if name in traits:
+                try:
+                    accepted[name] = self._checked(name, value, traits[name])
+                except ValueError as problem:
+                    kept = getattr(self, name)
+                    default = " (the default)" if kept == self.trait_defaults(name) else ""
+                    self._refuse(cfg, name, value, f"GradientMagics.{problem}; {name} stays {kept!r}{default}")
+            elif isinstance(value, Config) or name[:1].isupper():
+                accepted[name] = value  # a section, not a setting: traitlets' business
+            else:
+                close = difflib.get_close_matches(name, traits, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                self._refuse(cfg, name, value, f"GradientMagics has no setting {name!r}{hint}: "
+                                               "`%config GradientMagics` lists them")
+        super()._load_config(Config({type(self).__name__: accepted}), section_names=section_names,
+                             traits=traits)
+
+    def _refuse(self, cfg, name: str, value, message: str) -> None:
+        """Say why a configuration value is not used, and drop it from the configuration it came in
+        and the session's (the shell's), so that reloading the extension does not refuse it again."""
+        print(message, file=sys.stderr)
+        for config in (cfg, self.config, getattr(self.parent, "config", None)):
+            for section in self.section_names():
+                if isinstance(config, Config) and config._has_section(section) and name in config[section]:
+                    held = config[section][name]
+                    try:
+                        same = held is value or bool(held == value)
+                    except Exception:  # a value that cannot be compared is left where it is
+                        same = False
+                    if same:
+                        del config[section][name]
+
+    def _checked(self, name: str, value, trait):
+        """A configuration value as the trait will hold it, or ValueError saying what is allowed."""
+        raw = value
+        try:
+            if isinstance(value, LazyConfigValue):  # c.GradientMagics.x_range.append(...) and the like
+                value = value.get_value(getattr(self, name))
+            elif isinstance(value, DeferredConfig):  # --GradientMagics.samples=... on the command line
+                raw = str(value) if isinstance(value, str) else value
+                if isinstance(trait, Tuple) and isinstance(value, str):
+                    value = ast.literal_eval(value)  # "-2,3" or "(-2, 3)": traitlets cannot read a Tuple
+                else:                                # from one string (its from_string fails)
+                    value = value.get_value(trait)
+            value = trait.validate(self, deepcopy(value))
+        except Exception as error:  # the trait's own check (and conversion from text) refused it
+            check_setting(name, raw)  # the same value in check_setting's words, where it has them
+            raise ValueError(f"{name}: {' '.join(str(error).split())}") from None
+        return check_setting(name, value)
 
     def settings(self) -> Settings:
         return Settings(precision=self.precision, plot=self.plot, samples=self.samples,

@@ -3,7 +3,8 @@
 It feeds the ``magic_arguments`` decorators (and so ``%deriv?``), the line splitter below, the
 completer, the command line, the README's reference, and the translation of parsed options into
 the API's keywords (``MagicSpec.keywords``), which the magics and the command line share. Only the
-standard library is imported here: the extension loads it at ``%load_ext`` time.
+standard library (and ``settings``, which is standard library too) is imported here: the extension
+loads it at ``%load_ext`` time.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import argparse
 import re
 from dataclasses import dataclass, field
+
+from .settings import RANGE_LIMIT
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,7 @@ DERIV = MagicSpec(
         Option("--at", "Points where the derivative is evaluated and interpreted, separated by "
                "commas (-0.5,0.5,0); for several variables, coordinates by commas and points "
                "by semicolons (1,2;0,0).", metavar="POINTS"),
-        Option("--range", "Plotting range A,B with A < B. Default: around the --at points, "
+        Option("--range", f"Plotting range A,B with A < B, within {RANGE_LIMIT}. Default: around the --at points, "
                "else GradientMagics.x_range.", metavar="A,B"),
         PLOT,
         Option("--simplify", "Simplify the derivative (--no-simplify: as SymPy gives it). Default: "

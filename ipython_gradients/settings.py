@@ -16,6 +16,10 @@ METHODS = ("auto", "symbolic", "numeric")
 ROOTS = ("real", "principal")
 MAX_SAMPLES = 100_000
 MAX_PRECISION = 15
+# The one rule for plotting ranges, the x_range setting and every --range alike (plot_range_problem):
+# within ±MAX_RANGE the width B - A and the square of a coordinate are still floats (below 1e308).
+MAX_RANGE = 1e150
+RANGE_LIMIT = f"±1e{round(math.log10(MAX_RANGE))}"  # "±1e150", for messages and help
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ HELP = {
     "precision": "Digits shown after the decimal point for numbers (0 to 15).",
     "plot": "Draw a figure by default (each magic's --plot / --no-plot overrides it).",
     "samples": f"Points per plotted curve (2 to {MAX_SAMPLES}).",
-    "x_range": "Default plotting range (A, B), A < B, used when no points suggest one.",
+    "x_range": f"Default plotting range (A, B), A < B, within {RANGE_LIMIT}, used when no points suggest one.",
     "figure_format": "Figure output: 'png', 'retina' (PNG at twice the resolution) or 'svg'.",
     "figure_size": "Figure size in inches (width, height).",
     "notation": "'leibniz' (d/dx f) or 'prime' (f'(x)).",
@@ -58,6 +62,18 @@ HELP = {
              "x^(2/3), root(x, 5) are the real roots, so (-8)^(1/3) = -2, as in calculus textbooks) or "
              "'principal' (SymPy's complex principal root: x^(1/3) is outside the domain for x < 0).",
 }
+
+
+def plot_range_problem(a: float, b: float) -> str | None:
+    """What is wrong with (a, b) as a plotting range, or None: the one rule for ``x_range`` and ``--range``.
+
+    The callers name the range: ``f"--range {problem}"``, ``f"x_range {problem}"``.
+    """
+    if not a < b:  # NaN too
+        return "needs A < B"
+    if not (abs(a) <= MAX_RANGE and abs(b) <= MAX_RANGE):
+        return f"is too wide to plot: keep within {RANGE_LIMIT}"
+    return None
 
 
 def _pair(name: str, value) -> tuple[float, float]:
@@ -83,8 +99,9 @@ def check_setting(name: str, value):
             raise ValueError(f"samples must be an integer from 2 to {MAX_SAMPLES}, got {value!r}")
     elif name == "x_range":
         a, b = _pair(name, value)
-        if a >= b:
-            raise ValueError(f"x_range must be (A, B) with A < B, got {value!r}")
+        problem = plot_range_problem(a, b)
+        if problem:
+            raise ValueError(f"x_range {problem}, got {value!r}")
         value = (a, b)
     elif name == "figure_size":
         w, h = _pair(name, value)

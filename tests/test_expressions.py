@@ -14,6 +14,7 @@ from ipython_gradients.expressions import (
     parse_points,
     parse_range,
 )
+from ipython_gradients.settings import MAX_RANGE, Settings
 
 x, y = sp.symbols("x y", real=True)
 
@@ -135,3 +136,26 @@ def test_numbers_and_points():
     assert parse_range("-1,2") == (-1.0, 2.0)
     with pytest.raises(OptionError, match="A < B"):
         parse_range("1,0")
+
+
+@pytest.mark.parametrize("low, high, problem", [
+    (-1.0, 2.0, None),
+    (-MAX_RANGE, MAX_RANGE, None),
+    (1e-300, 2e-300, None),
+    (1.0, 0.0, "needs A < B"),
+    (1.0, 1.0, "needs A < B"),
+    (-1e151, 1.0, "is too wide to plot: keep within ±1e150"),
+    (0.0, 1.5e150, "is too wide to plot: keep within ±1e150"),
+    (-1e200, 1e200, "is too wide to plot: keep within ±1e150"),
+])
+def test_one_rule_for_the_x_range_setting_and_range(low, high, problem):
+    """--range (parse_range) and the x_range setting (check_setting) accept and refuse the same ranges,
+    in the same words."""
+    if problem is None:
+        assert parse_range(f"{low!r},{high!r}") == (low, high)
+        assert Settings().replace(x_range=(low, high)).x_range == (low, high)
+        return
+    with pytest.raises(OptionError, match=re.escape(f"--range {problem}")):
+        parse_range(f"{low!r},{high!r}")
+    with pytest.raises(ValueError, match=re.escape(f"x_range {problem}")):
+        Settings().replace(x_range=(low, high))

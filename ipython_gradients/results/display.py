@@ -13,7 +13,9 @@ when a figure is actually shown, so ``%load_ext`` stays light and --no-plot neve
 
 from __future__ import annotations
 
+import getpass
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from typing import Any
@@ -63,7 +65,11 @@ class FigureOutput:
             text = self.text()
             print("\n" + text if "\n" in text else text)
             if self.figure is not None:
-                print(f"Figure saved to {self.save_figure()}")
+                try:
+                    print(f"Figure saved to {self.save_figure()}")
+                except OSError as error:  # one line, as every problem: the result above stands
+                    print(f"Figure not saved: {(error.strerror or str(error)).lower()}"
+                          + (f": {error.filename}" if error.filename else ""))
             return
         display(self._repr_mimebundle_(), raw=True)
         if self.figure is not None:
@@ -71,11 +77,10 @@ class FigureOutput:
             display(data, raw=True, metadata=metadata)
 
     def save_figure(self, path: str | None = None) -> str:
-        """Write the figure to ``path`` (default: a new PNG file in the temporary folder)."""
+        """Write the figure to ``path`` (default: a new PNG file in this user's figures folder in the
+        temporary folder, see ``new_figure_file``)."""
         if path is None:
-            folder = os.path.join(tempfile.gettempdir(), "ipython-gradients-figures")
-            os.makedirs(folder, exist_ok=True)
-            handle, path = tempfile.mkstemp(prefix="figure-", suffix=".png", dir=folder)
+            handle, path = new_figure_file()
             os.close(handle)
         self.figure.savefig(path)
         return path
@@ -88,3 +93,26 @@ class FigureOutput:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         return {"text/plain": self.text(), "text/latex": self.latex()}
+
+
+def figures_folder() -> str:
+    """``ipython-gradients-figures-USER`` in the temporary folder: one per user, as a folder shared by
+    all would belong to whoever made it first and refuse everyone else's figures."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # no login name (a container without a passwd entry)
+        user = str(os.getuid()) if hasattr(os, "getuid") else "user"
+    return os.path.join(tempfile.gettempdir(), "ipython-gradients-figures-" + re.sub(r"[^\w.-]", "_", user))
+
+
+def new_figure_file() -> tuple[int, str]:
+    """A new empty PNG file (handle, path) in ``figures_folder()``; where that cannot be this user's
+    folder (a file of that name, a folder someone else owns), in the temporary folder itself."""
+    folder = figures_folder()
+    try:
+        os.makedirs(folder, exist_ok=True)
+        if hasattr(os, "getuid") and os.stat(folder).st_uid != os.getuid():
+            raise PermissionError(f"{folder} belongs to another user")
+        return tempfile.mkstemp(prefix="figure-", suffix=".png", dir=folder)
+    except OSError:
+        return tempfile.mkstemp(prefix="ipython-gradients-figure-", suffix=".png")
