@@ -132,13 +132,15 @@ def _run_kernel(argv: list[str]) -> int:
     where.add_argument("--prefix", metavar="P", help="Under the prefix P.")
     install.add_argument("--name", default=kernelspec.DEFAULT_NAME)
     install.add_argument("--display-name", default=kernelspec.DEFAULT_DISPLAY_NAME)
+    install.add_argument("--force", action="store_true",
+                         help="Replace a kernelspec of that name that is not this package's.")
     uninstall = commands.add_parser("uninstall", help="Remove the kernelspec.")
     uninstall.add_argument("--name", default=kernelspec.DEFAULT_NAME)
     commands.add_parser("list", help="List the kernelspecs Jupyter finds.")
     args = parser.parse_args(argv)
     if args.command == "install":
         folder = kernelspec.install(args.name, args.display_name, user=args.user, sys_prefix=args.sys_prefix,
-                                    prefix=args.prefix)
+                                    prefix=args.prefix, force=args.force)
         print(f"Installed kernelspec {os.path.basename(folder)} ({args.display_name}) in {folder}", flush=True)
         if not kernelspec.is_found(folder):
             print(f"Note: Jupyter does not look in {os.path.dirname(folder)}; to use this kernel, add "

@@ -28,7 +28,9 @@ from .errors import SetupError
 DEFAULT_NAME = "ipython-gradients"
 DEFAULT_DISPLAY_NAME = "Python 3 (ipython_gradients)"
 EXTENSION_FLAG = "--ext=ipython_gradients"
-NAME = re.compile(r"[a-z0-9._-]+")  # Jupyter's rule for kernel names (it lower-cases them)
+# Jupyter's characters for kernel names (it lower-cases them), starting with a letter or digit, so that
+# "." and ".." (the kernels folder itself, its parent) and hidden names never become a path to replace.
+NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 INSTALL_HINT = f"install it with {sys.executable} -m pip install ipykernel"
 
 # Run by the kernel's own Python, from a neutral folder: can it start the kernel and load the extension?
@@ -56,7 +58,8 @@ def kernel_json(display_name: str = DEFAULT_DISPLAY_NAME) -> dict:
 def checked_name(name: str) -> str:
     """The kernel name as Jupyter stores it (lower case), or SetupError if Jupyter would refuse it."""
     if not NAME.fullmatch(name.lower()):
-        raise SetupError(f"a kernel name has only ASCII letters, digits and - . _ (got {name!r})")
+        raise SetupError(f"a kernel name starts with a letter or digit and has up to 64 ASCII letters, digits and "
+                         f"- . _ (got {name!r})")
     return name.lower()
 
 
@@ -92,8 +95,11 @@ def check_can_start() -> None:
 
 
 def install(name: str = DEFAULT_NAME, display_name: str = DEFAULT_DISPLAY_NAME, user: bool = False,
-            sys_prefix: bool = False, prefix: str | None = None) -> str:
-    """Write the kernelspec (for this user by default) and return its folder."""
+            sys_prefix: bool = False, prefix: str | None = None, force: bool = False) -> str:
+    """Write the kernelspec (for this user by default) and return its folder.
+
+    An earlier kernelspec of this package with that name is replaced; any other one only with ``force``.
+    """
     name = checked_name(name)
     if prefix is not None and not prefix.strip():
         raise SetupError("--prefix needs a folder")
@@ -102,6 +108,9 @@ def install(name: str = DEFAULT_NAME, display_name: str = DEFAULT_DISPLAY_NAME, 
     destination = os.path.join(kernels, name)
     if os.path.lexists(destination) and not os.path.isdir(destination):
         raise SetupError(f"{destination} is not a folder, so it cannot be a kernelspec: move it away first")
+    if os.path.isdir(destination) and not force and not _is_ours(destination):
+        raise SetupError(f"a kernelspec named {name!r} that does not load ipython_gradients is in {destination}: "
+                         "choose another --name, or add --force to replace it")
     created = _make_folders_or_say_why(kernels)
     staging = None
     try:

@@ -134,22 +134,42 @@ def test_prefix_install_replaces_an_earlier_one_whole_and_is_readable_by_everyon
     (("--prefix", "{tmp}/a-file/prefix"), "cannot write the kernelspec in {tmp}/a-file/prefix/share/jupyter/kernels: "
                                           "not a directory: {tmp}/a-file"),
     (("--prefix", ""), "--prefix needs a folder"),       # once installed into the system's folder
-    (("--prefix", "{tmp}", "--name", "a/b"), "a kernel name has only ASCII letters, digits and - . _ (got 'a/b')"),
+    (("--prefix", "{tmp}", "--name", "a/b"), "up to 64 ASCII letters, digits and - . _ (got 'a/b')"),
+    # "." and ".." are the kernels folder and its parent: replacing them would empty Jupyter's data folder
+    (("--prefix", "{tmp}", "--name", ".."), "a kernel name starts with a letter or digit"),
+    (("--prefix", "{tmp}", "--name", "."), "a kernel name starts with a letter or digit"),
+    (("--name", ".."), "a kernel name starts with a letter or digit"),
+    (("--prefix", "{tmp}", "--name", ".hidden"), "a kernel name starts with a letter or digit"),
+    (("--prefix", "{tmp}", "--name", "python3"), "a kernelspec named 'python3' that does not load ipython_gradients"),
     (("--prefix", "{tmp}", "--name", "taken"), "{tmp}/share/jupyter/kernels/taken is not a folder, so it cannot be "
                                                "a kernelspec: move it away first"),
-    # fails when the kernelspec is renamed into place, after its folders were made: they go again
-    (("--prefix", "{tmp}/new", "--name", "k" * 300), "cannot write the kernelspec in {tmp}/new/share/jupyter/kernels: "
-                                                    "file name too long: {tmp}/new/share/jupyter/kernels/kkk"),
+    # refused before any folder is made (it once failed only at the rename, after making them)
+    (("--prefix", "{tmp}/new", "--name", "k" * 300), "has up to 64 ASCII letters"),
 ])
 def test_kernel_install_problems_are_one_line_and_leave_nothing_behind(tmp_path, args, phrase):
     (tmp_path / "a-file").write_text("not a folder")
     kernels = tmp_path / "share" / "jupyter" / "kernels"
     kernels.mkdir(parents=True)
     (kernels / "taken").write_text("not a kernelspec")
+    (kernels / "python3").mkdir()
+    (kernels / "python3" / "kernel.json").write_text(json.dumps({"argv": ["python", "-m", "ipykernel_launcher"]}))
+    (tmp_path / "runtime").mkdir()
+    (tmp_path / "runtime" / "kernel-1.json").write_text("{}")  # a live kernel's connection file
     before = every_path(tmp_path)
     result = run("kernel", "install", *(a.format(tmp=tmp_path) for a in args), env={"JUPYTER_DATA_DIR": str(tmp_path)})
     one_line_error(result, phrase.format(tmp=tmp_path))
     assert every_path(tmp_path) == before
+
+
+def test_force_replaces_a_kernelspec_that_is_not_ours(tmp_path):
+    kernels = tmp_path / "share" / "jupyter" / "kernels"
+    (kernels / "python3").mkdir(parents=True)
+    (kernels / "python3" / "kernel.json").write_text(json.dumps({"argv": ["python", "-m", "ipykernel_launcher"]}))
+    result = run("kernel", "install", "--prefix", str(tmp_path), "--name", "python3", "--force")
+    assert result.returncode == 0, result.stderr
+    assert "--ext=ipython_gradients" in " ".join(json.loads((kernels / "python3" / "kernel.json").read_text())["argv"])
+    again = run("kernel", "install", "--prefix", str(tmp_path), "--name", "python3")  # ours now: replaced quietly
+    assert again.returncode == 0, again.stderr
 
 
 def test_uninstall_removes_only_its_own_kernelspecs(tmp_path):
