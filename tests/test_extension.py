@@ -2,8 +2,10 @@
 
 import getpass
 import os
+import stat
 import subprocess
 import sys
+import tempfile
 import textwrap
 
 import pytest
@@ -278,3 +280,26 @@ def test_help_lists_every_option(shell):
     for flag in ("--wrt", "--order", "--at", "--range", "--plot", "--no-plot", "--simplify"):
         assert flag in doc
     assert "%deriv x**2 --at -0.5,0.5,0" in doc
+
+
+def test_terminal_figures_are_private_and_bounded(tmp_path, monkeypatch):
+    """The figures folder is this user's alone (0700, even if it was made readable), and keeps the newest
+    MAX_FIGURE_FILES figures; each figure file is readable by its user only."""
+    from ipython_gradients import deriv
+    from ipython_gradients.results import display
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the temporary folder is, as TMPDIR sets it
+    folder = tmp_path / FIGURES
+    folder.mkdir(mode=0o777)
+    os.chmod(folder, 0o777)
+    for k in range(display.MAX_FIGURE_FILES + 20):
+        old = folder / f"figure-old{k:03}.png"
+        old.write_bytes(b"old")
+        os.utime(old, (1_000_000 + k, 1_000_000 + k))
+    (folder / "notes.txt").write_text("not a figure: left alone")
+    saved = deriv("x^2", at="1", plot=True).save_figure()
+    assert os.path.dirname(saved) == str(folder) and open(saved, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700 and stat.S_IMODE(os.stat(saved).st_mode) == 0o600
+    figures = sorted(p.name for p in folder.glob("figure-*.png"))
+    assert len(figures) == display.MAX_FIGURE_FILES and "figure-old000.png" not in figures
+    assert "figure-old119.png" in figures and (folder / "notes.txt").exists()

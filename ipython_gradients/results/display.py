@@ -16,6 +16,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
+import stat
 import tempfile
 from dataclasses import dataclass
 from typing import Any
@@ -79,9 +80,11 @@ class FigureOutput:
     def save_figure(self, path: str | None = None) -> str:
         """Write the figure to ``path`` (default: a new PNG file in this user's figures folder in the
         temporary folder, see ``new_figure_file``)."""
-        if path is None:
+        if path is None:  # written through the handle that created the file: no path to swap in between
             handle, path = new_figure_file()
-            os.close(handle)
+            with os.fdopen(handle, "wb") as stream:
+                self.figure.savefig(stream, format="png")
+            return path
         self.figure.savefig(path)
         return path
 
@@ -105,14 +108,45 @@ def figures_folder() -> str:
     return os.path.join(tempfile.gettempdir(), "ipython-gradients-figures-" + re.sub(r"[^\w.-]", "_", user))
 
 
+# The terminal's figure files kept in the figures folder: the oldest go as new ones come.
+MAX_FIGURE_FILES = 100
+
+
 def new_figure_file() -> tuple[int, str]:
-    """A new empty PNG file (handle, path) in ``figures_folder()``; where that cannot be this user's
-    folder (a file of that name, a folder someone else owns), in the temporary folder itself."""
+    """A new empty PNG file (handle, path), readable by this user only, in ``figures_folder()``.
+
+    The folder is this user's and private (mode 0700, checked without following a link); the
+    oldest files beyond ``MAX_FIGURE_FILES`` are removed. Where it cannot be this user's folder (a
+    file or a link of that name, a folder someone else owns), the file goes in the temporary folder
+    itself, created as mkstemp does (exclusive, mode 0600).
+    """
     folder = figures_folder()
     try:
-        os.makedirs(folder, exist_ok=True)
-        if hasattr(os, "getuid") and os.stat(folder).st_uid != os.getuid():
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            pass
+        info = os.lstat(folder)
+        if not stat.S_ISDIR(info.st_mode):
+            raise NotADirectoryError(f"{folder} is not a folder")
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
             raise PermissionError(f"{folder} belongs to another user")
+        if info.st_mode & 0o077:  # ours, but others could read or replace what is in it
+            os.chmod(folder, 0o700)
+        _keep_newest(folder, MAX_FIGURE_FILES - 1)
         return tempfile.mkstemp(prefix="figure-", suffix=".png", dir=folder)
     except OSError:
         return tempfile.mkstemp(prefix="ipython-gradients-figure-", suffix=".png")
+
+
+def _keep_newest(folder: str, count: int) -> None:
+    """Remove all but the ``count`` newest figure files of the folder."""
+    files = []
+    for entry in os.scandir(folder):
+        if entry.name.startswith("figure-") and entry.name.endswith(".png") and entry.is_file(follow_symlinks=False):
+            files.append((entry.stat(follow_symlinks=False).st_mtime, entry.path))
+    for _, path in sorted(files)[:max(len(files) - count, 0)]:
+        try:
+            os.remove(path)
+        except OSError:
+            pass
