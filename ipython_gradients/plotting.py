@@ -7,7 +7,9 @@ inline``, nothing is left behind after an error, and figures appear with any bac
 from __future__ import annotations
 
 import functools
+import importlib
 import io
+import sys
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -419,3 +421,58 @@ def lines_and_surfaces_figure(curves: list[Curve], segments: list[Segment], surf
         axes.set_ylabel(panel.labels[1])
         axes.set_title(mathtext_or_plain(panel.title), fontsize="small")
     return figure
+
+
+# --- windows, where the user chose a GUI backend -----------------------------------------------
+
+_windows: dict[int, object] = {}  # number -> figure manager of each window still open
+
+
+def window_backend() -> str | None:
+    """The GUI backend (TkAgg, QtAgg, ...) the user chose for pyplot, or None.
+
+    Only what is already there is read: pyplot imported by the user (``%matplotlib tk``,
+    ``%matplotlib qt``, ``%matplotlib`` alone, or ``import matplotlib.pyplot`` with a GUI default)
+    and its backend already chosen. Nothing is imported or resolved here that was not, so the
+    user's backend stays as it is; Agg, inline and other non-GUI backends give None.
+    """
+    if "matplotlib.pyplot" not in sys.modules:
+        return None
+    import matplotlib
+
+    try:
+        backend = matplotlib.get_backend(auto_select=False)
+    except TypeError:  # matplotlib before 3.10
+        backend = matplotlib.rcParams._get_backend_or_none()
+    if not backend:
+        return None
+    try:
+        framework = _backend_module(backend).FigureCanvas.required_interactive_framework
+    except Exception:  # a backend that cannot even be loaded shows no window
+        return None
+    return backend if framework not in (None, "headless") else None
+
+
+def _backend_module(backend: str):
+    try:
+        from matplotlib.backends import backend_registry  # matplotlib 3.9 and later
+    except ImportError:
+        name = backend[9:] if backend.startswith("module://") else f"matplotlib.backends.backend_{backend.lower()}"
+        return importlib.import_module(name)
+    return backend_registry.load_backend_module(backend)
+
+
+def show_in_window(figure: Figure, backend: str, title: str = "") -> object:
+    """Open ``figure`` in a window of ``backend`` (the event loop IPython runs for it keeps it live).
+
+    The window is the backend's own, with its toolbar, but pyplot does not manage it: closing it
+    closes it, and ``plt.close("all")`` leaves it alone. Returns the figure manager.
+    """
+    number = max(_windows, default=0) + 1
+    manager = _backend_module(backend).FigureCanvas.new_manager(figure, number)
+    manager.set_window_title(title or f"ipython_gradients figure {number}")
+    _windows[number] = manager
+    manager.canvas.mpl_connect("close_event", lambda event: _windows.pop(number, None))
+    manager.show()
+    figure.canvas.draw_idle()
+    return manager

@@ -77,7 +77,7 @@ def test_a_cell_runs_only_once_the_warm_up_has_stopped():
     assert "{1.0: 2.0} True" in result.stdout
 
 
-@pytest.mark.parametrize("value", ["0", "off", "false", "No"])
+@pytest.mark.parametrize("value", ["0"] + [pytest.param(v, marks=pytest.mark.slow) for v in ("off", "false", "No")])
 def test_the_environment_variable_turns_it_off(value):
     result = fresh_python("""
         ip.run_cell("%load_ext ipython_gradients")
@@ -117,6 +117,7 @@ def test_scripts_and_ipython_c_do_not_warm_up():
     assert "[]" in result.stdout
 
 
+@pytest.mark.slow
 def test_a_kernel_from_the_kernelspec_warms_up_before_its_first_cell(tmp_path):
     kernelspec.install(name="grads-warm", prefix=str(tmp_path))
     env = {**os.environ, "IPYTHON_GRADIENTS_WARMUP": "1", "JUPYTER_PATH": str(tmp_path / "share" / "jupyter")}
