@@ -141,7 +141,11 @@ class GradientMagics(Magics):
     def _call_api(self, spec: MagicSpec, subject: str, args):
         """The API function of the magic's name on ``subject``, with the parsed options as its keywords
         (the option table translates them), the shell's namespace and the settings; the project's
-        errors become one UsageError line. The API (SymPy, NumPy) is imported here, on first use."""
+        errors become one UsageError line. The API (SymPy, NumPy) is imported here, on first use, once
+        any background warm-up has finished (never two threads importing the same modules)."""
+        from . import warmup
+
+        warmup.wait()
         from . import api
         from .errors import ComputationTimeout, GradientError
 

@@ -7,11 +7,15 @@ inline``, nothing is left behind after an error, and figures appear with any bac
 from __future__ import annotations
 
 import functools
+import importlib
 import io
+import sys
 from dataclasses import dataclass, field
 
 import numpy as np
+from matplotlib.cbook import is_math_text
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")
 DPI = 100
@@ -85,12 +89,144 @@ def draw_curves(axes, curves: list[Curve]) -> tuple[float, float] | None:
     return window
 
 
+class FittedFigure(Figure):
+    """A ``Figure`` whose margins grow to fit its texts: tick labels, axis labels, offsets such as
+    1e6, titles, colour bars, and legends that count in the layout (``legend.set_in_layout(False)``
+    for one inside the axes).
+
+    Fixed margins cut off a y label beside wide tick labels (-0.0025, 123460) and the last x tick
+    label at the right end. matplotlib's tight and constrained layouts fit them, but any layout
+    engine makes ``savefig`` draw the whole figure twice, and laying out the axes' texts before
+    drawing costs a tenth of a figure. Here each draw first sizes the side margins from the y tick
+    labels' text (a millisecond: the locator, the formatter and the width of each string). A raster
+    figure is then drawn and its texts checked as drawn: only one whose texts still reach past its
+    edges (a wide last x tick label, an offset, a title) is drawn again with margins that fit them.
+    Vector output (SVG, PDF) is written as it is drawn, so matplotlib lays it out first. 3D axes
+    are not measured (their labels sit inside their panels). Margins only grow.
+    """
+
+    PAD = 5  # points between the outermost text and the edge of the figure
+
+    def draw(self, renderer):
+        self._fit_tick_labels(renderer)
+        if not hasattr(renderer, "clear"):  # written as drawn: lay out first
+            self._fit(renderer, self._texts(renderer, drawn=False))
+            super().draw(renderer)
+            return
+        super().draw(renderer)
+        if self._fit(renderer, self._texts(renderer, drawn=True)):
+            renderer.clear()
+            super().draw(renderer)
+
+    def _fit_tick_labels(self, renderer) -> None:
+        """Side margins for the y axes' tick labels and labels (a colour bar's on the right)."""
+        width = self.bbox.width
+        p = self.subplotpars
+        sides = {"left": p.left * width, "right": (1 - p.right) * width}
+        for axes in self._flat_axes():
+            axis = axes.yaxis
+            low, high = sorted(axis.get_view_interval())
+            locs = [loc for loc in axis.get_majorticklocs() if low <= loc <= high]
+            if not locs or not axis.get_visible():
+                continue
+            tick = axis.get_major_ticks(1)[0]
+            labels = axis.get_major_formatter().format_ticks(locs)
+            prop = tick.label1.get_fontproperties()
+            widest = max(renderer.get_text_width_height_descent(label, prop, ismath=is_math_text(label))[0]
+                         for label in labels)
+            label = axis.label.get_text()
+            label_height = (renderer.get_text_width_height_descent(label, axis.label.get_fontproperties(),
+                                                                   ismath=is_math_text(label))[1] if label else 0)
+            points = tick.get_tick_padding() + tick.get_pad() + (axis.labelpad if label else 0) + self.PAD
+            side = axis.get_label_position()
+            # a colour bar's axes stand off the subplot area by its own width and padding
+            offset = (axes.bbox.x0 - p.left * width if side == "left" else p.right * width - axes.bbox.x1)
+            needed = widest + label_height + renderer.points_to_pixels(points) - offset
+            sides[side] = max(sides[side], needed)
+            overhang = self._last_x_tick_label_overhang(axes, renderer)
+            if overhang > 0:
+                sides["right"] = max(sides["right"], p.right * width - axes.bbox.x1 + overhang
+                                     + renderer.points_to_pixels(self.PAD))
+        if sides["left"] > p.left * width + 0.5 or sides["right"] > (1 - p.right) * width + 0.5:
+            if sides["left"] + sides["right"] < 0.6 * width:
+                self.subplots_adjust(left=sides["left"] / width, right=1 - sides["right"] / width)
+
+    @staticmethod
+    def _last_x_tick_label_overhang(axes, renderer) -> float:
+        """How far the x tick label at the right end of the axes reaches past it (pixels; ≤ 0: not at all)."""
+        low, high = sorted(axes.xaxis.get_view_interval())
+        locs = [loc for loc in axes.xaxis.get_majorticklocs() if low <= loc <= high]
+        if not locs or not axes.xaxis.get_visible():
+            return 0.0
+        label = axes.xaxis.get_major_formatter().format_ticks(locs)[-1]
+        prop = axes.xaxis.get_major_ticks(1)[0].label1.get_fontproperties()
+        half = renderer.get_text_width_height_descent(label, prop, ismath=is_math_text(label))[0] / 2
+        return axes.transData.transform((locs[-1], 0))[0] + half - axes.bbox.x1
+
+    def _texts(self, renderer, drawn: bool) -> list[Bbox]:
+        """Where the outermost texts of the 2D axes reach: measured by matplotlib's layout before a
+        draw; after one, read from the axis labels (outside their tick labels) where they are set."""
+        boxes = []
+        for axes in self._flat_axes():
+            for axis in (axes.xaxis, axes.yaxis):
+                if not drawn:
+                    boxes.append(axis.get_tightbbox(renderer))
+                    continue
+                texts = [axis.label] if axis.label.get_text() else _drawn_tick_labels(axis)
+                if axis.offsetText.get_text():
+                    texts.append(axis.offsetText)
+                boxes += [text.get_window_extent(renderer) for text in texts]
+            if drawn and axes.xaxis.label.get_text():  # the x label is centred: the last tick label may overhang
+                boxes += [text.get_window_extent(renderer) for text in _drawn_tick_labels(axes.xaxis)[-1:]]
+            if axes.get_title():
+                boxes.append(axes.title.get_window_extent(renderer))
+            legend = axes.get_legend()
+            if legend is not None and legend.get_in_layout():
+                boxes.append(legend.get_window_extent(renderer))
+        return [box for box in boxes if box is not None and box.width > 0 and box.height > 0]
+
+    def _flat_axes(self) -> list:
+        return [axes for axes in self.axes if axes.name != "3d" and axes.get_subplotspec() is not None]
+
+    def _fit(self, renderer, boxes: list[Bbox]) -> bool:
+        """Widen the margins where the texts reach (about) past the edges; True if they changed."""
+        if not boxes:
+            return False
+        texts = Bbox.union(boxes)
+        width, height, pad = self.bbox.width, self.bbox.height, renderer.points_to_pixels(self.PAD)
+        p = self.subplotpars
+        margins = [p.left * width, (1 - p.right) * width, p.bottom * height, (1 - p.top) * height]
+        needed = [p.left * width - texts.x0 + pad, texts.x1 - p.right * width + pad,
+                  p.bottom * height - texts.y0 + pad, texts.y1 - p.top * height + pad]
+        gap = renderer.points_to_pixels(1)  # texts closer to the edge than this count as cut off
+        if texts.x0 >= gap and texts.x1 <= width - gap and texts.y0 >= gap and texts.y1 <= height - gap:
+            return False
+        left, right, bottom, top = (max(n, m) for n, m in zip(needed, margins))
+        if left + right > 0.6 * width or bottom + top > 0.6 * height:  # the axes would all but vanish
+            return False
+        self.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height,
+                             top=1 - top / height)
+        return True
+
+
+def _drawn_tick_labels(axis) -> list:
+    """The tick labels an axis drew: those with text whose tick lies within the view."""
+    low, high = sorted(axis.get_view_interval())
+    return [tick.label1 for tick in axis.get_major_ticks(len(axis.get_majorticklocs()))
+            if low <= tick.get_loc() <= high and tick.label1.get_visible() and tick.label1.get_text()]
+
+
+def fixed_margins(figure: Figure, top: float = 0.15) -> Figure:
+    """The margins a figure starts with, in inches: room for one line of tick labels and an axis
+    label below, a y label beside tick labels of about five characters."""
+    width, height = figure.get_size_inches()
+    figure.subplots_adjust(left=0.65 / width, right=1 - 0.15 / width, bottom=0.5 / height, top=1 - top / height)
+    return figure
+
+
 def curves_figure(curves: list[Curve], x_label: str, size: tuple[float, float]) -> Figure:
     """One axes with every curve, its marked points, a legend and axis labels."""
-    figure = Figure(figsize=size, dpi=DPI)
-    # Margins fixed in inches: a layout engine would measure every text twice per render (half the time).
-    width, height = size
-    figure.subplots_adjust(left=0.65 / width, right=1 - 0.15 / width, bottom=0.5 / height, top=1 - 0.15 / height)
+    figure = fixed_margins(FittedFigure(figsize=size, dpi=DPI))
     axes = figure.add_subplot()
     window = draw_curves(axes, curves)
     if window is not None:
@@ -103,7 +239,7 @@ def curves_figure(curves: list[Curve], x_label: str, size: tuple[float, float]) 
     axes.set_xlabel(x_label, fontstyle="italic")
     axes.set_ylabel("y")
     axes.grid(True, alpha=0.3)
-    axes.legend(loc="best", fontsize="small")
+    axes.legend(loc="best", fontsize="small").set_in_layout(False)  # inside the axes
     return figure
 
 
@@ -149,9 +285,7 @@ CRITICAL_MARKERS = {"local minimum": ("o", "#2ca02c"), "local maximum": ("^", "#
 
 def contour_figure(data: ContourData, size: tuple[float, float]) -> Figure:
     """Filled contours of f, arrows of ∇f (direction only), points, critical points, descent path."""
-    figure = Figure(figsize=size, dpi=DPI)
-    width, height = size
-    figure.subplots_adjust(left=0.65 / width, right=1 - 0.15 / width, bottom=0.5 / height, top=1 - 0.15 / height)
+    figure = fixed_margins(FittedFigure(figsize=size, dpi=DPI))
     axes = figure.add_subplot()
     heights = np.where(np.abs(data.heights) < LARGEST_DRAWN, data.heights, np.nan)
     finite = heights[np.isfinite(heights)]
@@ -195,7 +329,7 @@ def contour_figure(data: ContourData, size: tuple[float, float]) -> Figure:
     axes.set_xlabel(data.labels[0], fontstyle="italic")
     axes.set_ylabel(data.labels[1], fontstyle="italic")
     if axes.get_legend_handles_labels()[0]:
-        axes.legend(loc="upper right", fontsize="small", framealpha=0.85)
+        axes.legend(loc="upper right", fontsize="small", framealpha=0.85).set_in_layout(False)
     return figure
 
 
@@ -249,7 +383,7 @@ def lines_and_surfaces_figure(curves: list[Curve], segments: list[Segment], surf
     """Curves with their tangent lines in one panel; each two-variable surface with its planes in another."""
     panels = (1 if curves else 0) + len(surfaces)
     width, height = size
-    figure = Figure(figsize=(width * panels if panels > 1 else width, height), dpi=DPI)
+    figure = FittedFigure(figsize=(width * panels if panels > 1 else width, height), dpi=DPI)
     figure.subplots_adjust(left=0.65 / (width * panels), right=1 - 0.15 / (width * panels),
                            bottom=0.5 / height, top=1 - 0.3 / height, wspace=0.3)
     index = 1
@@ -267,13 +401,14 @@ def lines_and_surfaces_figure(curves: list[Curve], segments: list[Segment], surf
         axes.set_xlabel(x_label, fontstyle="italic")
         axes.set_ylabel("y")
         axes.grid(True, alpha=0.3)
-        entries = len(axes.get_legend_handles_labels()[0])
-        if entries > 6:  # many lines: the legend goes beside the axes, not over the curves
-            figure.set_size_inches(figure.get_size_inches()[0] + 2.6, height)
-            figure.subplots_adjust(right=1 - 2.75 / figure.get_size_inches()[0])
+        labels = axes.get_legend_handles_labels()[1]
+        if len(labels) > 6:  # many lines: the legend goes beside the axes, not over the curves
+            beside = 0.6 + 0.055 * max(map(len, labels))  # inches, a guess: the drawn figure widens it if need be
+            figure.set_size_inches(figure.get_size_inches()[0] + beside, height)
+            figure.subplots_adjust(right=1 - (beside + 0.15) / figure.get_size_inches()[0])
             axes.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="x-small", borderaxespad=0)
         else:
-            axes.legend(loc="best", fontsize="x-small")
+            axes.legend(loc="best", fontsize="small").set_in_layout(False)
     for panel in surfaces:
         axes = figure.add_subplot(1, panels, index, projection="3d")
         index += 1
@@ -286,3 +421,58 @@ def lines_and_surfaces_figure(curves: list[Curve], segments: list[Segment], surf
         axes.set_ylabel(panel.labels[1])
         axes.set_title(mathtext_or_plain(panel.title), fontsize="small")
     return figure
+
+
+# --- windows, where the user chose a GUI backend -----------------------------------------------
+
+_windows: dict[int, object] = {}  # number -> figure manager of each window still open
+
+
+def window_backend() -> str | None:
+    """The GUI backend (TkAgg, QtAgg, ...) the user chose for pyplot, or None.
+
+    Only what is already there is read: pyplot imported by the user (``%matplotlib tk``,
+    ``%matplotlib qt``, ``%matplotlib`` alone, or ``import matplotlib.pyplot`` with a GUI default)
+    and its backend already chosen. Nothing is imported or resolved here that was not, so the
+    user's backend stays as it is; Agg, inline and other non-GUI backends give None.
+    """
+    if "matplotlib.pyplot" not in sys.modules:
+        return None
+    import matplotlib
+
+    try:
+        backend = matplotlib.get_backend(auto_select=False)
+    except TypeError:  # matplotlib before 3.10
+        backend = matplotlib.rcParams._get_backend_or_none()
+    if not backend:
+        return None
+    try:
+        framework = _backend_module(backend).FigureCanvas.required_interactive_framework
+    except Exception:  # a backend that cannot even be loaded shows no window
+        return None
+    return backend if framework not in (None, "headless") else None
+
+
+def _backend_module(backend: str):
+    try:
+        from matplotlib.backends import backend_registry  # matplotlib 3.9 and later
+    except ImportError:
+        name = backend[9:] if backend.startswith("module://") else f"matplotlib.backends.backend_{backend.lower()}"
+        return importlib.import_module(name)
+    return backend_registry.load_backend_module(backend)
+
+
+def show_in_window(figure: Figure, backend: str, title: str = "") -> object:
+    """Open ``figure`` in a window of ``backend`` (the event loop IPython runs for it keeps it live).
+
+    The window is the backend's own, with its toolbar, but pyplot does not manage it: closing it
+    closes it, and ``plt.close("all")`` leaves it alone. Returns the figure manager.
+    """
+    number = max(_windows, default=0) + 1
+    manager = _backend_module(backend).FigureCanvas.new_manager(figure, number)
+    manager.set_window_title(title or f"ipython_gradients figure {number}")
+    _windows[number] = manager
+    manager.canvas.mpl_connect("close_event", lambda event: _windows.pop(number, None))
+    manager.show()
+    figure.canvas.draw_idle()
+    return manager

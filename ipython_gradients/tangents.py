@@ -24,7 +24,6 @@ from .expressions import (
     real_symbol,
 )
 from .results import TangentResult
-from .results.notation import latex_name, rounded_polynomial
 from .results.values import TangentLine
 from .settings import Settings
 
@@ -219,14 +218,13 @@ def tangent_figure(result: TangentResult, functions, box, settings: Settings):
         evaluate = _value_function(parsed)
         ys = (numeric.Evaluator(parsed.func).many(xs) if parsed.func is not None
               else numeric.expression_evaluator(parsed.expr, x).many(xs))
-        label = f"${latex_name(name)}({sp.latex(x)}) = {sp.latex(parsed.expr)}$" if parsed.expr is not None else name
-        curve = Curve(label, xs, ys)
+        curve = Curve(f"{name}({x})", xs, ys)  # the formulas are shown above the figure
         for line in (l for l in result.lines if l.name == name):
             a = line.point[0]
             fa = evaluate(a)
             if math.isfinite(fa):
                 (curve.markers if line.kind in ("line", "taylor", "vertical") else curve.open_markers).append((a, fa))
-            segments += _line_segments(line, a, fa, width, color, evaluate)
+            segments += _line_segments(line, a, fa, width, color, f" to {name}" if len(one) > 1 else "")
         curves.append(curve)
     for name, parsed in functions:
         if len(parsed.variables) == 2:
@@ -235,31 +233,37 @@ def tangent_figure(result: TangentResult, functions, box, settings: Settings):
     return lines_and_surfaces_figure(curves, segments, surfaces, x_label, settings.figure_size)
 
 
-def _line_segments(line: TangentLine, a: float, fa: float, width: float, color: str, evaluate) -> list:
+def _line_segments(line: TangentLine, a: float, fa: float, width: float, color: str, to: str = "") -> list:
+    """The lines drawn at one point, each named in a few plain words ("tangent to g at x = 0.5").
+
+    Their equations are shown above the figure: in the legend they were too small to read, and
+    matplotlib's mathtext parsed each one anew on every render.
+    """
     from .plotting import Segment
 
     segments = []
+    at = f"{line.variables[0]} = {line.label[0].replace('-', '−')}"
     window = np.linspace(a - width, a + width, 60)
     if line.kind in ("line", "taylor"):
         polynomial = sp.lambdify(line.variables[0], line.polynomial, "numpy")
         ys = np.broadcast_to(np.asarray(polynomial(window), dtype=float), window.shape)
-        rounded = rounded_polynomial(line.polynomial, line.variables, 3, latex=True)
-        equation = f"y \\approx {rounded}" if rounded else f"y = {sp.latex(line.polynomial)}"
-        segments.append(Segment(window, ys, f"${equation}$", color, "--"))
+        what = "tangent" if line.kind == "line" else f"Taylor polynomial (degree {len(line.coefficients) - 1})"
+        segments.append(Segment(window, ys, f"{what}{to} at {at}", color, "--"))
     elif line.kind == "vertical":
-        segments.append(Segment(np.array([a, a]), np.array([fa - width, fa + width]), f"${sp.latex(line.variables[0])} = "
-                                f"{line.latex_label[0]}$", color, "--"))
+        segments.append(Segment(np.array([a, a]), np.array([fa - width, fa + width]),
+                                f"vertical tangent{to} at {at}", color, "--"))
     normal = line.normal_equation
     if normal is not None:
         if normal.lhs == line.variables[0]:
-            segments.append(Segment(np.array([a, a]), np.array([fa - width, fa + width]), "normal", color, ":"))
+            segments.append(Segment(np.array([a, a]), np.array([fa - width, fa + width]), f"normal{to} at {at}",
+                                    color, ":"))
         else:
             ys = np.broadcast_to(np.asarray(sp.lambdify(line.variables[0], normal.rhs, "numpy")(window), dtype=float),
                                  window.shape)
-            segments.append(Segment(window, ys, f"normal: $y = {sp.latex(normal.rhs)}$", color, ":"))
+            segments.append(Segment(window, ys, f"normal{to} at {at}", color, ":"))
     for h, _, slope, _ in line.secants:
         span = np.linspace(min(a, a + h) - 0.1 * abs(h), max(a, a + h) + 0.1 * abs(h), 20)
-        segments.append(Segment(span, fa + slope * (span - a), f"secant h = {h:g}: slope {slope:.3g}", color, "-."))
+        segments.append(Segment(span, fa + slope * (span - a), f"secant{to} h = {h:g}: slope {slope:.3g}", color, "-."))
     return segments
 
 
@@ -277,8 +281,7 @@ def _surface_panel(name: str, parsed: ParsedFunction, lines, box):
         half_x, half_y = 0.25 * (box[0][1] - box[0][0]), 0.25 * (box[1][1] - box[1][0])
         plane_x, plane_y = np.meshgrid(np.linspace(a - half_x, a + half_x, 8), np.linspace(b - half_y, b + half_y, 8))
         planes.append((plane_x, plane_y, height + fx * (plane_x - a) + fy * (plane_y - b), (a, b, height), ""))
-    args = ", ".join(v.name for v in parsed.variables)
-    title = f"${latex_name(name)}({args}) = {sp.latex(parsed.expr)}$" if parsed.expr is not None else name
+    title = f"{name}({', '.join(v.name for v in parsed.variables)})"  # the formula is shown above the figure
     return SurfacePanel(title, grid_x, grid_y, heights, planes, tuple(v.name for v in parsed.variables))
 
 

@@ -2,10 +2,15 @@
 namespace, and a cheap way to count the objects a call leaves alive."""
 
 import gc
+import os
 from contextlib import contextmanager
 
 import pytest
 from IPython.testing.globalipapp import start_ipython
+
+# The background warm-up after %load_ext stays off in this process and what it starts, so every test
+# runs the magics as they are, alone; tests/test_warmup.py turns it on in the fresh processes it starts.
+os.environ["IPYTHON_GRADIENTS_WARMUP"] = "0"
 
 # IPython's own entries in the namespace, which change on every run_cell and are not the user's.
 IPYTHON_NAMES = {"_", "__", "___", "_i", "_ii", "_iii", "_oh", "_ih", "In", "Out", "_dh", "exit", "quit",

@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "ipython_gradients"
 
 # From the top down; a module may import from its own layer (without circles) or any layer below.
 LAYERS = [
-    ("front", {"__init__", "__main__", "magics", "completion", "kernelspec"}),
+    ("front", {"__init__", "__main__", "magics", "completion", "kernelspec", "warmup"}),
     ("api", {"api"}),
     ("commands", {"derivatives", "gradients", "tangents"}),
     ("results", {"results", "results.derivative", "results.gradient", "results.tangent", "results.display",

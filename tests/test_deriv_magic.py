@@ -134,10 +134,22 @@ def test_figure_covers_the_points_and_names_the_curves(ip):
     axes = r.figure.axes[0]
     assert axes.get_xlim() == (-1.0, 1.0)  # the tutorial's range around the points
     labels = [t.get_text() for t in axes.get_legend().get_texts()]
-    assert labels == ["$f(x) = x^{2}$", "$f'(x) = 2 x$"]
+    assert labels == ["f(x)", "f′(x)"]  # short names: the formulas are shown above the figure
     assert axes.get_xlabel() == "x"
     r = ip.run_line_magic("deriv", "x**2 --range 2,3")
     assert r.figure.axes[0].get_xlim() == (2.0, 3.0)
+
+
+@pytest.mark.parametrize("line, labels", [
+    ("g(t) = t^5 --order 2", ["g(t)", "g′(t)", "g″(t)"]),
+    ("t^5 --wrt t --order 3", ["f(t)", "f′(t)", "f″(t)", "f‴(t)"]),
+    ("h(u) = u^6 --order 5", ["h(u)", "h′(u)", "h⁽⁵⁾(u)"]),
+    ("speed(x) = x^2 + 1", ["speed(x)", "speed′(x)"]),
+])
+def test_legend_names_each_curve_by_its_function_and_primes(ip, line, labels):
+    legend = ip.run_line_magic("deriv", line).figure.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == labels
+    assert not any("$" in label for label in labels)  # plain text: no mathtext to parse on each render
 
 
 def test_poles_do_not_wreck_the_y_axis(ip):

@@ -23,19 +23,21 @@ def fresh_python(code: str, **kwargs) -> subprocess.CompletedProcess:
 
 @pytest.mark.external
 def test_loading_imports_neither_sympy_nor_matplotlib():
+    """With the background warm-up on (tests/test_warmup.py): loading itself imports nothing heavy and
+    starts no thread; outside a cell nothing is warmed either, so the first call imports SymPy."""
     result = fresh_python("""
-        import sys
+        import sys, threading
         from IPython.core.interactiveshell import InteractiveShell
         ip = InteractiveShell.instance()
         ip.run_line_magic("load_ext", "ipython_gradients")
         assert "deriv" in ip.magics_manager.magics["line"]
         heavy = [m for m in ("sympy", "matplotlib", "numpy") if m in sys.modules]
-        print("heavy:", heavy)
+        print("heavy:", heavy, "threads:", [t.name for t in threading.enumerate() if "warm" in t.name])
         ip.run_line_magic("deriv", "x^2 --no-plot")
-        print("after:", "sympy" in sys.modules)
-    """)
+        print("after:", "sympy" in sys.modules, "matplotlib" in sys.modules)
+    """, env={**os.environ, "IPYTHON_GRADIENTS_WARMUP": "1"})
     assert result.returncode == 0, result.stderr
-    assert "heavy: []" in result.stdout and "after: True" in result.stdout
+    assert "heavy: [] threads: []" in result.stdout and "after: True False" in result.stdout
 
 
 def test_load_twice_is_harmless_and_unload_removes_everything(shell):

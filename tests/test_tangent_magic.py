@@ -30,7 +30,8 @@ def test_the_design_example_shows_math_then_figure_and_is_the_cells_value(ip):
                                                                   ("g", (-0.5,)), ("g", (0.5,))]
     assert result.lines[0].slope == -1.0 and result.lines[0].equation == sp.Eq(Y, -x - sp.Rational(1, 4))
     labels = [t.get_text() for t in result.figure.axes[0].get_legend().get_texts()]
-    assert "$f(x) = x^{2}$" in labels and "$y = - x - \\frac{1}{4}$" in labels
+    assert labels == ["f(x)", "g(x)", "tangent to f at x = −0.5", "tangent to f at x = 0.5",
+                      "tangent to g at x = −0.5", "tangent to g at x = 0.5"]  # the equations are above
 
 
 def test_run_cell_magic_returns_the_result(ip):
@@ -108,3 +109,15 @@ def test_long_cells_name_every_unnamed_function():
     r = tangent("f9(x) = x\n" + "\n".join(f"x^{k}" for k in range(1, 10)), at="1", plot=False)
     names = [line.name for line in r.lines]
     assert len(set(names)) == 10 and names[0] == "f9" and names[-1] == "f10"
+
+
+def test_legend_names_each_line_in_words_and_the_surface_panel_by_its_function():
+    r = tangent("exp(x)", at="0, 1", order=3, normal=True, secant="0.5")
+    labels = [t.get_text() for t in r.figure.axes[0].get_legend().get_texts()]
+    assert labels == ["f(x)", "Taylor polynomial (degree 3) at x = 0", "normal at x = 0", "secant h = 0.5: slope 1.3",
+                      "Taylor polynomial (degree 3) at x = 1", "normal at x = 1", "secant h = 0.5: slope 3.53"]
+    vertical = tangent("cbrt(x)", at="0")
+    assert [t.get_text() for t in vertical.figure.axes[0].get_legend().get_texts()] == ["f(x)", "vertical tangent at x = 0"]
+    plane = tangent("x^2 + y^2", at="1,2")
+    assert plane.figure.axes[0].get_title() == "f(x, y)"
+    assert not any("$" in label for label in labels)  # plain text: no mathtext parsed on each render

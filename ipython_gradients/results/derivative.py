@@ -15,7 +15,7 @@ from typing import Any
 import sympy as sp
 
 from .display import Display, FigureOutput
-from .notation import Dialect, beside, format_number, prime_marks, runs, slope_words
+from .notation import Dialect, beside, format_number, prime_marks, runs, slope_words, superscript
 from .values import Check, PointValue
 
 
@@ -92,11 +92,13 @@ class DerivativeResult(FigureOutput):
         return f"{operator} {d.name(name)}{self._args(d)}"
 
     def curve_label(self, k: int) -> str:
-        """The legend label of f^(k) in a figure: f(x) = x^{2}, f'(x) = 2 x (mathtext)."""
-        name = self.name if self.name and len(self.name) == 1 else "f"
-        head = f"{name}{prime_marks(k, latex=True)}({self.function_variables[0]})"
-        formula = self.expr if k == 0 else (self.derivative if k == self.order else None)
-        return f"${head} = {sp.latex(formula)}$" if formula is not None else f"${head}$"
+        """The legend label of f^(k) in a figure: f(x), f′(x), g″(t), relu⁽⁴⁾(x) (plain text).
+
+        Short and the same for every formula: the formula itself is shown above the figure, and
+        mathtext would parse a formula label anew on every render (most of a figure's time).
+        """
+        marks = "′″‴"[k - 1] if 1 <= k <= 3 else f"⁽{superscript(k)}⁾" if k else ""
+        return f"{self._function_name()}{marks}({self.function_variables[0]})"
 
     # --- the description ------------------------------------------------------------------
     def _sections(self, d: Dialect) -> list[list[str | None]]:

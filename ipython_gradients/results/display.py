@@ -3,7 +3,8 @@
 A result shows its mathematics first (text/latex with ``$$`` delimiters, text/plain as unicode
 pretty text), then its figure as a separate image output: frontends show only one MIME type of a
 bundle, and VS Code and JupyterLab both prefer LaTeX over PNG. In a plain terminal, which shows
-no images, the figure is saved to a PNG file and its path printed.
+no images, the figure is saved to a PNG file and its path printed; where the user chose a GUI
+backend for pyplot (``%matplotlib tk``, ``qt``, or alone), it opens in a window of that backend.
 
 Owns the IPython display protocol (``_ipython_display_``, ``_repr_*_``) and the two renderings
 every result shares: ``latex()`` and ``text()`` write the result's one description in the
@@ -17,6 +18,7 @@ import getpass
 import os
 import re
 import stat
+import sys
 import tempfile
 from dataclasses import dataclass
 from typing import Any
@@ -65,7 +67,7 @@ class FigureOutput:
             # as IPython itself does for multi-line reprs.
             text = self.text()
             print("\n" + text if "\n" in text else text)
-            if self.figure is not None:
+            if self.figure is not None and not self._shown_in_window(shell):
                 try:
                     print(f"Figure saved to {self.save_figure()}")
                 except OSError as error:  # one line, as every problem: the result above stands
@@ -76,6 +78,24 @@ class FigureOutput:
         if self.figure is not None:
             data, metadata = self.figure_bundle()
             display(data, raw=True, metadata=metadata)
+
+    def _shown_in_window(self, shell) -> bool:
+        """In a terminal where the user chose a GUI backend for pyplot (``%matplotlib tk``, ``qt``, or
+        alone): the figure in a window of that backend, kept live as the user's pyplot windows are
+        (IPython's event loop hook, or Tk's own while a simple prompt waits)."""
+        if "matplotlib.pyplot" not in sys.modules:
+            return False  # (checked first: never import matplotlib for this)
+        from ..plotting import show_in_window, window_backend
+
+        backend = window_backend()
+        if backend is None:
+            return False
+        try:
+            show_in_window(self.figure, backend)
+        except Exception as error:  # no display after all, a backend that fails: the file, with one line why
+            print(f"Could not show the figure in a {backend} window ({type(error).__name__}: {error}).")
+            return False
+        return True
 
     def save_figure(self, path: str | None = None) -> str:
         """Write the figure to ``path`` (default: a new PNG file in this user's figures folder in the

@@ -1,0 +1,77 @@
+"""Figures as rendered: every text inside the figure whatever the tick labels, short legends, the
+same layout in PNG, retina PNG and SVG. Each figure is drawn for real with matplotlib's Agg canvas."""
+
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from ipython_gradients import deriv, grad, tangent
+from ipython_gradients.plotting import figure_bytes
+
+
+def texts_outside(figure) -> list[str]:
+    """What of a drawn figure reaches past its edges: each axis with its tick labels, label and
+    offset (1e6), the y label on its own, titles, legends."""
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    frame = figure.bbox
+    boxes = {}
+    for index, axes in enumerate(figure.axes):
+        boxes[f"axes {index} x axis"] = axes.xaxis.get_tightbbox(renderer)
+        boxes[f"axes {index} y axis"] = axes.yaxis.get_tightbbox(renderer)
+        boxes[f"axes {index} y label {axes.get_ylabel()!r}"] = axes.yaxis.label.get_window_extent(renderer)
+        if axes.get_title():
+            boxes[f"axes {index} title"] = axes.title.get_window_extent(renderer)
+        if axes.get_legend() is not None:
+            boxes[f"axes {index} legend"] = axes.get_legend().get_window_extent(renderer)
+    return [name for name, box in boxes.items() if box is not None and box.width > 0 and not (
+        box.x0 >= frame.x0 - 0.5 and box.x1 <= frame.x1 + 0.5 and box.y0 >= frame.y0 - 0.5 and box.y1 <= frame.y1 + 0.5)]
+
+
+@pytest.mark.parametrize("expression, keywords", [
+    ("123456.789 + x", {}),                      # tick labels 123452 ... 123460 beside the y label
+    ("-0.001234*x^3 - 0.0001", {}),              # negative decimals: −0.15
+    ("1e6*x^2", {}),                             # 1e6 and 1e7 scales: an offset text above the axes
+    ("x^7", {"range": "-10,10"}),
+    ("-12345.678*x", {"range": "100000,100001"}),  # wide ticks on both axes, the last x tick at the edge
+    ("sin(x)", {}),
+])
+@pytest.mark.parametrize("figure_format", ["png", "retina", "svg"])
+def test_every_text_of_a_derivative_figure_is_inside_it(expression, keywords, figure_format):
+    figure = deriv(expression, **keywords).figure
+    figure_bytes(figure, figure_format)  # rendered as a frontend would get it: the layout runs then
+    assert texts_outside(figure) == []
+    axes = figure.axes[0]
+    assert axes.get_position().width > 0.75  # the margins fit the texts, not more
+
+
+def test_margins_follow_the_tick_labels():
+    narrow = deriv("sin(x)").figure
+    wide = deriv("123456.789 + x").figure
+    for figure in (narrow, wide):
+        figure_bytes(figure, "png")
+    assert wide.axes[0].get_position().x0 > narrow.axes[0].get_position().x0 + 0.01
+
+
+def test_the_contour_figure_keeps_its_colour_bar_and_labels_inside():
+    figure = grad("1e5*(x^2 + y^2) - 0.0003*x", critical=True, at="1,1").figure
+    figure_bytes(figure, "png")
+    assert len(figure.axes) == 2 and texts_outside(figure) == []
+
+
+def test_a_legend_beside_the_axes_stays_inside_the_figure():
+    result = tangent("x^2\nsin(x)\ncos(x)\nexp(x)", at="-0.5,0.5", normal=True)
+    figure = result.figure
+    figure_bytes(figure, "png")
+    legend = figure.axes[0].get_legend()
+    assert len(legend.get_texts()) > 6 and texts_outside(figure) == []
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    assert legend.get_window_extent(canvas.get_renderer()).x0 > figure.axes[0].bbox.x1  # beside, not over
+
+
+def test_surfaces_keep_their_panels_and_titles():
+    figure = tangent("x^2\nx^2 + y^2", at="1,2").figure
+    figure_bytes(figure, "png")
+    assert [axes.name for axes in figure.axes] == ["rectilinear", "3d"]
+    assert texts_outside(figure) == []
