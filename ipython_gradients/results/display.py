@@ -101,9 +101,12 @@ class FigureOutput:
         """Write the figure to ``path`` (default: a new PNG file in this user's figures folder in the
         temporary folder, see ``new_figure_file``)."""
         if path is None:  # written through the handle that created the file: no path to swap in between
+            from ..plotting import release_drawing
+
             handle, path = new_figure_file()
             with os.fdopen(handle, "wb") as stream:
                 self.figure.savefig(stream, format="png")
+            release_drawing(self.figure)
             return path
         self.figure.savefig(path)
         return path
