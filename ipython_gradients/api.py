@@ -30,10 +30,12 @@ from .derivatives import (
     traced_formula_disagrees,
 )
 from .errors import (
+    ComputationTimeout,
     EvaluationError,
     GradientError,
     NoPlot,
     OptionError,
+    TimeLimitExceeded,
     VariableError,
 )
 from .expressions import (
@@ -166,16 +168,27 @@ def refuse_if_huge(*exprs) -> None:
 
 @contextmanager
 def _computing(settings: Settings):
-    """The time limit, and one clear error for whatever SymPy or NumPy raise on the way."""
-    with time_limit(settings.timeout):
-        try:
-            yield
-        except GradientError:
-            raise
-        except RecursionError:
-            raise EvaluationError("the expression is nested too deeply to compute") from None
-        except Exception as error:  # SymPy's internals on unusual input: one line, not a traceback
-            raise EvaluationError(f"could not compute this ({type(error).__name__}: {error})") from None
+    """The time limit, and one clear error for whatever SymPy or NumPy raise on the way.
+
+    The timeout leaves as ``TimeLimitExceeded``, an ``Exception``; whatever a refused or abandoned
+    input left in SymPy's cache (a 125 MB power of two) is dropped with it.
+    """
+    try:
+        with time_limit(settings.timeout):
+            try:
+                yield
+            except GradientError:
+                raise
+            except RecursionError:
+                raise EvaluationError("the expression is nested too deeply to compute") from None
+            except Exception as error:  # SymPy's internals on unusual input: one line, not a traceback
+                raise EvaluationError(f"could not compute this ({type(error).__name__}: {error})") from None
+    except ComputationTimeout as timeout:
+        sp.core.cache.clear_cache()
+        raise TimeLimitExceeded(str(timeout)) from None
+    except GradientError:
+        sp.core.cache.clear_cache()
+        raise
 
 
 def _figure_or_note(result, draw: Callable) -> None:
