@@ -65,6 +65,7 @@ from .results.values import (
     PointValue,
 )
 from .settings import METHODS, Settings
+from .sizes import refuse_huge_points
 from .tangents import (
     at_points,
     cell_functions,
@@ -103,6 +104,7 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
         if not function.variables:  # a constant: a function of the variable differentiated
             function = replace(function, variables=wrt_symbols[:1])
         points = parse_points(at, len(function.variables)) if at is not None else []
+        refuse_huge_points([function.expr], function.variables, points)
         if method == "symbolic":
             refuse_if_huge(function.expr)
         result = _differentiated(function, wrt_symbols, points, method, settings, simplify=simplify,
@@ -273,6 +275,7 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         method = _choose_method(function.parsed, method or settings.backend, False) if not vector else "symbolic"
         n = len(function.variables)
         points = parse_points(at, n) if at is not None else []
+        refuse_huge_points([function.expr, *(function.components or ())], function.variables, points)
         direction = unit_direction(dir, n) if dir is not None else None
         if start is not None and not descent:
             raise OptionError("--from is the start of --descent: add --descent")

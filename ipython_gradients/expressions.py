@@ -21,6 +21,7 @@ import types
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import sympy as sp
 from sympy.core.function import UndefinedFunction
@@ -32,6 +33,7 @@ from sympy.parsing.sympy_parser import (
     implicit_multiplication,
 )
 
+from . import sizes
 from .errors import ExpressionError, OptionError, VariableError
 
 FUNCTIONS: dict[str, Callable] = {
@@ -443,6 +445,7 @@ def parse_expression(text: str, namespace: dict | None = None,
         raise ExpressionError(f"cannot read {text!r} as an expression (add * or parentheses, "
                               "as in sin(x^2) or 2*x)") from None
     _check_tree(tree, text, set(local_dict) | set(global_dict))
+    _check_sizes(tree, text, local_dict)
     try:
         value = eval(compile(tree, "<expression>", "eval"), {"__builtins__": {}, **global_dict}, local_dict)
         expr = sp.sympify(value)
@@ -609,54 +612,84 @@ def _check_tree(tree: ast.AST, text: str, allowed_names: set[str]) -> None:
             raise ExpressionError(f"{text!r} is not a mathematical expression")
         if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float, str)):
             raise ExpressionError(f"{text!r} is not a mathematical expression")
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-            digits = _digits_of_power(node)
-            if digits is not None and digits > MAX_DIGITS:
-                raise ExpressionError(f"a number in {_short(text)} has about 10^{math.log10(digits):.0f} digits: "
-                                      "too large to compute")
-            exponent = _constant(node.right)
-            if exponent is not None and abs(exponent) > MAX_EXPONENT:
-                raise ExpressionError(f"an exponent in {_short(text)} is beyond {MAX_EXPONENT:,}: its values "
-                                      "would have billions of digits")
 
 
 def _short(text: str) -> str:
     return repr(text) if len(text) <= 60 else repr(text[:57] + "...")
 
 
-def _constant(node: ast.AST) -> float | None:
-    """The value of a constant subtree (Integer(2), Float('0.5'), -3, 2**10) as a float; else None."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("Integer", "Float") \
+# How the functions of the language change sizes (see ``sizes.function``); others keep their arguments'.
+_SIZE_NAMES = {"ln": "log", "abs": "Abs", "ceil": "ceiling", "max": "Max", "min": "Min", "heaviside": "Heaviside",
+               "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsinh": "asinh", "arccosh": "acosh",
+               "arctanh": "atanh", "arsinh": "asinh", "arcosh": "acosh", "artanh": "atanh"}
+_ROOTS = {"sqrt": 2, "cbrt": 3}
+
+
+def _check_sizes(tree: ast.Expression, text: str, names: dict) -> None:
+    """Refuse numbers too large to compute and exponents beyond MAX_EXPONENT before anything is built.
+
+    SymPy computes powers, factorials and floors of constants exactly as the expression is built
+    (2^(2·10⁹) is 250 MB, and no time limit interrupts one multiplication of such numbers): their
+    sizes are estimated bottom-up from the syntax tree instead (``sizes``), whatever arithmetic
+    made them (x^(10^6·10^6), x^factorial(20), 2^(10^9 + 1)). An exponent counts with the exponents
+    it stands under: (x^1000)^10000 is x^(10^7).
+    """
+    def walk(node: ast.AST) -> sizes.Size:
+        exponent = None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            base, exponent = walk(node.left), walk(node.right)
+            found = sizes.power(base, exponent)
+        else:
+            found = _size_of(node, names, walk)
+        if found.peak > MAX_DIGITS:
+            raise ExpressionError(f"a number in {_short(text)} has about 10^{math.log10(found.peak):.0f} digits: "
+                                  "too large to compute")
+        if exponent is not None and (found.chain > MAX_EXPONENT or exponent.number and (
+                abs(exponent.value) > MAX_EXPONENT or exponent.log > math.log10(MAX_EXPONENT))):
+            raise ExpressionError(f"an exponent in {_short(text)} is beyond {MAX_EXPONENT:,}: its values "
+                                  "would have billions of digits")
+        return found
+
+    walk(tree.body)
+
+
+def _size_of(node: ast.AST, names: dict, walk: Callable) -> sizes.Size:
+    """The size of one node of the checked tree, from its children's (``walk``)."""
+    if isinstance(node, ast.Call) and node.func.id in _CONSTRUCTORS and node.func.id != "Symbol" \
             and len(node.args) == 1 and isinstance(node.args[0], ast.Constant):
         try:
-            return float(node.args[0].value)
-        except (TypeError, ValueError, OverflowError):
-            return math.inf
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        value = _constant(node.operand)
-        return None if value is None else (-value if isinstance(node.op, ast.USub) else value)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-        digits = _digits_of_power(node)
-        if digits is None:
-            return None
-        if digits > 300:
-            return math.inf
-        base, exponent = _constant(node.left), _constant(node.right)
-        try:
-            return math.pow(base, exponent)
-        except (OverflowError, ValueError, ZeroDivisionError):
-            return math.inf
-    return None
-
-
-def _digits_of_power(node: ast.BinOp) -> float | None:
-    """About how many decimal digits a constant power a**b has (None: not constant)."""
-    base, exponent = _constant(node.left), _constant(node.right)
-    if base is None or exponent is None:
-        return None
-    if base in (0.0, 1.0, -1.0) or exponent <= 0:
-        return 0.0
-    return abs(exponent) * math.log10(abs(base)) if math.isfinite(exponent) else math.inf
+            value = Fraction(str(node.args[0].value))
+        except (ValueError, ZeroDivisionError):  # the parser says what is wrong with it
+            return sizes.Size()
+        return sizes.rational(value.numerator, value.denominator)
+    if isinstance(node, ast.Name):
+        value = names.get(node.id)
+        return sizes.of_expression(value) if isinstance(value, sp.Basic) else sizes.variable()
+    if isinstance(node, ast.UnaryOp):
+        operand = walk(node.operand)
+        return sizes.negate(operand) if isinstance(node.op, ast.USub) else operand
+    if isinstance(node, ast.BinOp):
+        left, right = walk(node.left), walk(node.right)
+        if isinstance(node.op, ast.Add):
+            return sizes.add(left, right)
+        if isinstance(node.op, ast.Sub):
+            return sizes.add(left, sizes.negate(right))
+        if isinstance(node.op, ast.Mult):
+            return sizes.mul(left, right)
+        if isinstance(node.op, ast.Div):
+            return sizes.mul(left, sizes.invert(right))
+        return sizes.power(left, right)
+    if isinstance(node, ast.Call):
+        name = node.func.id
+        args = [walk(a) for a in node.args]
+        if name in _ROOTS and len(args) == 1:
+            return sizes.power(args[0], sizes.rational(1, _ROOTS[name]))
+        if name == "root" and len(args) == 2:
+            return sizes.power(args[0], sizes.invert(args[1]))
+        if name in ("log", "ln", "log10", "log2") and args:
+            return sizes.function("log", *args)
+        return sizes.function(_SIZE_NAMES.get(name, name), *args)
+    return sizes.Size()
 
 
 def parse_number(text: str) -> sp.Expr:

@@ -20,7 +20,7 @@ LAYERS = [
     ("results", {"results", "results.derivative", "results.gradient", "results.tangent", "results.display"}),
     ("drawing", {"plotting"}),
     ("engines", {"critical", "numeric", "optimise", "calculus", "branches", "steps"}),
-    ("language", {"expressions"}),
+    ("language", {"expressions", "sizes"}),
     ("foundations", {"results.values", "results.notation", "settings", "options", "errors", "timeouts"}),
 ]
 LAYER_OF = {module: depth for depth, (_, modules) in enumerate(LAYERS) for module in modules}
