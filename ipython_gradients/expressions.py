@@ -632,31 +632,59 @@ def _check_sizes(tree: ast.Expression, text: str, names: dict) -> None:
     (2^(2·10⁹) is 250 MB, and no time limit interrupts one multiplication of such numbers): their
     sizes are estimated bottom-up from the syntax tree instead (``sizes``), whatever arithmetic
     made them (x^(10^6·10^6), x^factorial(20), 2^(10^9 + 1)). An exponent counts with the exponents
-    it stands under: (x^1000)^10000 is x^(10^7).
+    it stands under: (x^1000)^10000 is x^(10^7). The walk keeps its own stack (a sum of a thousand
+    terms is a tree a thousand deep).
     """
-    def walk(node: ast.AST) -> sizes.Size:
-        exponent = None
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-            base, exponent = walk(node.left), walk(node.right)
-            found = sizes.power(base, exponent)
-        else:
-            found = _size_of(node, names, walk)
-        if found.peak > MAX_DIGITS:
-            raise ExpressionError(f"a number in {_short(text)} has about 10^{math.log10(found.peak):.0f} digits: "
+    found: dict[int, sizes.Size] = {}
+    for node in _post_order(tree.body):
+        operands = [found.pop(id(child)) for child in _operands(node)]
+        size = _size_of(node, operands, names)
+        if size.peak > MAX_DIGITS:
+            raise ExpressionError(f"a number in {_short(text)} has about {sizes.about(size.peak)} digits: "
                                   "too large to compute")
-        if exponent is not None and (found.chain > MAX_EXPONENT or exponent.number and (
-                abs(exponent.value) > MAX_EXPONENT or exponent.log > math.log10(MAX_EXPONENT))):
-            raise ExpressionError(f"an exponent in {_short(text)} is beyond {MAX_EXPONENT:,}: its values "
-                                  "would have billions of digits")
-        return found
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            exponent = operands[1]
+            if size.chain > MAX_EXPONENT or exponent.number and (
+                    abs(exponent.value) > MAX_EXPONENT or exponent.log > math.log10(MAX_EXPONENT)):
+                raise ExpressionError(f"an exponent in {_short(text)} is beyond {MAX_EXPONENT:,}: its values "
+                                      "would have billions of digits")
+        found[id(node)] = size
 
-    walk(tree.body)
+
+def _post_order(root: ast.AST):
+    """The nodes of a checked tree, each after its operands."""
+    stack = [(root, False)]
+    while stack:
+        node, ready = stack.pop()
+        if ready:
+            yield node
+        else:
+            stack.append((node, True))
+            stack.extend((operand, False) for operand in reversed(_operands(node)))
 
 
-def _size_of(node: ast.AST, names: dict, walk: Callable) -> sizes.Size:
-    """The size of one node of the checked tree, from its children's (``walk``)."""
-    if isinstance(node, ast.Call) and node.func.id in _CONSTRUCTORS and node.func.id != "Symbol" \
-            and len(node.args) == 1 and isinstance(node.args[0], ast.Constant):
+def _operands(node: ast.AST) -> list[ast.AST]:
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    if isinstance(node, ast.Call) and node.func.id not in _CONSTRUCTORS:
+        return list(node.args)
+    return []
+
+
+# How the functions of the language change sizes (see ``sizes.function``); others keep their arguments'.
+_SIZE_NAMES = {"ln": "log", "abs": "Abs", "ceil": "ceiling", "max": "Max", "min": "Min", "heaviside": "Heaviside",
+               "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsinh": "asinh", "arccosh": "acosh",
+               "arctanh": "atanh", "arsinh": "asinh", "arcosh": "acosh", "artanh": "atanh"}
+_ROOTS = {"sqrt": 2, "cbrt": 3}
+
+
+def _size_of(node: ast.AST, operands: list[sizes.Size], names: dict) -> sizes.Size:
+    """The size of one node of the checked tree, from its operands' sizes."""
+    if isinstance(node, ast.Call) and node.func.id in _CONSTRUCTORS:
+        if node.func.id == "Symbol" or len(node.args) != 1 or not isinstance(node.args[0], ast.Constant):
+            return sizes.variable()
         try:
             value = Fraction(str(node.args[0].value))
         except (ValueError, ZeroDivisionError):  # the parser says what is wrong with it
@@ -666,10 +694,9 @@ def _size_of(node: ast.AST, names: dict, walk: Callable) -> sizes.Size:
         value = names.get(node.id)
         return sizes.of_expression(value) if isinstance(value, sp.Basic) else sizes.variable()
     if isinstance(node, ast.UnaryOp):
-        operand = walk(node.operand)
-        return sizes.negate(operand) if isinstance(node.op, ast.USub) else operand
+        return sizes.negate(operands[0]) if isinstance(node.op, ast.USub) else operands[0]
     if isinstance(node, ast.BinOp):
-        left, right = walk(node.left), walk(node.right)
+        left, right = operands
         if isinstance(node.op, ast.Add):
             return sizes.add(left, right)
         if isinstance(node.op, ast.Sub):
@@ -681,14 +708,13 @@ def _size_of(node: ast.AST, names: dict, walk: Callable) -> sizes.Size:
         return sizes.power(left, right)
     if isinstance(node, ast.Call):
         name = node.func.id
-        args = [walk(a) for a in node.args]
-        if name in _ROOTS and len(args) == 1:
-            return sizes.power(args[0], sizes.rational(1, _ROOTS[name]))
-        if name == "root" and len(args) == 2:
-            return sizes.power(args[0], sizes.invert(args[1]))
-        if name in ("log", "ln", "log10", "log2") and args:
-            return sizes.function("log", *args)
-        return sizes.function(_SIZE_NAMES.get(name, name), *args)
+        if name in _ROOTS and len(operands) == 1:
+            return sizes.power(operands[0], sizes.rational(1, _ROOTS[name]))
+        if name == "root" and len(operands) == 2:
+            return sizes.power(operands[0], sizes.invert(operands[1]))
+        if name in ("log", "ln", "log10", "log2"):
+            return sizes.function("log", *operands)
+        return sizes.function(_SIZE_NAMES.get(name, name), *operands)
     return sizes.Size()
 
 

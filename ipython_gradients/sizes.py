@@ -47,8 +47,8 @@ class Size:
 
 
 def rational(p: int, q: int = 1) -> Size:
-    digits = max(abs(p), q, 1).bit_length() * LOG10_2
-    log = -math.inf if p == 0 else math.log10(abs(p)) - math.log10(q)  # math.log10 takes any int
+    digits = math.log10(max(abs(p), q, 1))  # math.log10 takes integers of any size
+    log = -math.inf if p == 0 else math.log10(abs(p)) - math.log10(q)
     try:
         value = p / q
     except OverflowError:
@@ -77,6 +77,8 @@ def add(*parts: Size, estimate: Estimate | None = None) -> Size:
     if all(math.isfinite(v) for v in values):
         value = math.fsum(values)
         log = _log_of(value)
+    elif any(math.isnan(v) for v in values):
+        value = log = math.nan
     else:
         value, log = sum(values), max(p.log for p in parts) + math.log10(len(parts))
     return _combined(parts, estimate, _max_degrees(p.degrees for p in parts),
@@ -113,12 +115,12 @@ def power(base: Size, exponent: Size, estimate: Estimate | None = None) -> Size:
     if not base.number or base.integer and base.value in (0.0, 1.0, -1.0):  # nothing computed, or 0, ±1
         const, degrees = base.const, base.degrees
     else:
-        const, degrees = k * base.const, {s: k * d for s, d in base.degrees.items()}
+        const, degrees = _times(k, base.const), {s: _times(k, d) for s, d in base.degrees.items()}
     log = exponent.value * base.log if base.log != -math.inf else -math.inf
     value = _pow(base.value, exponent.value, log)
     return _combined((base, exponent), estimate, _sum_degrees((degrees, exponent.degrees)), const - base.const,
                      value, log, base.integer and exponent.integer and exponent.value >= 0,
-                     chain=k * base.chain if not base.number else 0.0)
+                     chain=_times(k, base.chain) if not base.number else 0.0)
 
 
 def function(name: str, *args: Size, estimate: Estimate | None = None) -> Size:
@@ -171,9 +173,6 @@ class Estimate:
     def coordinate_digits(self, degrees: dict) -> float:
         return sum(d * self.heights.get(s, 0.0) for s, d in degrees.items())
 
-    def digits(self, size: Size) -> float:
-        return size.const + self.coordinate_digits(size.degrees)
-
 
 def _combined(parts, estimate: Estimate | None, degrees: dict, extra: float, value: float, log: float,
               integer: bool, chain: float | None = None, logs: bool = False) -> Size:
@@ -186,6 +185,11 @@ def _combined(parts, estimate: Estimate | None, degrees: dict, extra: float, val
                 value=value if numbers else math.nan, log=log if numbers else math.nan, integer=integer and numbers,
                 logs=logs or any(p.logs for p in parts),
                 chain=max((p.chain for p in parts), default=0.0) if chain is None else chain)
+
+
+def _times(k: float, digits: float) -> float:
+    """k × digits, where an infinite power of nothing is nothing (π^(10^400): no digits computed)."""
+    return 0.0 if digits == 0 else k * digits
 
 
 def _finite(part: Size) -> bool:
@@ -289,7 +293,7 @@ def refuse_huge_values(exprs, substitutions: dict, where: str) -> None:
             continue
         digits = of_expression(expr, values, estimate).peak
         if digits > MAX_VALUE_DIGITS:
-            raise EvaluationError(f"the exact values at {where} would have about {_about(digits)} digits: too large "
+            raise EvaluationError(f"the exact values at {where} would have about {about(digits)} digits: too large "
                                   f"to compute (the limit is {MAX_VALUE_DIGITS:,})")
 
 
@@ -300,5 +304,6 @@ def refuse_huge_points(exprs, variables, points) -> None:
         refuse_huge_values(exprs, dict(zip(variables, point)), where)
 
 
-def _about(digits: float) -> str:
+def about(digits: float) -> str:
+    """A number of digits as a message says it: 456,574, or 10^9."""
     return f"{digits:,.0f}" if digits < 1e7 else f"10^{math.log10(digits):.0f}" if math.isfinite(digits) else "infinitely many"

@@ -1,35 +1,38 @@
 """A time limit for slow steps (simplify, solve, limits, plotting), in every thread and on every platform.
 
 ``with time_limit(seconds):`` raises ``ComputationTimeout`` inside the block once ``seconds`` have
-passed. One watchdog thread keeps the deadlines; at a deadline it raises the timeout in the thread
-that entered the limit:
+passed. SymPy is pure Python, so the exception arrives between two of its steps. Two ways deliver it:
 
-- in the main thread on Linux and macOS, by sending that thread a SIGURG signal whose handler raises
-  it (a signal also cuts short a sleeping or blocked call, and the handler sees where the thread
-  is). SIGURG is ignored by default, so one arriving late changes nothing. ``ITIMER_REAL`` and
-  SIGALRM are never touched: a program's own timers run on undisturbed.
-- in any other thread, and on Windows, with ``PyThreadState_SetAsyncExc``, which CPython delivers
-  between bytecodes as it does a signal handler's exception (a blocking call is interrupted when it
-  returns).
+- In the main thread on Linux and macOS, the process's real-time timer (``ITIMER_REAL``) sends
+  SIGALRM, whose handler raises. The kernel's timer needs no lock of Python's, so it also stops
+  what no other thread could: a blocked call (sleep), and CPython's long loops that check for
+  signals (a power of huge integers). It is used only while it is free: where a program runs its
+  own real-time timer, or has its own SIGALRM handler, both are left exactly as they are and the
+  limit works as in other threads.
+- In any other thread, on Windows, and beside a program's own timer, a watchdog thread raises the
+  timeout with ``PyThreadState_SetAsyncExc``, which CPython delivers between bytecodes as it does a
+  signal handler's exception. A blocking call is interrupted only when it returns, and one long
+  C-level operation (a multiplication of two huge integers) runs to its end: the sizes of numbers
+  are refused before they are built for that reason (``sizes``).
 
-SymPy is pure Python, so either way the exception arrives between two steps of it.
+The timeout comes again every ``RETRY_SECONDS`` while the block runs, in case it was swallowed
+(Python ignores an exception raised in a garbage-collector callback or a ``__del__``), and never
+once the block is over. In the main thread the signal handler sees where the thread is and holds
+the timeout back while this module's own entry and exit code runs. Elsewhere the block is a C lock,
+acquired and released by the ``with`` statement without a line of Python, and the watchdog raises
+the timeout only while it is held (a Python ``__exit__`` could itself be interrupted before it
+ran). Limits nest: the outermost limit that has run out is the one raised, so an inner limit never
+outlasts the outer one.
 
-The block is a C lock: the ``with`` statement acquires it on entry and releases it on exit without
-running a line of Python, so there is no moment at which the block has been left while the limit
-still counts it as running (a Python ``__exit__`` could itself be interrupted before it ran). The
-watchdog raises the timeout only while the lock is held, again every ``RETRY_SECONDS`` in case it
-was swallowed on the way (Python ignores an exception raised in a garbage-collector callback or a
-``__del__``), and never once the block is over. Limits nest: the outermost limit that has run out
-is the one raised, so an inner limit never outlasts the outer one.
-
-Nothing is ever interrupted half-imported: while the thread is inside the import machinery, the
-timeout waits (re-checked every ``RETRY_SECONDS``) until the import has finished, at most
-``IMPORT_GRACE_SECONDS``. A module cut off in the middle of its first import stays broken until the
-kernel restarts (matplotlib: every later figure, and the user's own ``import matplotlib.pyplot``).
+Nothing is ever interrupted half-imported: while the thread is inside the import machinery the
+timeout is held back (and tried again every ``RETRY_SECONDS``) until the import has finished, at
+most ``IMPORT_GRACE_SECONDS``. A module cut off in the middle of its first import stays broken until
+the kernel restarts (matplotlib: every later figure, and the user's own ``import matplotlib.pyplot``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import math
 import os
@@ -44,34 +47,36 @@ from .errors import ComputationTimeout
 # How soon a time limit fires again if its exception was swallowed where it was raised, or was held
 # back because the thread was importing a module.
 RETRY_SECONDS = 0.05
-# How long past its deadline a time limit waits for an import in progress to finish.
+# How long past its deadline a time limit waits for an import in progress to finish, and how often
+# it looks whether the import has finished.
 IMPORT_GRACE_SECONDS = 30.0
+_HELD_BACK_RETRY_SECONDS = 0.005
 # A block that has not started this long after its deadline (a ``time_limit`` never entered) is forgotten.
 _NEVER_ENTERED_SECONDS = 1.0
 _IMPORT_MODULES = frozenset({"importlib._bootstrap", "importlib._bootstrap_external",
                              "_frozen_importlib", "_frozen_importlib_external"})
-_SIGNAL = getattr(signal, "SIGURG", None) if hasattr(signal, "pthread_kill") else None
+_ALARM = hasattr(signal, "setitimer")
 
 try:  # CPython: raise an exception in another thread
     _set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
     _set_async_exc.argtypes = (ctypes.c_ulong, ctypes.py_object)
     _set_async_exc.restype = ctypes.c_int
-except (AttributeError, ValueError):  # not CPython: only the main thread, by signal, is limited
+except (AttributeError, ValueError):  # not CPython: only the main thread, by its timer, is limited
     _set_async_exc = None
 
 
 class _Limit:
-    """One ``time_limit``: its block (a weak reference to the lock the ``with`` statement holds),
-    the thread that entered it, its deadline, and how its timeout reaches that thread."""
+    """A limit for a thread without the real-time timer: its block (a weak reference to the lock the
+    ``with`` statement holds), the thread that entered it, its deadline, and its exception."""
 
-    __slots__ = ("block", "thread", "deadline", "seconds", "what", "order", "by_signal", "next_try", "error")
+    __slots__ = ("block", "thread", "deadline", "seconds", "what", "order", "next_try", "error")
     _count = 0
 
-    def __init__(self, block, seconds: float, what: str, by_signal: bool):
+    def __init__(self, block, seconds: float, what: str):
         _Limit._count += 1
         self.block = weakref.ref(block)
         self.thread = threading.get_ident()
-        self.seconds, self.what, self.by_signal = seconds, what, by_signal
+        self.seconds, self.what = seconds, what
         self.deadline = time.monotonic() + seconds
         self.order = _Limit._count  # an enclosing limit was created before the limits inside it
         self.next_try = self.deadline
@@ -82,30 +87,68 @@ class _Limit:
         return block is not None and block.locked()
 
     def exception(self) -> type[ComputationTimeout]:
-        """The class raised: an exception raised in another thread can only be given as a class, so
-        this limit's message is part of it."""
-        if self.error is None:
-            message = (f"gave up after {self.seconds:g} s: {self.what} took too long "
-                       "(simplify the input or raise GradientMagics.timeout)")
-            self.error = type("ComputationTimeout", (ComputationTimeout,),
-                              {"message": message, "__module__": ComputationTimeout.__module__,
-                               "__qualname__": ComputationTimeout.__qualname__})
-        return self.error
+        return _exception(self)
+
+
+class _Alarm:
+    """A limit in the main thread, kept by the real-time timer: SIGALRM at the soonest deadline."""
+
+    __slots__ = ("deadline", "seconds", "what", "error")
+
+    def __init__(self, seconds: float, what: str):
+        self.seconds, self.what, self.error = seconds, what, None
+        self.deadline = math.inf
+
+    def __enter__(self):
+        global _previous_alarm_handler
+        if not _alarms:
+            _previous_alarm_handler = signal.signal(signal.SIGALRM, _on_alarm)
+        self.deadline = time.monotonic() + self.seconds
+        _alarms.append(self)
+        _arm_alarm()
+        return self
+
+    def __exit__(self, *exception) -> bool:
+        _alarms.remove(self)
+        if _alarms:
+            _arm_alarm()
+        else:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, _previous_alarm_handler)
+        return False
+
+    def exception(self) -> type[ComputationTimeout]:
+        return _exception(self)
+
+
+def _exception(limit) -> type[ComputationTimeout]:
+    """The class raised for a limit: an exception raised in another thread can only be given as a
+    class, so the limit's message is part of it."""
+    if limit.error is None:
+        message = (f"gave up after {limit.seconds:g} s: {limit.what} took too long "
+                   "(simplify the input or raise GradientMagics.timeout)")
+        limit.error = type("ComputationTimeout", (ComputationTimeout,),
+                           {"message": message, "__module__": ComputationTimeout.__module__,
+                            "__qualname__": ComputationTimeout.__qualname__})
+    return limit.error
 
 
 _guard = threading.Lock()
 _wake = threading.Condition(_guard)
-_limits: tuple[_Limit, ...] = ()  # replaced, never changed in place: the signal handler reads it unlocked
+_limits: tuple[_Limit, ...] = ()  # replaced, never changed in place
 _watchdog: threading.Thread | None = None
 _planned = math.inf  # when the watchdog wakes next
-_previous_handler = None  # the SIGURG handler ours replaced (the default, ignore)
+_alarms: list[_Alarm] = []  # the main thread's limits on the real-time timer, outermost first
+_previous_alarm_handler = None
 
 
 def time_limit(seconds: float, what: str = "the computation"):
     """``with time_limit(seconds, what):`` bounds the block; the timeout's message names ``what``."""
+    if _alarm_is_free():
+        return _Alarm(seconds, what)
     global _limits, _planned
     block = threading.Lock()
-    limit = _Limit(block, seconds, what, _signal_reaches_this_thread())
+    limit = _Limit(block, seconds, what)
     with _wake:
         now = time.monotonic()
         _limits = tuple(other for other in _limits if _kept(other, now)) + (limit,)
@@ -114,6 +157,50 @@ def time_limit(seconds: float, what: str = "the computation"):
         elif limit.deadline < _planned:
             _wake.notify()
     return block
+
+
+def _alarm_is_free() -> bool:
+    """Whether this thread's limit can use the real-time timer: the main thread on Linux and macOS,
+    while the timer is ours or unused (no timer running, no SIGALRM handler of the program's own)."""
+    if not _ALARM or threading.current_thread() is not threading.main_thread():
+        return False
+    if _alarms:
+        return True
+    return signal.getsignal(signal.SIGALRM) == signal.SIG_DFL and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def _arm_alarm() -> None:
+    soonest = min(limit.deadline for limit in _alarms)
+    signal.setitimer(signal.ITIMER_REAL, max(soonest - time.monotonic(), 1e-4))
+
+
+def _on_alarm(signum, frame) -> None:
+    """SIGALRM in the main thread: raise the timeout of the outermost limit that has run out."""
+    now = time.monotonic()
+    due = next((limit for limit in _alarms if limit.deadline <= now), None)
+    if due is None:  # early (the timer's granularity), or the block is being left
+        if _alarms:
+            _arm_alarm()
+        return
+    if _held_back(frame, due.deadline, now):
+        signal.setitimer(signal.ITIMER_REAL, _HELD_BACK_RETRY_SECONDS)
+        return
+    signal.setitimer(signal.ITIMER_REAL, RETRY_SECONDS)  # again, in case it is swallowed
+    raise due.exception()()
+
+
+def _held_back(frame, deadline: float, now: float) -> bool:
+    """Whether a thread at ``frame`` must not be interrupted yet: entering or leaving a limit (this
+    module's code, or a generator context manager's around it, such as the API's ``_computing``:
+    interrupted there, it would leave its limit running), or importing a module (for at most
+    ``IMPORT_GRACE_SECONDS``)."""
+    importing = False
+    while frame is not None:
+        if frame.f_globals is _GLOBALS or frame.f_code in _ENTRY_AND_EXIT:
+            return True
+        importing = importing or frame.f_globals.get("__name__") in _IMPORT_MODULES
+        frame = frame.f_back
+    return importing and now < deadline + IMPORT_GRACE_SECONDS
 
 
 def _kept(limit: _Limit, now: float) -> bool:
@@ -137,81 +224,36 @@ def _watch() -> None:
             wake = math.inf
             due: dict[int, _Limit] = {}  # per thread, the outermost limit that has run out
             for limit in _limits:
-                if not limit.running():
-                    if _kept(limit, now):  # not entered yet: look again
-                        wake = min(wake, max(limit.deadline, now + RETRY_SECONDS))
-                    continue
-                if limit.deadline > now:
+                if not limit.running():  # not entered yet: look again
+                    wake = min(wake, max(limit.deadline, now + RETRY_SECONDS))
+                elif limit.deadline > now:
                     wake = min(wake, limit.deadline)
                 elif limit.thread not in due or limit.order < due[limit.thread].order:
                     due[limit.thread] = limit
             for limit in due.values():
                 if limit.next_try <= now:
-                    if not _fire(limit, now):  # the thread has ended
+                    fired = _fire(limit, now)
+                    if fired is None:  # the thread has ended
                         _limits = tuple(other for other in _limits if other.thread != limit.thread)
                         continue
-                    limit.next_try = now + RETRY_SECONDS
+                    limit.next_try = now + (RETRY_SECONDS if fired else _HELD_BACK_RETRY_SECONDS)
                 wake = min(wake, limit.next_try)
             _planned = wake
             _wake.wait(None if wake == math.inf else max(wake - now, 1e-3))
 
 
-def _fire(limit: _Limit, now: float) -> bool:
-    """Raise the limit's timeout in its thread (unless that thread is importing); False if it has ended."""
-    if limit.by_signal:
-        signal.pthread_kill(limit.thread, _SIGNAL)  # the handler checks for an import itself
-        return True
+def _fire(limit: _Limit, now: float) -> bool | None:
+    """Raise the limit's timeout in its thread: True, or False if held back; None if the thread has ended."""
     frame = sys._current_frames().get(limit.thread)
     if frame is None:
-        return False
-    if _set_async_exc is None or (_importing(frame) and now < limit.deadline + IMPORT_GRACE_SECONDS):
+        return None
+    if _set_async_exc is None:  # not CPython: nothing can reach another thread
         return True
+    if _held_back(frame, limit.deadline, now):
+        return False
     # The watchdog holds the GIL from the look at the frame to here, and the thread raises the
-    # exception at its next bytecode boundary: where it was seen, inside the block.
-    return _set_async_exc(limit.thread, limit.exception()) == 1
-
-
-def _importing(frame) -> bool:
-    """Whether a thread whose innermost frame is ``frame`` is inside the import machinery."""
-    while frame is not None:
-        if frame.f_globals.get("__name__") in _IMPORT_MODULES:
-            return True
-        frame = frame.f_back
-    return False
-
-
-def _signal_reaches_this_thread() -> bool:
-    """Whether this thread's limit can be delivered by signal: the main thread on Linux and macOS,
-    where SIGURG is ours or has its default handling (a program's own SIGURG handler is left alone)."""
-    global _previous_handler
-    if _SIGNAL is None or threading.current_thread() is not threading.main_thread():
-        return False
-    current = signal.getsignal(_SIGNAL)
-    if current is _on_signal:
-        return True
-    if current != signal.SIG_DFL:
-        return False
-    try:
-        _previous_handler = signal.signal(_SIGNAL, _on_signal)
-    except (ValueError, OSError):  # not the main interpreter
-        return False
-    return True
-
-
-def _on_signal(signum, frame) -> None:
-    """SIGURG in the main thread: raise the timeout of its outermost limit that has run out, unless
-    the thread is importing (the watchdog signals again); ignore it otherwise, as SIGURG's default."""
-    thread = threading.get_ident()
-    now = time.monotonic()
-    due = [limit for limit in _limits if limit.thread == thread and limit.deadline <= now and limit.running()]
-    if not due:
-        if callable(_previous_handler):
-            _previous_handler(signum, frame)
-        return
-    limit = min(due, key=lambda limit: limit.order)
-    if _importing(frame) and now < limit.deadline + IMPORT_GRACE_SECONDS:
-        return
-    raise limit.exception()()
+    # exception where it next checks for one: where it was seen, inside the block.
+    return True if _set_async_exc(limit.thread, limit.exception()) == 1 else None
 
 
 def _after_fork_in_child() -> None:
@@ -226,5 +268,8 @@ def _after_fork_in_child() -> None:
         _start_watchdog()
 
 
+_GLOBALS = globals()
+_ENTRY_AND_EXIT = frozenset({contextlib._GeneratorContextManager.__enter__.__code__,
+                             contextlib._GeneratorContextManager.__exit__.__code__})
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -90,8 +90,7 @@ def test_a_swallowed_alarm_comes_again():
         with time_limit(0.1):
             while time.monotonic() - started < 5:
                 try:
-                    while time.monotonic() - started < 5:
-                        sum(range(10_000))
+                    sum(range(10_000))
                 except ComputationTimeout:
                     swallowed += 1  # what a gc callback does with it
                     if swallowed == 2:
