@@ -9,9 +9,10 @@ Prints, measured in this run:
   function that sleeps (a blocking call: the main thread is woken by a signal, a worker thread
   stops when the call returns);
 - the time and the memory (growth of the peak resident size, in a fresh process each) of inputs
-  that are refused because their numbers would be too large to compute;
-- the cost of the time limit: entering and leaving ``time_limit`` (µs), and warm
-  ``%deriv x^2 --no-plot`` with and without it.
+  that are refused because their numbers would be too large to compute, and of five in a row;
+- the peak memory of ``%grad --critical`` in 12 and 14 variables, numeric and symbolic;
+- the cost of the time limit: entering and leaving ``time_limit`` (µs) in the main thread and in a
+  worker thread, and warm ``%deriv x^2 --no-plot`` with and without the API's limit.
 """
 
 from __future__ import annotations
@@ -38,14 +39,35 @@ from ipython_gradients.errors import GradientError
 api.deriv("x^2", at="1", plot=False)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.perf_counter()
-try:
-    api.deriv(sys.argv[1], at=sys.argv[2] or None, plot=False)
-    refused = False
-except GradientError:
-    refused = True
+refused = 0
+for expression, at in json.loads(sys.argv[1]):
+    try:
+        api.deriv(expression, at=at, plot=False)
+    except GradientError:
+        refused += 1
 print(json.dumps({"seconds": time.perf_counter() - started, "refused": refused,
                   "mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024}))
 """
+
+CRITICAL_SNIPPET = """
+import json, resource, sys
+from ipython_gradients import api
+from ipython_gradients.errors import GradientError
+api.grad("x^2 + y^2", critical=True, plot=False)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+n, method = int(sys.argv[1]), sys.argv[2]
+try:
+    api.grad(" + ".join(f"sin(x{i}) * x{i}^2" for i in range(n)), critical=True, method=method, timeout=5,
+             plot=False)
+except GradientError:
+    pass
+print(json.dumps({"mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024}))
+"""
+
+
+def fresh(snippet: str, *args: str) -> dict:
+    return json.loads(subprocess.run([sys.executable, "-c", snippet, *args], capture_output=True, text=True,
+                                     check=True).stdout)
 
 
 def overshoot(timeout: float, in_thread: bool, call) -> float:
@@ -99,38 +121,64 @@ def main() -> None:
 
     print("Refused inputs (a fresh process each; time of the call, growth of the peak resident size):")
     for expression, at in REFUSED:
-        found = json.loads(subprocess.run([sys.executable, "-c", REFUSAL_SNIPPET, expression, at or ""],
-                                          capture_output=True, text=True, check=True).stdout)
+        found = fresh(REFUSAL_SNIPPET, json.dumps([(expression, at)]))
         shown = expression + (f" --at {at}" if at else "")
         print(f"  {shown:28} {'refused' if found['refused'] else 'ANSWERED'} in {found['seconds'] * 1000:6.1f} ms, "
               f"+{found['mb']:.0f} MB")
+    found = fresh(REFUSAL_SNIPPET, json.dumps([(f"x + 2^(10^9 + {k})", None) for k in range(5)]))
+    print(f"  x + 2^(10^9 + k), k = 0..4   {found['refused']} refused in {found['seconds'] * 1000:6.1f} ms, "
+          f"+{found['mb']:.0f} MB")
+    print("%grad --critical of sin(x_i)·x_i² summed over n variables (timeout 5 s), growth of the peak resident size:")
+    for n in (12, 14):
+        print(f"  n = {n}: " + ", ".join(f"{method} +{fresh(CRITICAL_SNIPPET, str(n), method)['mb']:.0f} MB"
+                                        for method in ("numeric", "symbolic")))
 
     def enter_and_leave():
         with time_limit(10):
             pass
 
-    n = 20_000
-    started = time.perf_counter()
-    for _ in range(n):
-        enter_and_leave()
-    per_limit = (time.perf_counter() - started) / n
-    ip = shell_with_extension()
-    from ipython_gradients import api as api_module
-    from ipython_gradients.timeouts import _Limit
+    def per_limit() -> float:
+        n = 20_000
+        started = time.perf_counter()
+        for _ in range(n):
+            enter_and_leave()
+        return (time.perf_counter() - started) / n
 
-    counted = _Limit._count
-    ip.run_line_magic("deriv", "x^2 --no-plot")
-    limits_per_call = _Limit._count - counted
-    with_limit = warm_median(lambda: ip.run_line_magic("deriv", "x^2 --no-plot"), 300)
-    real = api_module.time_limit
-    api_module.time_limit = lambda *args, **kwargs: contextlib.nullcontext()  # the API's limit taken out
-    try:
-        without = warm_median(lambda: ip.run_line_magic("deriv", "x^2 --no-plot"), 300)
-    finally:
-        api_module.time_limit = real
-    print(f"The time limit: {per_limit * 1e6:.1f} µs to enter and leave ({limits_per_call} per warm "
-          f"%deriv x^2 --no-plot); that call takes {with_limit * 1000:.3f} ms with it, "
-          f"{without * 1000:.3f} ms without (medians of 300)")
+    main_cost = statistics.median(per_limit() for _ in range(3))
+    worker = {}
+    thread = threading.Thread(target=lambda: worker.update(cost=statistics.median(per_limit() for _ in range(3))))
+    thread.start()
+    thread.join()
+
+    from ipython_gradients import api as api_module, branches, calculus, critical
+
+    modules = (api_module, branches, calculus, critical)
+    counted = []
+
+    def counting(*args, **kwargs):
+        counted.append(1)
+        return time_limit(*args, **kwargs)
+
+    ip = shell_with_extension()
+    line = "x^2 --no-plot"
+    ip.run_line_magic("deriv", line)
+    for module in modules:
+        module.time_limit = counting
+    ip.run_line_magic("deriv", line)
+    for module in modules:
+        module.time_limit = time_limit
+    with_limit, without = [], []
+    for _ in range(5):  # alternating, so that a busy moment of the machine falls on both alike
+        with_limit.append(warm_median(lambda: ip.run_line_magic("deriv", line), 200))
+        api_module.time_limit = lambda *args, **kwargs: contextlib.nullcontext()  # the API's limit taken out
+        try:
+            without.append(warm_median(lambda: ip.run_line_magic("deriv", line), 200))
+        finally:
+            api_module.time_limit = time_limit
+    print(f"The time limit costs {main_cost * 1e6:.1f} µs to enter and leave in the main thread, "
+          f"{worker['cost'] * 1e6:.1f} µs in a worker thread. Warm %deriv {line} enters {len(counted)}: "
+          f"{statistics.median(with_limit) * 1000:.3f} ms with it, {statistics.median(without) * 1000:.3f} ms "
+          "without (medians)")
 
 
 if __name__ == "__main__":

@@ -651,16 +651,15 @@ def _check_sizes(tree: ast.Expression, text: str, names: dict) -> None:
         found[id(node)] = size
 
 
-def _post_order(root: ast.AST):
+def _post_order(root: ast.AST) -> list[ast.AST]:
     """The nodes of a checked tree, each after its operands."""
-    stack = [(root, False)]
-    while stack:
-        node, ready = stack.pop()
-        if ready:
-            yield node
-        else:
-            stack.append((node, True))
-            stack.extend((operand, False) for operand in reversed(_operands(node)))
+    order, stack = [], [root]
+    while stack:  # operands before the node, in reverse: reversed, the list has each node after them
+        node = stack.pop()
+        order.append(node)
+        stack.extend(_operands(node))
+    order.reverse()
+    return order
 
 
 def _operands(node: ast.AST) -> list[ast.AST]:
@@ -685,14 +684,19 @@ def _size_of(node: ast.AST, operands: list[sizes.Size], names: dict) -> sizes.Si
     if isinstance(node, ast.Call) and node.func.id in _CONSTRUCTORS:
         if node.func.id == "Symbol" or len(node.args) != 1 or not isinstance(node.args[0], ast.Constant):
             return sizes.variable()
+        literal = node.args[0].value
+        if isinstance(literal, int):
+            return sizes.rational(literal)
         try:
-            value = Fraction(str(node.args[0].value))
+            value = Fraction(str(literal))
         except (ValueError, ZeroDivisionError):  # the parser says what is wrong with it
             return sizes.Size()
         return sizes.rational(value.numerator, value.denominator)
     if isinstance(node, ast.Name):
         value = names.get(node.id)
-        return sizes.of_expression(value) if isinstance(value, sp.Basic) else sizes.variable()
+        if isinstance(value, sp.Symbol) or not isinstance(value, sp.Basic):
+            return sizes.variable()
+        return sizes.of_expression(value)
     if isinstance(node, ast.UnaryOp):
         return sizes.negate(operands[0]) if isinstance(node.op, ast.USub) else operands[0]
     if isinstance(node, ast.BinOp):

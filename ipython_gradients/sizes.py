@@ -16,7 +16,7 @@ so a sum takes the largest degree in each coordinate, and a product adds them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import sympy as sp
 
@@ -31,12 +31,14 @@ MAX_VALUE_DIGITS = 100_000
 NEIGHBOUR_DIGITS = 13
 
 
-@dataclass(frozen=True)
-class Size:
+_NONE: dict = {}  # no coordinates (shared, never changed: every operation builds a new dict)
+
+
+class Size(NamedTuple):
     """Digits of the exact numbers in a part of an expression, and its value if it is a number."""
 
     const: float = 0.0  # digits coming from the constants (and, at a point, besides the coordinates')
-    degrees: dict = field(default_factory=dict)  # coordinate -> its power in this part
+    degrees: dict = _NONE  # coordinate -> its power in this part
     peak: float = 0.0  # the most digits of any number built on the way (any part below this one)
     number: bool = True  # no variable left: a number, whose value follows
     value: float = math.nan  # as a float (±inf beyond a float's range, nan if not estimated)
@@ -44,6 +46,9 @@ class Size:
     integer: bool = False  # known to be an integer
     logs: bool = False  # contains a logarithm (exp(k·log 2) is evaluated: 2^k)
     chain: float = 0.0  # for a part with variables: the product of the exponents over them, (x^a)^b: a·b
+
+
+_VARIABLE = Size(number=False, chain=1.0)
 
 
 def rational(p: int, q: int = 1) -> Size:
@@ -63,12 +68,12 @@ def number(value: float, digits: float = 0.0) -> Size:
 
 def variable() -> Size:
     """A variable left as it is (no value substituted)."""
-    return Size(number=False, chain=1.0)
+    return _VARIABLE
 
 
 def coordinate(symbol, value: Size) -> Size:
     """A variable with an exact value (of size ``value``), at a point: its digits count per coordinate."""
-    return replace(value, const=0.0, peak=0.0, degrees={symbol: 1.0}, chain=0.0)
+    return value._replace(const=0.0, peak=0.0, degrees={symbol: 1.0}, chain=0.0)
 
 
 def add(*parts: Size, estimate: Estimate | None = None) -> Size:
@@ -98,17 +103,20 @@ def mul(*parts: Size, estimate: Estimate | None = None) -> Size:
 
 
 def invert(part: Size) -> Size:
-    return replace(part, value=1 / part.value if part.value else math.nan, log=-part.log, integer=False)
+    return part._replace(value=1 / part.value if part.value else math.nan, log=-part.log, integer=False)
 
 
 def negate(part: Size) -> Size:
-    return replace(part, value=-part.value)
+    return part._replace(value=-part.value)
 
 
 def power(base: Size, exponent: Size, estimate: Estimate | None = None) -> Size:
     """base^exponent. A number to a rational power is computed exactly: its digits times the power."""
-    estimate = estimate or Estimate()
     k = abs(exponent.value) if exponent.number else math.nan
+    if not base.number and exponent.number and not exponent.degrees and k == k:  # x^2: nothing computed
+        const = base.const + exponent.const
+        return Size(const, base.degrees, max(base.peak, exponent.peak, const), False, math.nan, math.nan, False,
+                    base.logs, _times(k, base.chain))
     if not exponent.number or math.isnan(k):  # a variable exponent, or an unknown number: left as a power
         return _combined((base, exponent), estimate, _sum_degrees((base.degrees, exponent.degrees)), 0.0,
                          math.nan, math.nan, False, chain=max(base.chain, exponent.chain))
@@ -127,6 +135,8 @@ def function(name: str, *args: Size, estimate: Estimate | None = None) -> Size:
     """A function applied: its arguments' digits, plus what it computes exactly (the floor of a large
     number, the factorial or gamma of an integer, exp of a multiple of a logarithm, harmonic numbers)."""
     first = args[0] if args else Size()
+    if len(args) == 1 and not first.number and name not in _GROWING:  # sin(x): nothing computed
+        return first if name != "log" or first.logs else first._replace(logs=True)
     v = first.value
     extra, value, integer = 0.0, math.nan, False
     if name in ("floor", "ceiling"):
@@ -177,14 +187,18 @@ class Estimate:
 def _combined(parts, estimate: Estimate | None, degrees: dict, extra: float, value: float, log: float,
               integer: bool, chain: float | None = None, logs: bool = False) -> Size:
     """The size of a part made of ``parts``: their constants' digits and ``extra`` ones, ``degrees``."""
-    estimate = estimate or Estimate()
-    const = sum(p.const for p in parts) + extra
-    own = const + estimate.coordinate_digits(degrees)
-    numbers = all(p.number for p in parts)
-    return Size(const=const, degrees=degrees, peak=max([own] + [p.peak for p in parts]), number=numbers,
-                value=value if numbers else math.nan, log=log if numbers else math.nan, integer=integer and numbers,
-                logs=logs or any(p.logs for p in parts),
-                chain=max((p.chain for p in parts), default=0.0) if chain is None else chain)
+    const, peak, numbers, top_chain = extra, 0.0, True, 0.0
+    for part in parts:
+        const += part.const
+        peak = part.peak if part.peak > peak else peak
+        numbers = numbers and part.number
+        logs = logs or part.logs
+        top_chain = part.chain if part.chain > top_chain else top_chain
+    own = const + estimate.coordinate_digits(degrees) if degrees and estimate is not None else const
+    if not numbers:
+        value = log = math.nan
+    return Size(const, degrees, own if own > peak else peak, numbers, value, log, integer and numbers, logs,
+                top_chain if chain is None else chain)
 
 
 def _times(k: float, digits: float) -> float:
@@ -207,7 +221,7 @@ def _sum_degrees(all_degrees) -> dict:
     for degrees in all_degrees:
         for s, d in degrees.items():
             total[s] = total.get(s, 0.0) + d
-    return total
+    return total or _NONE
 
 
 def _max_degrees(all_degrees) -> dict:
@@ -215,7 +229,7 @@ def _max_degrees(all_degrees) -> dict:
     for degrees in all_degrees:
         for s, d in degrees.items():
             top[s] = max(top.get(s, 0.0), d)
-    return top
+    return top or _NONE
 
 
 def _from_log(sign: float, log: float) -> float:
@@ -242,6 +256,8 @@ def _call(func, *values) -> float:
         return math.nan
 
 
+# Functions that compute a number of their own from a number (floor(2^1000.5), 20!, exp(1000·log 2)).
+_GROWING = frozenset({"floor", "ceiling", "factorial", "gamma", "polygamma", "harmonic", "zeta", "exp"})
 # SymPy's classes, by the name ``function`` knows them
 _NAMED = {sp.floor: "floor", sp.ceiling: "ceiling", sp.factorial: "factorial", sp.gamma: "gamma",
           sp.polygamma: "polygamma", sp.harmonic: "harmonic", sp.zeta: "zeta", sp.loggamma: "loggamma",
