@@ -11,6 +11,7 @@ Prints, measured in this run:
 - the time and the memory (growth of the peak resident size, in a fresh process each) of inputs
   that are refused because their numbers would be too large to compute, and of five in a row;
 - the peak memory of ``%grad --critical`` in 12 and 14 variables, numeric and symbolic;
+- the cost of estimating sizes while parsing ``sin(x) exp(-x^2)``;
 - the cost of the time limit: entering and leaving ``time_limit`` (µs) in the main thread and in a
   worker thread, and warm ``%deriv x^2 --no-plot`` with and without the API's limit.
 """
@@ -26,6 +27,7 @@ import sys
 import threading
 import time
 
+import sympy
 from timing import shell_with_extension, warm_median
 
 SLOW = "atan(sqrt(1+x^2)-x) log(1+exp(x))^3/(cosh(x)^4+sinh(x)^3)"
@@ -175,6 +177,21 @@ def main() -> None:
             without.append(warm_median(lambda: ip.run_line_magic("deriv", line), 200))
         finally:
             api_module.time_limit = time_limit
+    import ast
+
+    from ipython_gradients.expressions import _check_sizes, real_symbol
+
+    x = real_symbol("x")
+    code = "sin(x)*exp(-x**Integer(2))"
+    tree = ast.parse(code, mode="eval")
+    names = {"x": x, "sin": sympy.sin, "exp": sympy.exp}
+    checks = []
+    for _ in range(5):
+        started = time.perf_counter()
+        for _ in range(2000):
+            _check_sizes(tree, code, names)
+        checks.append((time.perf_counter() - started) / 2000)
+    print(f"Estimating the sizes of sin(x) exp(-x^2) while parsing: {min(checks) * 1e6:.1f} µs")
     print(f"The time limit costs {main_cost * 1e6:.1f} µs to enter and leave in the main thread, "
           f"{worker['cost'] * 1e6:.1f} µs in a worker thread. Warm %deriv {line} enters {len(counted)}: "
           f"{statistics.median(with_limit) * 1000:.3f} ms with it, {statistics.median(without) * 1000:.3f} ms "

@@ -56,6 +56,7 @@ _NEVER_ENTERED_SECONDS = 1.0
 _IMPORT_MODULES = frozenset({"importlib._bootstrap", "importlib._bootstrap_external",
                              "_frozen_importlib", "_frozen_importlib_external"})
 _ALARM = hasattr(signal, "setitimer")
+_CO_GENERATOR = 0x20  # inspect.CO_GENERATOR
 
 try:  # CPython: raise an exception in another thread
     _set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
@@ -69,11 +70,12 @@ class _Limit:
     """A limit for a thread without the real-time timer: its block (a weak reference to the lock the
     ``with`` statement holds), the thread that entered it, its deadline, and its exception."""
 
-    __slots__ = ("block", "thread", "deadline", "seconds", "what", "order", "next_try", "error")
+    __slots__ = ("block", "thread", "deadline", "seconds", "what", "order", "next_try", "error", "generator")
     _count = 0
 
-    def __init__(self, block, seconds: float, what: str):
+    def __init__(self, block, seconds: float, what: str, generator: int | None):
         _Limit._count += 1
+        self.generator = generator
         self.block = weakref.ref(block)
         self.thread = threading.get_ident()
         self.seconds, self.what = seconds, what
@@ -93,10 +95,10 @@ class _Limit:
 class _Alarm:
     """A limit in the main thread, kept by the real-time timer: SIGALRM at the soonest deadline."""
 
-    __slots__ = ("deadline", "seconds", "what", "error")
+    __slots__ = ("deadline", "seconds", "what", "error", "generator")
 
-    def __init__(self, seconds: float, what: str):
-        self.seconds, self.what, self.error = seconds, what, None
+    def __init__(self, seconds: float, what: str, generator: int | None):
+        self.seconds, self.what, self.error, self.generator = seconds, what, None, generator
         self.deadline = math.inf
 
     def __enter__(self):
@@ -144,11 +146,13 @@ _previous_alarm_handler = None
 
 def time_limit(seconds: float, what: str = "the computation"):
     """``with time_limit(seconds, what):`` bounds the block; the timeout's message names ``what``."""
+    caller = sys._getframe(1)
+    generator = id(caller) if caller.f_code.co_flags & _CO_GENERATOR else None
     if _alarm_is_free():
-        return _Alarm(seconds, what)
+        return _Alarm(seconds, what, generator)
     global _limits, _planned
     block = threading.Lock()
-    limit = _Limit(block, seconds, what)
+    limit = _Limit(block, seconds, what, generator)
     with _wake:
         now = time.monotonic()
         _limits = tuple(other for other in _limits if _kept(other, now)) + (limit,)
@@ -182,22 +186,26 @@ def _on_alarm(signum, frame) -> None:
         if _alarms:
             _arm_alarm()
         return
-    if _held_back(frame, due.deadline, now):
+    if _held_back(frame, due.deadline, now, {limit.generator for limit in _alarms}):
         signal.setitimer(signal.ITIMER_REAL, _HELD_BACK_RETRY_SECONDS)
         return
     signal.setitimer(signal.ITIMER_REAL, RETRY_SECONDS)  # again, in case it is swallowed
     raise due.exception()()
 
 
-def _held_back(frame, deadline: float, now: float) -> bool:
+def _held_back(frame, deadline: float, now: float, generators: set) -> bool:
     """Whether a thread at ``frame`` must not be interrupted yet: entering or leaving a limit (this
-    module's code, or a generator context manager's around it, such as the API's ``_computing``:
-    interrupted there, it would leave its limit running), or importing a module (for at most
-    ``IMPORT_GRACE_SECONDS``)."""
+    module's code, or that of a generator context manager whose generator holds a running limit,
+    such as the API's ``_computing``: interrupted before it resumed the generator, it would leave
+    the limit running), or importing a module (for at most ``IMPORT_GRACE_SECONDS``)."""
     importing = False
     while frame is not None:
-        if frame.f_globals is _GLOBALS or frame.f_code in _ENTRY_AND_EXIT:
+        if frame.f_globals is _GLOBALS:
             return True
+        if frame.f_code in _ENTRY_AND_EXIT:
+            generator = getattr(frame.f_locals.get("self"), "gen", None)
+            if generator is not None and id(generator.gi_frame) in generators:
+                return True
         importing = importing or frame.f_globals.get("__name__") in _IMPORT_MODULES
         frame = frame.f_back
     return importing and now < deadline + IMPORT_GRACE_SECONDS
@@ -249,7 +257,8 @@ def _fire(limit: _Limit, now: float) -> bool | None:
         return None
     if _set_async_exc is None:  # not CPython: nothing can reach another thread
         return True
-    if _held_back(frame, limit.deadline, now):
+    running = {other.generator for other in _limits if other.thread == limit.thread and other.running()}
+    if _held_back(frame, limit.deadline, now, running):
         return False
     # The watchdog holds the GIL from the look at the frame to here, and the thread raises the
     # exception where it next checks for one: where it was seen, inside the block.

@@ -11,6 +11,7 @@ import textwrap
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import pytest
 from IPython.core.error import UsageError
@@ -126,6 +127,21 @@ def test_an_inner_limit_never_outlasts_the_outer_one():
             with time_limit(0.1, "the inner step"):
                 while True:
                     pass
+
+
+@pytest.mark.parametrize("where", ["main thread", "other thread"])
+def test_the_limit_holds_in_a_programs_own_context_manager(where):
+    """The timeout is held back while a generator context manager around a limit (the API's own)
+    enters or leaves it, and only then: a call made inside a program's context manager is bounded."""
+    @contextmanager
+    def session():
+        yield slow_deriv_seconds(0.5)
+
+    def entered():
+        with session() as elapsed:
+            return elapsed
+
+    assert (entered() if where == "main thread" else in_a_thread(entered)) < 1.5
 
 
 @pytest.mark.slow
