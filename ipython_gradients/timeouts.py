@@ -18,15 +18,16 @@ passed. SymPy is pure Python, so the exception arrives between two of its steps.
 The timeout comes again every ``RETRY_SECONDS`` while the block runs, in case it was swallowed
 (Python ignores an exception raised in a garbage-collector callback or a ``__del__``), and never
 once the block is over. In the main thread the signal handler sees where the thread is and holds
-the timeout back while this module's own entry and exit code runs. Elsewhere the block is a C lock,
+the timeout back while a limit is being entered or left (this module's code, and a generator
+context manager's around it, such as the API's ``_computing``). Elsewhere the block is a C lock,
 acquired and released by the ``with`` statement without a line of Python, and the watchdog raises
 the timeout only while it is held (a Python ``__exit__`` could itself be interrupted before it
-ran). Limits nest: the outermost limit that has run out is the one raised, so an inner limit never
-outlasts the outer one.
+ran), looking at the thread's frames first as the signal handler does. Limits nest: the outermost
+limit that has run out is the one raised, so an inner limit never outlasts the outer one.
 
 Nothing is ever interrupted half-imported: while the thread is inside the import machinery the
-timeout is held back (and tried again every ``RETRY_SECONDS``) until the import has finished, at
-most ``IMPORT_GRACE_SECONDS``. A module cut off in the middle of its first import stays broken until
+timeout is held back (looked at again every 5 ms) until the import has finished, for at most
+``IMPORT_GRACE_SECONDS``. A module cut off in the middle of its first import stays broken until
 the kernel restarts (matplotlib: every later figure, and the user's own ``import matplotlib.pyplot``).
 """
 
@@ -275,6 +276,8 @@ def _after_fork_in_child() -> None:
     _limits = tuple(limit for limit in _limits if limit.thread == thread)
     if _limits:
         _start_watchdog()
+    if _alarms and threading.current_thread() is threading.main_thread():
+        _arm_alarm()  # a child process starts without the parent's timer
 
 
 _GLOBALS = globals()
