@@ -27,7 +27,8 @@ limit that has run out is the one raised, so an inner limit never outlasts the o
 
 Nothing is ever interrupted half-imported: while the thread is inside the import machinery the
 timeout is held back (looked at again every 5 ms) until the import has finished, for at most
-``IMPORT_GRACE_SECONDS``. A module cut off in the middle of its first import stays broken until
+``IMPORT_GRACE_SECONDS``; so it is while a finaliser runs (``__del__``, a garbage-collector
+callback), which would only print it as "Exception ignored" and drop it. A module cut off in the middle of its first import stays broken until
 the kernel restarts (matplotlib: every later figure, and the user's own ``import matplotlib.pyplot``).
 """
 
@@ -35,12 +36,14 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import math
 import os
 import signal
 import sys
 import threading
 import time
+import types
 import weakref
 
 from .errors import ComputationTimeout
@@ -198,18 +201,26 @@ def _held_back(frame, deadline: float, now: float, generators: set) -> bool:
     """Whether a thread at ``frame`` must not be interrupted yet: entering or leaving a limit (this
     module's code, or that of a generator context manager whose generator holds a running limit,
     such as the API's ``_computing``: interrupted before it resumed the generator, it would leave
-    the limit running), or importing a module (for at most ``IMPORT_GRACE_SECONDS``)."""
-    importing = False
+    the limit running); importing a module; or running a finaliser (a ``__del__``, a weak-reference
+    or garbage-collector callback), where Python would print the timeout as "Exception ignored" and
+    drop it. The last two for at most ``IMPORT_GRACE_SECONDS``."""
+    waiting = False
+    callbacks = None
     while frame is not None:
+        code = frame.f_code
         if frame.f_globals is _GLOBALS:
             return True
-        if frame.f_code in _ENTRY_AND_EXIT:
+        if code in _ENTRY_AND_EXIT:
             generator = getattr(frame.f_locals.get("self"), "gen", None)
             if generator is not None and id(generator.gi_frame) in generators:
                 return True
-        importing = importing or frame.f_globals.get("__name__") in _IMPORT_MODULES
+        if not waiting:
+            if callbacks is None:
+                callbacks = _FINALISERS | {getattr(callback, "__code__", None) for callback in gc.callbacks}
+            waiting = (code.co_name == "__del__" or code in callbacks
+                       or frame.f_globals.get("__name__") in _IMPORT_MODULES)
         frame = frame.f_back
-    return importing and now < deadline + IMPORT_GRACE_SECONDS
+    return waiting and now < deadline + IMPORT_GRACE_SECONDS
 
 
 def _kept(limit: _Limit, now: float) -> bool:
@@ -283,5 +294,8 @@ def _after_fork_in_child() -> None:
 _GLOBALS = globals()
 _ENTRY_AND_EXIT = frozenset({contextlib._GeneratorContextManager.__enter__.__code__,
                              contextlib._GeneratorContextManager.__exit__.__code__})
+# The callbacks weak dictionaries run when a key or value is collected
+_FINALISERS = frozenset(const for cls in (weakref.WeakKeyDictionary, weakref.WeakValueDictionary)
+                        for const in cls.__init__.__code__.co_consts if isinstance(const, types.CodeType))
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)

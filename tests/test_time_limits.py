@@ -3,6 +3,7 @@ alone and never cuts an import in half; numbers refused before they are built; r
 nothing behind; critical-point searches whose memory stays small. Where a fresh process matters
 (first imports, peak memory), the test runs one."""
 
+import gc
 import json
 import signal
 import subprocess
@@ -220,6 +221,37 @@ def test_a_limit_waits_for_an_import_to_finish(tmp_path, monkeypatch, where):
 
     elapsed = imports() if where == "main thread" else in_a_thread(imports)
     assert sys.modules[name].complete and 0.45 < elapsed < 1.5
+
+
+@pytest.mark.parametrize("where", ["main thread", "other thread"])
+def test_a_limit_waits_for_a_finaliser_instead_of_being_lost_in_it(where):
+    """Python prints an exception raised in a garbage-collector callback ("Exception ignored in")
+    and drops it: the timeout waits for the callback to return, then arrives."""
+    lost = []
+
+    def slow_callback(phase, info):
+        if phase == "start":
+            started = time.monotonic()
+            while time.monotonic() - started < 0.3:
+                pass
+
+    def collects():
+        started = time.perf_counter()
+        with pytest.raises(ComputationTimeout):
+            with time_limit(0.05):
+                gc.collect()
+                while True:
+                    pass
+        return time.perf_counter() - started
+
+    hook, sys.unraisablehook = sys.unraisablehook, lost.append
+    gc.callbacks.append(slow_callback)
+    try:
+        elapsed = collects() if where == "main thread" else in_a_thread(collects)
+    finally:
+        gc.callbacks.remove(slow_callback)
+        sys.unraisablehook = hook
+    assert not lost and 0.25 < elapsed < 1.5
 
 
 @pytest.mark.external
