@@ -35,10 +35,12 @@ from .derivatives import (
     traced_formula_disagrees,
 )
 from .errors import (
+    ComputationTimeout,
     EvaluationError,
     GradientError,
     NoPlot,
     OptionError,
+    TimeLimitExceeded,
     VariableError,
 )
 from .expressions import (
@@ -71,6 +73,7 @@ from .results.values import (
     PointValue,
 )
 from .settings import METHODS, Settings
+from .sizes import refuse_huge_points
 from .tangents import (
     at_points,
     cell_functions,
@@ -110,6 +113,7 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
         if not function.variables:  # a constant: a function of the variable differentiated
             function = replace(function, variables=wrt_symbols[:1])
         points = parse_points(at, len(function.variables)) if at is not None else []
+        refuse_huge_points([function.expr], function.variables, points)
         if method == "symbolic":
             refuse_if_huge(function.expr)
         result = _differentiated(function, wrt_symbols, points, method, settings, simplify=simplify,
@@ -238,16 +242,27 @@ def _listed(value):
 
 @contextmanager
 def _computing(settings: Settings):
-    """The time limit, and one clear error for whatever SymPy or NumPy raise on the way."""
-    with time_limit(settings.timeout):
-        try:
-            yield
-        except GradientError:
-            raise
-        except RecursionError:
-            raise EvaluationError("the expression is nested too deeply to compute") from None
-        except Exception as error:  # SymPy's internals on unusual input: one line, not a traceback
-            raise EvaluationError(f"could not compute this ({type(error).__name__}: {error})") from None
+    """The time limit, and one clear error for whatever SymPy or NumPy raise on the way.
+
+    The timeout leaves as ``TimeLimitExceeded``, an ``Exception``; whatever a refused or abandoned
+    input left in SymPy's cache (a 125 MB power of two) is dropped with it.
+    """
+    try:
+        with time_limit(settings.timeout):
+            try:
+                yield
+            except GradientError:
+                raise
+            except RecursionError:
+                raise EvaluationError("the expression is nested too deeply to compute") from None
+            except Exception as error:  # SymPy's internals on unusual input: one line, not a traceback
+                raise EvaluationError(f"could not compute this ({type(error).__name__}: {error})") from None
+    except ComputationTimeout as timeout:
+        sp.core.cache.clear_cache()
+        raise TimeLimitExceeded(str(timeout)) from None
+    except GradientError:
+        sp.core.cache.clear_cache()
+        raise
 
 
 def _figure_or_note(result, draw: Callable) -> None:
@@ -337,6 +352,7 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         method = _choose_method(function.parsed, method, False) if not vector else _choose_method(None, method, False)
         n = len(function.variables)
         points = parse_points(at, n) if at is not None else []
+        refuse_huge_points([function.expr, *(function.components or ())], function.variables, points)
         direction = unit_direction(dir, n) if dir is not None else None
         if start is not None and not descent:
             raise OptionError("--from is the start of --descent: add --descent")

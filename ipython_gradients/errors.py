@@ -26,10 +26,24 @@ class SetupError(GradientError):
 
 
 class ComputationTimeout(BaseException):
-    """A computation took longer than the configured timeout.
+    """A computation took longer than its time limit (``timeouts.time_limit``), inside the package.
 
     A BaseException, like KeyboardInterrupt, so that no ``except Exception`` on the way (in SymPy,
-    or in a user's function being traced) can swallow it.
+    or in a user's function being traced) can swallow it. The API turns it into ``TimeLimitExceeded``
+    before it reaches the caller. Raised in another thread as a class, so the message is its default.
+    """
+
+    message = "the computation took too long"
+
+    def __init__(self, *args):
+        super().__init__(*(args or (self.message,)))
+
+
+class TimeLimitExceeded(GradientError, TimeoutError):
+    """The time limit ran out: ``ComputationTimeout`` as the API's callers see it, with its message.
+
+    An ``Exception`` (a ``GradientError`` and a ``TimeoutError``), so ``except Exception`` in code
+    calling ``deriv``, ``grad`` or ``tangent`` catches it like any other failure.
     """
 
 

@@ -36,6 +36,7 @@ from sympy.parsing.sympy_parser import (
     implicit_multiplication,
 )
 
+from . import sizes
 from .errors import ExpressionError, GradientError, OptionError, VariableError
 from .settings import plot_range_problem
 
@@ -469,6 +470,7 @@ def parse_expression(text: str, namespace: dict | None = None,
         raise ExpressionError(f"cannot read {text!r} as an expression (add * or parentheses, "
                               "as in sin(x^2) or 2*x)") from None
     _check_tree(tree, text, set(local_dict) | set(global_dict))
+    _check_sizes(tree, text, local_dict)
     try:
         value = eval(compile(tree, "<expression>", "eval"), {"__builtins__": {}, **global_dict}, local_dict)
         expr = sp.sympify(value)
@@ -635,54 +637,107 @@ def _check_tree(tree: ast.AST, text: str, allowed_names: set[str]) -> None:
             raise ExpressionError(f"{text!r} is not a mathematical expression")
         if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float, str)):
             raise ExpressionError(f"{text!r} is not a mathematical expression")
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-            digits = _digits_of_power(node)
-            if digits is not None and digits > MAX_DIGITS:
-                raise ExpressionError(f"a number in {_short(text)} has about 10^{math.log10(digits):.0f} digits: "
-                                      "too large to compute")
-            exponent = _constant(node.right)
-            if exponent is not None and abs(exponent) > MAX_EXPONENT:
-                raise ExpressionError(f"an exponent in {_short(text)} is beyond {MAX_EXPONENT:,}: its values "
-                                      "would have billions of digits")
 
 
 def _short(text: str) -> str:
     return repr(text) if len(text) <= 60 else repr(text[:57] + "...")
 
 
-def _constant(node: ast.AST) -> float | None:
-    """The value of a constant subtree (Integer(2), Float('0.5'), -3, 2**10) as a float; else None."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("Integer", "Float") \
-            and len(node.args) == 1 and isinstance(node.args[0], ast.Constant):
-        try:
-            return float(node.args[0].value)
-        except (TypeError, ValueError, OverflowError):
-            return math.inf
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        value = _constant(node.operand)
-        return None if value is None else (-value if isinstance(node.op, ast.USub) else value)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-        digits = _digits_of_power(node)
-        if digits is None:
-            return None
-        if digits > 300:
-            return math.inf
-        base, exponent = _constant(node.left), _constant(node.right)
-        try:
-            return math.pow(base, exponent)
-        except (OverflowError, ValueError, ZeroDivisionError):
-            return math.inf
-    return None
+def _check_sizes(tree: ast.Expression, text: str, names: dict) -> None:
+    """Refuse numbers too large to compute and exponents beyond MAX_EXPONENT before anything is built.
+
+    SymPy computes powers, factorials and floors of constants exactly as the expression is built
+    (2^(2·10⁹) is 250 MB, and no time limit interrupts one multiplication of such numbers): their
+    sizes are estimated bottom-up from the syntax tree instead (``sizes``), whatever arithmetic
+    made them (x^(10^6·10^6), x^factorial(20), 2^(10^9 + 1)). An exponent counts with the exponents
+    it stands under: (x^1000)^10000 is x^(10^7). The walk keeps its own stack (a sum of a thousand
+    terms is a tree a thousand deep).
+    """
+    found: dict[int, sizes.Size] = {}
+    for node in _post_order(tree.body):
+        operands = [found.pop(id(child)) for child in _operands(node)]
+        size = _size_of(node, operands, names)
+        if size.peak > MAX_DIGITS:
+            raise ExpressionError(f"a number in {_short(text)} has about {sizes.about(size.peak)} digits: "
+                                  "too large to compute")
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            exponent = operands[1]
+            if size.chain > MAX_EXPONENT or exponent.number and (
+                    abs(exponent.value) > MAX_EXPONENT or exponent.log > math.log10(MAX_EXPONENT)):
+                raise ExpressionError(f"an exponent in {_short(text)} is beyond {MAX_EXPONENT:,}: its values "
+                                      "would have billions of digits")
+        found[id(node)] = size
 
 
-def _digits_of_power(node: ast.BinOp) -> float | None:
-    """About how many decimal digits a constant power a**b has (None: not constant)."""
-    base, exponent = _constant(node.left), _constant(node.right)
-    if base is None or exponent is None:
-        return None
-    if base in (0.0, 1.0, -1.0) or exponent <= 0:
-        return 0.0
-    return abs(exponent) * math.log10(abs(base)) if math.isfinite(exponent) else math.inf
+def _post_order(root: ast.AST) -> list[ast.AST]:
+    """The nodes of a checked tree, each after its operands."""
+    order, stack = [], [root]
+    while stack:  # operands before the node, in reverse: reversed, the list has each node after them
+        node = stack.pop()
+        order.append(node)
+        stack.extend(_operands(node))
+    order.reverse()
+    return order
+
+
+def _operands(node: ast.AST) -> list[ast.AST]:
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    if isinstance(node, ast.Call) and node.func.id not in _CONSTRUCTORS:
+        return list(node.args)
+    return []
+
+
+# How the functions of the language change sizes (see ``sizes.function``); others keep their arguments'.
+_SIZE_NAMES = {"ln": "log", "abs": "Abs", "ceil": "ceiling", "max": "Max", "min": "Min", "heaviside": "Heaviside",
+               "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsinh": "asinh", "arccosh": "acosh",
+               "arctanh": "atanh", "arsinh": "asinh", "arcosh": "acosh", "artanh": "atanh"}
+_ROOTS = {"sqrt": 2, "cbrt": 3}
+
+
+def _size_of(node: ast.AST, operands: list[sizes.Size], names: dict) -> sizes.Size:
+    """The size of one node of the checked tree, from its operands' sizes."""
+    if isinstance(node, ast.Call) and node.func.id in _CONSTRUCTORS:
+        if node.func.id == "Symbol" or len(node.args) != 1 or not isinstance(node.args[0], ast.Constant):
+            return sizes.variable()
+        literal = node.args[0].value
+        if isinstance(literal, int):
+            return sizes.rational(literal)
+        try:
+            value = Fraction(str(literal))
+        except (ValueError, ZeroDivisionError):  # the parser says what is wrong with it
+            return sizes.Size()
+        return sizes.rational(value.numerator, value.denominator)
+    if isinstance(node, ast.Name):
+        value = names.get(node.id)
+        if isinstance(value, sp.Symbol) or not isinstance(value, sp.Basic):
+            return sizes.variable()
+        return sizes.of_expression(value)
+    if isinstance(node, ast.UnaryOp):
+        return sizes.negate(operands[0]) if isinstance(node.op, ast.USub) else operands[0]
+    if isinstance(node, ast.BinOp):
+        left, right = operands
+        if isinstance(node.op, ast.Add):
+            return sizes.add(left, right)
+        if isinstance(node.op, ast.Sub):
+            return sizes.add(left, sizes.negate(right))
+        if isinstance(node.op, ast.Mult):
+            return sizes.mul(left, right)
+        if isinstance(node.op, ast.Div):
+            return sizes.mul(left, sizes.invert(right))
+        return sizes.power(left, right)
+    if isinstance(node, ast.Call):
+        name = node.func.id
+        if name in _ROOTS and len(operands) == 1:
+            return sizes.power(operands[0], sizes.rational(1, _ROOTS[name]))
+        if name == "root" and len(operands) == 2:
+            return sizes.power(operands[0], sizes.invert(operands[1]))
+        if name in ("log", "ln", "log10", "log2"):
+            return sizes.function("log", *operands)
+        return sizes.function(_SIZE_NAMES.get(name, name), *operands)
+    return sizes.Size()
 
 
 def parse_number(text: str) -> sp.Expr:

@@ -26,6 +26,7 @@ from .expressions import (
 from .results import TangentResult
 from .results.values import TangentLine
 from .settings import Settings
+from .sizes import refuse_huge_points
 
 UNNAMED = ("f", "g", "h", "p", "q", "r", "s", "u")  # then f9, f10, ... for longer cells
 
@@ -115,6 +116,7 @@ def tangent_at(name: str, parsed: ParsedFunction, point, texts, order: int, norm
                method: str) -> TangentLine:
     """The tangent line (Taylor polynomial, plane) at one point, with secants of the ``widths`` and the
     linear approximation's error at each of the ``deltas``; or why there is none."""
+    refuse_huge_points([parsed.expr], parsed.variables, [(point, texts)])
     common = dict(name=name, expr=parsed.expr, variables=parsed.variables,
                   point=tuple(float(c) for c in point), label=texts, latex_label=latex_coordinates(point, texts),
                   center=tuple(point), normal=normal)

@@ -310,7 +310,7 @@ def test_every_listed_critical_point_is_critical(terms):
     expression = " + ".join(terms)
     try:
         r = critical_points(expression, timeout=20)
-    except (ComputationTimeout, GradientError):  # a constant, or a clean refusal
+    except GradientError:  # a constant, a clean refusal, or the time limit (TimeLimitExceeded)
         return
     assert_verified(r, tolerance=1e-9)
 
