@@ -17,6 +17,7 @@ import numbers
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import sympy as sp
@@ -121,7 +122,7 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
         if check and not points:
             result.notes.append("Nothing to check: --check compares the values at the --at points.")
         if plot:
-            _figure_or_note(result, lambda: derivative_figure(function, result, x_range, settings))
+            _figure_or_note(result, lambda: derivative_figure(function, result, x_range, settings), settings, function)
         return for_the_user(result, given_symbols(expression, namespace))
 
 
@@ -157,7 +158,7 @@ def _differentiated(function: ParsedFunction, wrt_symbols, points, method: str, 
         expr=function.expr, function_variables=function.variables, wrt=wrt_symbols,
         derivative=derivative, name=function.name, method=method,
         points=[labelled(v, *p) for v, p in zip(values, points)], checks=checks, steps=derivation_steps,
-        display=Display(settings.precision, settings.notation, settings.figure_format))
+        display=Display.of(settings))
     result.notes.extend(method_notes(function, method))
     result.notes.extend(special_case_note(function, special))
     return result
@@ -265,15 +266,31 @@ def _computing(settings: Settings):
         raise
 
 
-def _figure_or_note(result, draw: Callable) -> None:
-    """Set the result's figure, or a note saying why there is none: a plot that cannot be drawn is no error."""
+def _figure_or_note(result, draw: Callable, settings: Settings, *functions: ParsedFunction | None) -> None:
+    """Set the result's figure, or a note saying why there is none: a plot that cannot be drawn is no error.
+
+    The result keeps ``draw`` to draw the figure again, under the same limit, once the figure it
+    showed has been let go of (see ``FigureOutput``); not where a Python function of the user's is
+    drawn: called again, it might draw something else than what was shown (its figure is kept)."""
     try:
-        result.figure = draw()
+        figure = draw()
     except NoPlot as reason:
         result.notes.append(f"No plot: {reason}.")
     except (GradientError, ArithmeticError, ValueError, TypeError, NameError, KeyError, AttributeError,
             NotImplementedError, RuntimeError) as error:
         result.notes.append(f"No plot: it could not be drawn ({type(error).__name__}: {str(error)[:80]}).")
+    else:
+        again = all(f is None or f.func is None for f in functions)
+        result.attach_figure(figure, partial(_drawn_again, draw, settings) if again else None)
+
+
+def _drawn_again(draw: Callable, settings: Settings):
+    """The figure drawn again (``FigureOutput.figure`` after it was let go of): a failure is one error line."""
+    with _computing(settings):
+        try:
+            return draw()
+        except NoPlot as reason:
+            raise EvaluationError(f"the figure could not be drawn again: {reason}") from None
 
 
 def worked_steps(expr, wrt, partial: bool, shown) -> list:
@@ -359,7 +376,7 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         start_point = descent_start(start, points, n) if descent else None
         result = GradientResult(expr=function.expr, variables=function.variables, name=function.name,
                                 method=method, components=function.components,
-                                display=Display(settings.precision, settings.notation, settings.figure_format))
+                                display=Display.of(settings))
         if function.traced:
             result.notes.append(f"{function.name} was traced with SymPy symbols and differentiated symbolically.")
         elif method == "numeric":
@@ -396,10 +413,10 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
             _figure_or_note(result, lambda: derivative_figure(
                 function.parsed, _differentiated(function.parsed, function.variables, points, method, settings,
                                                  derivative=derivative),
-                box[0] if range is not None else None, settings))
+                box[0] if range is not None else None, settings), settings, function.parsed)
         elif plot:
             _figure_or_note(result, lambda: gradient_figure(function, engine, result, box, range is not None,
-                                                            settings))
+                                                            settings), settings, function.parsed)
         return for_the_user(result, given_symbols(expression, namespace))
 
 
@@ -429,8 +446,7 @@ def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: b
         deltas = parse_numbers(delta, "--delta") if delta is not None else []
         points = at_points(at, functions)
         box = tangent_box(range, points, settings)
-        result = TangentResult(order=order, display=Display(settings.precision, settings.notation,
-                                                           settings.figure_format))
+        result = TangentResult(order=order, display=Display.of(settings))
         for name, parsed in functions:
             result.functions.append((name, parsed.expr, parsed.variables))
             for point, texts in tangent_points(points, parsed, box, range is not None):
@@ -441,5 +457,6 @@ def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: b
                 result.notes.append(f"--order {order} gives Taylor polynomials of functions of one variable; "
                                     f"{name}, of two, gets its tangent plane (first order).")
         if plot:
-            _figure_or_note(result, lambda: tangent_figure(result, functions, box, settings))
+            _figure_or_note(result, lambda: tangent_figure(result, functions, box, settings), settings,
+                            *(parsed for _, parsed in functions))
         return for_the_user(result, given_symbols(cell, namespace))

@@ -16,6 +16,8 @@ METHODS = ("auto", "symbolic", "numeric")
 ROOTS = ("real", "principal")
 MAX_SAMPLES = 100_000
 MAX_PRECISION = 15
+# A figure's sides in inches: legible, and at most 4,000 pixels a side (61 MB of pixels) as retina PNG.
+MIN_FIGURE_INCHES, MAX_FIGURE_INCHES = 2.0, 20.0
 # The one rule for plotting ranges, the x_range setting and every --range alike (plot_range_problem):
 # within ±MAX_RANGE the width B - A and the square of a coordinate are still floats (below 1e308).
 MAX_RANGE = 1e150
@@ -51,7 +53,7 @@ HELP = {
     "samples": f"Points per plotted curve (2 to {MAX_SAMPLES}).",
     "x_range": f"Default plotting range (A, B), A < B, within {RANGE_LIMIT}, used when no points suggest one.",
     "figure_format": "Figure output: 'png', 'retina' (PNG at twice the resolution) or 'svg'.",
-    "figure_size": "Figure size in inches (width, height).",
+    "figure_size": f"Figure size in inches (width, height), each from {MIN_FIGURE_INCHES:g} to {MAX_FIGURE_INCHES:g}.",
     "notation": "'leibniz' (d/dx f) or 'prime' (f'(x)).",
     "simplify": "Simplify derivatives before showing them (slower on large expressions).",
     "timeout": "Seconds a symbolic step (differentiation, simplification, limits) may take "
@@ -105,8 +107,9 @@ def check_setting(name: str, value):
         value = (a, b)
     elif name == "figure_size":
         w, h = _pair(name, value)
-        if not (0 < w <= 50 and 0 < h <= 50):
-            raise ValueError(f"figure_size must be two positive sizes in inches (up to 50), got {value!r}")
+        if not (MIN_FIGURE_INCHES <= w <= MAX_FIGURE_INCHES and MIN_FIGURE_INCHES <= h <= MAX_FIGURE_INCHES):
+            raise ValueError(f"figure_size must be two sizes in inches from {MIN_FIGURE_INCHES:g} to "
+                             f"{MAX_FIGURE_INCHES:g}, got {value!r}")
         value = (w, h)
     elif name == "figure_format":
         if value not in FIGURE_FORMATS:

@@ -77,7 +77,8 @@ def test_config_lists_every_trait_with_help(ip):
     ("samples", 10**9, "samples must be an integer from 2"),
     ("x_range", (1.0, 0.0), "x_range needs A < B"),
     ("x_range", (-1e308, 1e308), "x_range is too wide to plot: keep within ±1e150"),
-    ("figure_size", (0.0, 3.0), "figure_size must be two positive sizes"),
+    ("figure_size", (0.0, 3.0), "figure_size must be two sizes in inches from 2 to 20"),
+    ("figure_size", (50.0, 50.0), "figure_size must be two sizes in inches from 2 to 20"),  # 8.6 s, 729 MB as retina
     ("timeout", 0.0, "timeout must be a number of seconds above 0"),
     ("figure_format", "jpeg", "figure_format"),
     ("notation", "newton", "notation"),

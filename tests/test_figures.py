@@ -1,6 +1,7 @@
 """Figures as rendered: every text inside the figure whatever the tick labels, short legends, the
 same layout in PNG, retina PNG and SVG. Each figure is drawn for real with matplotlib's Agg canvas."""
 
+import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -96,3 +97,104 @@ def test_a_displayed_figure_keeps_no_renderer(figure_format):
         assert all(text._renderer is None for text in result.figure.findobj(Text))
     again = results[0].figure_bundle()[0]  # drawing again makes what was released anew, to the same image
     assert again == first[0] or figure_format == "svg"  # (an SVG carries ids that change between writes)
+
+
+def _terminal_shown(result, capsys) -> str:
+    """Show a result as IPython's terminal does (this test shell's display publisher is the terminal's)."""
+    result._ipython_display_()
+    return capsys.readouterr().out
+
+
+def test_a_shown_figure_is_let_go_of_and_drawn_again_on_demand(ip, capsys):
+    """IPython's Out cache keeps every shown result for the session: once shown, the result holds no
+    Figure (0.7 MB each in a kernel), and ``.figure`` draws the same figure again from its data."""
+    from matplotlib.figure import Figure
+
+    result = ip.run_line_magic("deriv", "x^2 sin(x) --at 0.5")
+    first = result._figure
+    lines = [line.get_xydata().copy() for line in first.axes[0].get_lines()]
+    assert "Figure saved to " in _terminal_shown(result, capsys)
+    assert result._figure is None and result.has_figure and "figure=yes" in repr(result)
+    again = result.figure
+    assert isinstance(again, Figure) and again is not first
+    redrawn = [line.get_xydata() for line in again.axes[0].get_lines()]
+    assert len(redrawn) == len(lines) and all(np.allclose(a, b, equal_nan=True) for a, b in zip(redrawn, lines))
+    assert _terminal_shown(result, capsys).count("Figure saved to ") == 1
+    assert result.figure is again  # asked for, it is the user's: kept after showing it again
+
+
+def test_a_figure_the_user_holds_or_set_is_never_let_go_of(ip, capsys):
+    from matplotlib.figure import Figure
+
+    held = ip.run_line_magic("deriv", "x^3 --at 1")
+    figure = held.figure  # taken before it is shown, perhaps to be changed
+    figure.axes[0].set_title("mine")
+    _terminal_shown(held, capsys)
+    assert held.figure is figure and held.figure.axes[0].get_title() == "mine"
+    own = Figure()
+    own.add_subplot().plot([0, 1], [1, 0])
+    given = ip.run_line_magic("deriv", "x^3 --at 1")
+    given.figure = own
+    _terminal_shown(given, capsys)
+    assert given.figure is own
+
+
+def test_a_shown_image_is_kept_as_shown_in_each_format():
+    """Shown again (``Out[3]`` in a later cell), a result shows the same bytes without drawing: SVG
+    is kept compressed."""
+    for figure_format in ("png", "retina", "svg"):
+        result = deriv("x^2 sin(x)", at="0.5", figure_format=figure_format)
+        shown = result.figure_bundle()
+        result._let_go()
+        assert result._figure is None
+        assert result.figure_bundle() == shown and result._figure is None
+        if figure_format == "svg":
+            assert len(result._image[1]["image/svg+xml"]) < len(shown[0]["image/svg+xml"]) / 3
+
+
+def test_the_figure_of_a_python_function_is_kept(ip, capsys):
+    """Drawn again, a Python function of the user's would be called again and might draw something
+    else than what was shown (its globals changed): its figure is kept, not drawn again."""
+    ip.run_cell("import math\nbroken = False\n"
+                "def f(x):\n    if broken: raise ValueError('changed')\n    return math.floor(x) * x if x > 0 else x")
+    result = ip.run_line_magic("deriv", "f --at 0.5")
+    shown = result._figure
+    _terminal_shown(result, capsys)
+    ip.run_cell("broken = True")
+    assert result.figure is shown
+
+
+def test_a_figure_that_cannot_be_drawn_again_is_one_error_line():
+    from ipython_gradients import api
+    from ipython_gradients.errors import EvaluationError, GradientError, NoPlot
+    from ipython_gradients.settings import Settings
+
+    def nothing():
+        raise NoPlot("nothing to draw")
+
+    def failing():
+        raise ZeroDivisionError("division by zero")
+
+    with pytest.raises(EvaluationError, match="could not be drawn again: nothing to draw"):
+        api._drawn_again(nothing, Settings())
+    with pytest.raises(GradientError, match=r"could not compute this \(ZeroDivisionError"):
+        api._drawn_again(failing, Settings())
+
+
+def test_drawing_a_figure_is_bounded_by_the_timeout(ip, capsys, tmp_path, monkeypatch):
+    """Rendering once ran outside the limit (6.8 s of computation, then 11.8 s of drawing): drawing
+    the image has the result's timeout too, and running out of it is one line, the math shown."""
+    import dataclasses
+
+    from ipython_gradients.errors import TimeLimitExceeded
+    from ipython_gradients.results import display as display_module
+
+    monkeypatch.setattr(display_module.tempfile, "tempdir", str(tmp_path))
+    result = ip.run_line_magic("deriv", "x^2 sin(x) --at 0.5")
+    result.display = dataclasses.replace(result.display, timeout=0.005)  # what timeout=0.005 would give
+    with pytest.raises(TimeLimitExceeded, match="drawing the figure took too long"):
+        result.figure_bundle()
+    shown = _terminal_shown(result, capsys)
+    assert "f'(0.5)" in shown or "0.5" in shown
+    assert shown.strip().splitlines()[-1].startswith("Figure not saved: gave up after 0.005 s: drawing the figure")
+    assert not list(tmp_path.rglob("*.png"))  # no half-written image left

@@ -113,3 +113,31 @@ def test_bad_input_is_one_line_and_the_kernel_keeps_working(kernel):
     assert error["content"]["text"] == "UsageError: two operators in a row ('^' then '^') (column 3 of 'x^^2')\n"
     reply, messages = execute(kernel, "%deriv x^3 --at 1 --no-plot")
     assert reply["status"] == "ok" and "3.000" in messages[0]["content"]["data"]["text/plain"]
+
+
+def test_shown_results_in_out_hold_no_figures(kernel):
+    """IPython's Out cache keeps every shown result for the session (a kernel once grew by 3.2 MB a
+    cell): a shown result keeps its image, not its Figure, and draws the same figure again on demand."""
+    execute(kernel, "%config GradientMagics.figure_format = 'png'")
+    shown = []
+    for k in range(24):
+        code = (f"%deriv x^{1 + k % 5} sin(x) --at 0.5" if k % 3 == 0 else
+                f"%grad x^2 + {k} y^2 --at 1,1" if k % 3 == 1 else f"%%tangent --at 0.{k % 9 + 1}\nf(x) = x^{k % 4 + 2}")
+        reply, messages = execute(kernel, code)
+        assert reply["status"] == "ok" and "image/png" in messages[-1]["content"]["data"]
+        shown.append(messages[-1]["content"]["data"]["image/png"])
+    reply, messages = execute(kernel, """
+import base64, gc
+from matplotlib.figure import Figure
+from ipython_gradients.plotting import figure_bytes
+gc.collect()
+results = [Out[n] for n in sorted(Out)[-24:]]
+print(sum(isinstance(o, Figure) for o in gc.get_objects()))
+again = results[-1].figure  # drawn anew from the result's data
+print(base64.b64encode(figure_bytes(again, 'png')[0]['image/png']).decode())
+print(base64.b64encode(results[0].figure_bundle()[0]['image/png']).decode())
+""")
+    assert reply["status"] == "ok", messages
+    live, redrawn, kept = messages[0]["content"]["text"].split()
+    assert int(live) <= 2  # 24 before: each shown result held its Figure
+    assert redrawn == shown[-1] and kept == shown[0]

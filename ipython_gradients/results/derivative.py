@@ -10,7 +10,6 @@ the values arrive ready in ``PointValue`` and ``Check`` records.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import sympy as sp
 
@@ -30,7 +29,6 @@ class DerivativeResult(FigureOutput):
     name: str | None = None
     method: str = "symbolic"  # "symbolic", or "numeric" for a function that could not be traced
     points: list[PointValue] = field(default_factory=list)
-    figure: Any = None
     notes: list[str] = field(default_factory=list)
     display: Display = field(default_factory=Display)
     checks: list[Check] = field(default_factory=list)
@@ -62,7 +60,7 @@ class DerivativeResult(FigureOutput):
 
     def __repr__(self) -> str:
         return (f"DerivativeResult(expr={self.expr}, wrt={self.wrt}, derivative={self.derivative}, "
-                f"values={self.values}, figure={'yes' if self.figure is not None else 'None'})")
+                f"values={self.values}, figure={'yes' if self.has_figure else 'None'})")
 
     # --- notation -------------------------------------------------------------------------
     def _function_name(self) -> str:

@@ -20,9 +20,14 @@ import re
 import stat
 import sys
 import tempfile
+import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import ComputationTimeout, GradientError, TimeLimitExceeded
+from ..settings import Settings
+from ..timeouts import time_limit
 from .notation import LATEX, TEXT, Dialect
 
 
@@ -33,13 +38,64 @@ class Display:
     precision: int = 3
     notation: str = "leibniz"
     figure_format: str = "png"
+    timeout: float = 10.0  # seconds drawing the figure into its image may take
+
+    @classmethod
+    def of(cls, settings: Settings) -> Display:
+        return cls(settings.precision, settings.notation, settings.figure_format, settings.timeout)
 
 
 class FigureOutput:
-    """Show a matplotlib figure as its own output (or save it, in a terminal)."""
+    """Show a matplotlib figure as its own output (or save it, in a terminal).
 
-    figure: Any
+    ``figure`` is the result's matplotlib ``Figure`` (or None). Once shown, a figure nobody else has
+    asked for is let go: IPython's ``Out`` cache keeps every result a cell showed for the whole
+    session, and a kept ``Figure`` with its artists costs about 0.7 MB in a kernel. What was shown is
+    kept as its image bytes (shown again as they were), and ``figure`` draws the figure anew, from the
+    same data, when it is asked for after that. A figure read through ``figure`` before it is shown,
+    or set by the user, is kept as it is (the user may have changed it).
+    """
+
     display: Display
+    _figure: Any = None  # the Figure, while it is held
+    _redraw: Any = None  # draws the figure again from the result's data (None: cannot)
+    _image: tuple | None = None  # (figure_format, data, metadata) of the figure as it was shown
+    _kept: bool = False  # the user holds the figure: never let go of it
+
+    @property
+    def figure(self):
+        figure = self._held_figure()
+        self._kept = figure is not None
+        return figure
+
+    @figure.setter
+    def figure(self, figure) -> None:
+        self._figure, self._redraw, self._image, self._kept = figure, None, None, figure is not None
+
+    @property
+    def has_figure(self) -> bool:
+        """Whether the result has a figure (without drawing it again)."""
+        return self._figure is not None or self._redraw is not None
+
+    def attach_figure(self, figure, redraw) -> None:
+        """The figure the API drew, and how to draw it again once it has been let go of."""
+        self._figure, self._redraw, self._image, self._kept = figure, redraw, None, False
+
+    def take_figure_from(self, other: FigureOutput) -> None:
+        """Hold ``other``'s figure as ``other`` did, in its place (this is a copy of ``other`` with other
+        symbols, and ``other`` lives on only in the function that draws the figure again)."""
+        self._figure, self._redraw, self._image, self._kept = other._figure, other._redraw, other._image, other._kept
+        other._figure = other._redraw = other._image = None
+
+    def _held_figure(self):
+        if self._figure is None and self._redraw is not None:
+            self._figure = self._redraw()
+        return self._figure
+
+    def _let_go(self) -> None:
+        """After the figure was shown: keep it only where the user holds it or it cannot be drawn again."""
+        if not self._kept and self._redraw is not None:
+            self._figure = None
 
     def _sections(self, d: Dialect) -> list[list[str | None]]:
         """The result described once, in dialect ``d``: sections of blocks (see ``Dialect.document``)."""
@@ -52,9 +108,30 @@ class FigureOutput:
         return TEXT.document(self._sections(TEXT))
 
     def figure_bundle(self) -> tuple[dict, dict]:
+        """The figure's MIME data and metadata in the result's figure format (the same bytes each time).
+
+        Kept as shown; SVG text compressed (PNG is compressed already)."""
+        image_format = self.display.figure_format
+        if self._image is not None and self._image[0] == image_format and not self._kept:
+            return {kind: zlib.decompress(value).decode() if kind == "image/svg+xml" else value
+                    for kind, value in self._image[1].items()}, self._image[2]
         from ..plotting import figure_bytes
 
-        return figure_bytes(self.figure, self.display.figure_format)
+        figure = self._held_figure()
+        with self._drawing_limit():
+            data, metadata = figure_bytes(figure, image_format)
+        kept = {kind: zlib.compress(value.encode(), 6) if kind == "image/svg+xml" else value for kind, value in data.items()}
+        self._image = (image_format, kept, metadata)
+        return data, metadata
+
+    @contextmanager
+    def _drawing_limit(self):
+        """Drawing a figure into its image is bounded as computing it was: a timeout is ``TimeLimitExceeded``."""
+        try:
+            with time_limit(self.display.timeout, "drawing the figure"):
+                yield
+        except ComputationTimeout as timeout:
+            raise TimeLimitExceeded(str(timeout)) from None
 
     def _ipython_display_(self):
         from IPython import get_ipython
@@ -67,16 +144,26 @@ class FigureOutput:
             # as IPython itself does for multi-line reprs.
             text = self.text()
             print("\n" + text if "\n" in text else text)
-            if self.figure is not None and not self._shown_in_window(shell):
+            if self.has_figure and not self._shown_in_window(shell):
                 try:
                     print(f"Figure saved to {self.save_figure()}")
                 except OSError as error:  # one line, as every problem: the result above stands
                     print(f"Figure not saved: {(error.strerror or str(error)).lower()}"
                           + (f": {error.filename}" if error.filename else ""))
+                except GradientError as error:
+                    print(f"Figure not saved: {error}")
+                finally:
+                    self._let_go()
             return
         display(self._repr_mimebundle_(), raw=True)
-        if self.figure is not None:
-            data, metadata = self.figure_bundle()
+        if self.has_figure:
+            try:
+                data, metadata = self.figure_bundle()
+            except GradientError as error:  # the mathematics above stands; one line for the figure
+                print(f"Figure not shown: {error}")
+                return
+            finally:
+                self._let_go()
             display(data, raw=True, metadata=metadata)
 
     def _shown_in_window(self, shell) -> bool:
@@ -91,7 +178,7 @@ class FigureOutput:
         if backend is None:
             return False
         try:
-            show_in_window(self.figure, backend)
+            show_in_window(self.figure, backend)  # the window holds the figure: so does the result
         except Exception as error:  # no display after all, a backend that fails: the file, with one line why
             print(f"Could not show the figure in a {backend} window ({type(error).__name__}: {error}).")
             return False
@@ -100,15 +187,22 @@ class FigureOutput:
     def save_figure(self, path: str | None = None) -> str:
         """Write the figure to ``path`` (default: a new PNG file in this user's figures folder in the
         temporary folder, see ``new_figure_file``)."""
+        figure = self._held_figure()
         if path is None:  # written through the handle that created the file: no path to swap in between
             from ..plotting import release_drawing
 
             handle, path = new_figure_file()
-            with os.fdopen(handle, "wb") as stream:
-                self.figure.savefig(stream, format="png")
-            release_drawing(self.figure)
+            try:
+                with os.fdopen(handle, "wb") as stream, self._drawing_limit():
+                    figure.savefig(stream, format="png")
+            except GradientError:
+                os.remove(path)  # never a half-written image
+                raise
+            finally:
+                release_drawing(figure)
             return path
-        self.figure.savefig(path)
+        with self._drawing_limit():
+            figure.savefig(path)
         return path
 
     def _repr_latex_(self) -> str:

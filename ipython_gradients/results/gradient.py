@@ -38,7 +38,6 @@ class GradientResult(FigureOutput):
     critical_note: str = ""  # how the critical points were found, or why not
     descent: Any = None  # numeric.DescentRun
     steps: list = field(default_factory=list)  # (variable, [steps.Step]) per component, with --steps
-    figure: Any = None
     notes: list[str] = field(default_factory=list)
     display: Display = field(default_factory=Display)
 
@@ -64,7 +63,7 @@ class GradientResult(FigureOutput):
 
     def __repr__(self) -> str:
         return (f"GradientResult(expr={self.expr}, variables={self.variables}, gradient={self.gradient}, "
-                f"values={self.values}, figure={'yes' if self.figure is not None else 'None'})")
+                f"values={self.values}, figure={'yes' if self.has_figure else 'None'})")
 
     def _name(self) -> str:
         return self.name or ("F" if self.components is not None else "f")

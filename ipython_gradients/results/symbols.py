@@ -21,6 +21,8 @@ from collections.abc import Callable, Mapping
 
 import sympy as sp
 
+from .display import FigureOutput
+
 
 def _real(name: str) -> sp.Symbol:
     return sp.Symbol(name, real=True)  # as expressions.real_symbol, which this layer does not import
@@ -62,7 +64,10 @@ def for_the_user(result, given: Mapping[str, sp.Symbol]):
         return result
     swap = {symbol: _users(symbol.name, given) for symbol in engine}
     with sp.evaluate(False):  # the same trees with other leaves: 4(3x² − 1) stays as computed, not 12x² − 4
-        return _walk(result, lambda expr: expr.xreplace(swap))
+        converted = _walk(result, lambda expr: expr.xreplace(swap))
+    if converted is not result and isinstance(result, FigureOutput):
+        converted.take_figure_from(result)  # drawn (and drawn again) from the engine's own result
+    return converted
 
 
 def _users(name: str, given: Mapping[str, sp.Symbol]) -> sp.Symbol:
@@ -97,7 +102,7 @@ def _walk(value, convert: Callable):
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {}
         for f in dataclasses.fields(value):
-            if f.init and f.name != "figure":
+            if f.init:
                 old = getattr(value, f.name)
                 new = _walk(old, convert)
                 if new is not old:

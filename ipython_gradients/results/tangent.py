@@ -10,7 +10,6 @@ anything: the lines arrive ready as ``TangentLine`` records.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import sympy as sp
 
@@ -26,13 +25,12 @@ class TangentResult(FigureOutput):
     lines: list[TangentLine] = field(default_factory=list)
     functions: list[tuple[str, sp.Expr, tuple[sp.Symbol, ...]]] = field(default_factory=list)
     order: int = 1
-    figure: Any = None
     notes: list[str] = field(default_factory=list)
     display: Display = field(default_factory=Display)
 
     def __repr__(self) -> str:
         shown = ", ".join(str(line.equation) for line in self.lines)
-        return f"TangentResult(lines=[{shown}], figure={'yes' if self.figure is not None else 'None'})"
+        return f"TangentResult(lines=[{shown}], figure={'yes' if self.has_figure else 'None'})"
 
     def _what(self, line: TangentLine) -> str:
         if line.kind == "plane":
