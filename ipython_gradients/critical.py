@@ -653,7 +653,9 @@ class CriticalPoints:
         candidates, radii = finals[keep][order], remaining[keep][order]
         representatives: list[tuple[np.ndarray, float]] = []
         for point, step in zip(candidates, radii):
-            radius = max(1e-7 * self.width, 10 * step)
+            # duplicates of one point agree to about 1e-15 of its size (floats), whatever the box: the
+            # box's width is no scale for telling points apart ((-1, 0) and (1, 0) in a box 1e26 wide)
+            radius = max(1e-7 * min(self.width, max(1.0, float(np.linalg.norm(point)))), 10 * step)
             if any(np.linalg.norm(point - other) <= max(radius, other_radius)
                    for other, other_radius in representatives):
                 continue
@@ -1477,7 +1479,8 @@ class CriticalPoints:
                 return True
         with mpmath.workdps(DIGITS):
             distance = float(mpmath.sqrt(sum((mpmath.mpf(p) - mpmath.mpf(q)) ** 2 for p, q in zip(a.values, b.values))))
-        return distance <= max(10 * a.accuracy, 10 * b.accuracy, 1e-25 * max(1.0, self.width))
+        size = max(1.0, *(abs(float(c)) for c in a.floats + b.floats))  # their own size, not the box's
+        return distance <= max(10 * a.accuracy, 10 * b.accuracy, 1e-25 * min(size, max(1.0, self.width)))
 
     # --- the note -----------------------------------------------------------------------------
 
@@ -1546,6 +1549,11 @@ class CriticalPoints:
             shown = ", ".join("(" + ", ".join(sp.sstr(c) for c in p) + ")" for p in found.edge_points[:6])
             parts.append(f"On the edge of f's domain ∇f does not exist at {shown} either (not listed: f is not "
                          "defined on every side there, so these are no interior critical points).")
+        if found.solved != "complete" and found.starts:  # say so: a search is no proof there are no others
+            spacing = self.width / found.starts ** (1 / self.n)
+            sympy = "SymPy's solve may not give every solution, and a" if found.solved == "partial" else "A"
+            parts.append(f"{sympy} numeric search may miss critical points (its Newton starts are about "
+                         f"{spacing:.3g} apart in each variable): narrow --range to look more closely.")
         if found.unverified and found.solved != "complete":  # a complete exact solve has every point already
             parts.append(f"{found.unverified} point(s) where Newton's method stopped are not listed: it did not "
                          f"converge there at {DIGITS} digits (|∇f| small without a zero nearby, or not small).")

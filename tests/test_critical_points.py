@@ -328,3 +328,25 @@ def test_polynomials_of_one_variable(expression, expected):
     assert "solved exactly" in result.critical_note
     [degenerate] = grad("x^3", critical=True, plot=False).critical
     assert degenerate.point == (0.0,) and "not a local extremum" in degenerate.kind
+
+
+@pytest.mark.parametrize("width", ["1e6", "1e26", "1e40"])
+def test_points_are_told_apart_by_their_own_size_not_the_boxs(width):
+    """(-1, 0) and (1, 0) were one point in a box 1e26 wide (tolerances scaled with the box): the
+    local minimum disappeared from an exact solution, silently."""
+    result = critical_points("x^3 - 3x + y^2", range=f"-{width},{width};-{width},{width}")
+    assert [(c.point, c.kind) for c in result.critical] == [((-1.0, 0.0), SADDLE), ((1.0, 0.0), MINIMUM)]
+    assert_verified(result)
+    result = critical_points("x^4/4 - x^2 + y^2 + sin(x)/1000", range=f"-{width},{width};-{width},{width}")
+    assert len({round(c.point[0], 6) for c in result.critical}) == len(result.critical)  # none merged twice
+
+
+def test_a_numeric_search_says_it_may_have_missed_points():
+    """Newton's starts 1e7 apart cannot see the minima of cosh(x) - 2x^2 + y^2 at x = ±3.26: the note
+    must not let the short list pass for the whole answer; an exact complete solution needs no caveat."""
+    result = critical_points("cosh(x) - 2 x^2 + y^2", range="-1e8,1e8;-1e8,1e8")
+    assert "may miss critical points" in result.critical_note and "1e+07 apart" in result.critical_note
+    near = critical_points("cosh(x) - 2 x^2 + y^2", range="-10,10;-10,10")
+    assert [c.kind for c in near.critical] == [MINIMUM, SADDLE, MINIMUM]
+    assert "may miss" in near.critical_note  # still a search, however fine
+    assert "may miss" not in critical_points("x^3 - 3x + y^2").critical_note
