@@ -178,6 +178,7 @@ def _shown_iterations(count: int) -> list[int | None]:
 def _coordinates(c: CriticalPoint, d: Dialect) -> tuple[str, ...]:
     """A critical point's coordinates, exact where SymPy found them (a root of a quintic, CRootOf,
     says less than its digits)."""
-    if c.exact is not None:
-        return tuple(f"{p:.6g}" if v.has(sp.CRootOf) else d.symbol(v) for v, p in zip(c.exact, c.point))
+    if c.exact is not None:  # with its digits beside it, unless it is a plain fraction: √3/3 ≈ 0.57735
+        return tuple(f"{p:.6g}" if v.has(sp.CRootOf) else d.symbol(v) if v.is_Rational else
+                     f"{d.symbol(v)}{d.approx}{p:.6g}" for v, p in zip(c.exact, c.point))
     return tuple(f"{v:.6g}" for v in c.point)
