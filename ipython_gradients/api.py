@@ -72,6 +72,7 @@ from .results.symbols import for_the_user, given_symbols
 from .results.values import (
     Check,
     PointValue,
+    QuotientTable,
 )
 from .settings import METHODS, Settings
 from .sizes import refuse_huge_points
@@ -88,14 +89,16 @@ from .timeouts import time_limit
 
 def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bool | None = None,
           simplify: bool | None = None, method: str | None = None, check: bool = False, steps: bool = False,
-          namespace: dict | None = None, settings: Settings | None = None, **overrides) -> DerivativeResult:
+          definition: bool = False, namespace: dict | None = None, settings: Settings | None = None,
+          **overrides) -> DerivativeResult:
     """Differentiate ``expression`` and, optionally, evaluate and interpret it at points.
 
     ``expression``: text in the expression language (``"x^2 sin(x)"``, ``"f(x) = x^2"``), a
     SymPy expression, or a Python function. ``wrt``: ``"x"``, ``"x,y"`` (mixed partial) or a list.
     ``at``: ``"-0.5,0.5,0"`` or a list of numbers (tuples for several variables). ``range``:
     ``"A,B"`` or a pair. ``method``: ``"symbolic"``, ``"numeric"`` or ``"auto"``; ``check``:
-    compute the values both ways and compare. Other keywords (``precision=6``,
+    compute the values both ways and compare. ``definition``: derive it from the limit of the
+    difference quotient, with the quotients at the points. Other keywords (``precision=6``,
     ``notation="prime"``, ...) override ``settings``.
     """
     settings = _settings(deriv, settings, overrides)
@@ -103,6 +106,7 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
     plot = _flag(plot, "--plot", settings.plot)
     simplify = _flag(simplify, "--simplify", settings.simplify)
     check, steps = _flag(check, "--check"), _flag(steps, "--steps")
+    definition = _flag(definition, "--definition")
     order = _order(order)
     wrt, at, range = _listed(wrt), _listed(at), _listed(range)
 
@@ -117,13 +121,40 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
         refuse_huge_points([function.expr], function.variables, points)
         if method == "symbolic":
             refuse_if_huge(function.expr)
+        if definition:
+            _refuse_definition(function, wrt_symbols, method, steps)
         result = _differentiated(function, wrt_symbols, points, method, settings, simplify=simplify,
                                  derivation=steps, check=check)
+        if definition:
+            _from_first_principles(result, function, points)
         if check and not points:
             result.notes.append("Nothing to check: --check compares the values at the --at points.")
         if plot:
             _figure_or_note(result, lambda: derivative_figure(function, result, x_range, settings), settings, function)
         return for_the_user(result, given_symbols(expression, namespace))
+
+
+def _refuse_definition(function: ParsedFunction, wrt_symbols, method: str, steps: bool) -> None:
+    if steps:
+        raise OptionError("--definition and --steps are two derivations (the limit, the rules): choose one")
+    if len(wrt_symbols) != 1 or len(function.variables) != 1:
+        raise OptionError("--definition derives a first derivative of a function of one variable "
+                          "(drop --order, or use %grad for several variables)")
+    if method != "symbolic" or function.expr is None:
+        raise OptionError("--definition needs a formula: this function could not be traced with SymPy symbols")
+
+
+def _from_first_principles(result: DerivativeResult, function: ParsedFunction, points) -> None:
+    """The derivation from the limit definition as the result's steps, and the quotients at each point."""
+    from .definition import from_definition, quotients
+
+    x = function.variables[0]
+    result.steps, limit = from_definition(function.expr, x, function.name or "f")
+    if limit is None:
+        result.notes.append("The limit of the difference quotient was not found symbolically: the derivative "
+                            "above is by the rules of differentiation.")
+    result.quotients = [QuotientTable(texts, latex_coordinates(p, texts), quotients(function.expr, x, p[0]))
+                        for p, texts in points]
 
 
 def _differentiated(function: ParsedFunction, wrt_symbols, points, method: str, settings: Settings, *,

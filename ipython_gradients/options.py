@@ -127,6 +127,9 @@ DERIV = MagicSpec(
         METHOD,
         CHECK,
         STEPS,
+        Option("--definition", "Derive from first principles: f'(x) as the limit of the difference "
+               "quotient (f(x + h) - f(x))/h, the algebra shown (expand and cancel, the conjugate, the "
+               "addition formulas); with --at, the quotients for h = ±0.1, ±0.01, ... at each point."),
     ),
 )
 

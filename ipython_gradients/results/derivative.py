@@ -9,13 +9,14 @@ the values arrive ready in ``PointValue`` and ``Check`` records.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import sympy as sp
 
 from .display import Display, FigureOutput
 from .notation import Dialect, beside, format_number, prime_marks, runs, slope_words, superscript
-from .values import Check, PointValue
+from .values import Check, PointValue, QuotientTable
 
 
 @dataclass(repr=False, eq=False)
@@ -32,7 +33,8 @@ class DerivativeResult(FigureOutput):
     notes: list[str] = field(default_factory=list)
     display: Display = field(default_factory=Display)
     checks: list[Check] = field(default_factory=list)
-    steps: list = field(default_factory=list)  # steps.Step, with --steps
+    steps: list = field(default_factory=list)  # steps.Step, with --steps (or --definition)
+    quotients: list[QuotientTable] = field(default_factory=list)  # with --definition --at
 
     @property
     def order(self) -> int:
@@ -103,6 +105,8 @@ class DerivativeResult(FigureOutput):
         sections = [[d.display(self._equation(d))], [self._point_block(d)] if self.points else []]
         if self.steps:
             sections.append([None if d.latex else "Steps:", d.steps(self.steps)])
+        for table in self.quotients:
+            sections.append(self._quotient_block(d, table))
         if self.checks:
             labels = [self._prime(d, d.label(c)) for c in self.checks]
             width = max(map(len, labels))
@@ -110,6 +114,30 @@ class DerivativeResult(FigureOutput):
             sections.append([d.aligned(rows, heading="check, symbolic vs numeric:")])
         sections.append([d.inline(d.words(note)) for note in self.notes])
         return sections
+
+    def _quotient_block(self, d: Dialect, table: QuotientTable) -> list[str]:
+        """The difference quotients at one point, and what they approach (from the point's analysis)."""
+        a = d.label(table)[0]
+        name = self._function_name()
+        h = "h"
+        if d.latex:
+            heading = rf"\text{{difference quotients }} \frac{{{name}({a} + h) - {name}({a})}}{{h}}"
+            header = ["h", r"\text{from the left } (-h)", r"\text{from the right } (+h)"]
+        else:
+            heading = f"Difference quotients ({name}({a} + h) − {name}({a}))/h:"
+            header = [h, "from the left (−h)", "from the right (+h)"]
+        precision = max(self.display.precision, 3) + 4  # enough digits to watch them settle
+        rows = [[_power_of_ten(width, d), self._quotient(d, left, precision), self._quotient(d, right, precision)]
+                for width, left, right in table.rows]
+        point = next((p for p in self.points if p.label == table.label), None)
+        return [d.display(heading) if d.latex else heading, d.table(header, rows, 20),
+                d.inline(d.words(_approach(point, table, f"{name}'({', '.join(table.label)})",
+                                           self.display.precision)))
+                if point is not None else None]
+
+    @staticmethod
+    def _quotient(d: Dialect, value: float | None, precision: int) -> str:
+        return d.number(value, precision) if value is not None else d.words("undefined")
 
     def _equation(self, d: Dialect) -> str:
         """The derivative's formula, or its left side and that it was computed numerically.
@@ -174,3 +202,32 @@ def check_words(c: Check) -> str:
     if c.absolute is not None:
         words += f", |difference| {c.absolute:.1e}, relative {c.relative:.1e}"
     return words
+
+
+def _power_of_ten(width, d: Dialect) -> str:
+    """10⁻³, or 10^{-3}: a width of the quotient table."""
+    k = -int(sp.log(width, 10))
+    return f"10^{{-{k}}}" if d.latex else "10⁻" + str(k).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def _approach(point: PointValue, table: QuotientTable, prime: str, precision: int) -> str:
+    """What the quotients approach, as the analysis at the point found it (not read off the table)."""
+    if point.status == "ok" and point.value is not None:
+        return f"From both sides they approach {prime} = {format_number(point.value, precision)}."
+    if all(left is None and right is None for _, left, right in table.rows):
+        return f"f is not defined at {', '.join(table.label)}: there is no difference quotient."
+    if point.left is not None and point.left == point.right and math.isinf(point.left):
+        return (f"From both sides they grow without bound ({'+' if point.left > 0 else '-'}∞): a vertical "
+                f"tangent, so {prime} does not exist as a number.")
+    sides = []
+    for side, limit, column in (("left", point.left, 1), ("right", point.right, 2)):
+        if all(row[column] is None for row in table.rows):
+            sides.append(f"from the {side}, f is not defined")
+        elif limit is not None and math.isinf(limit):
+            sides.append(f"from the {side} they grow without bound ({'+' if limit > 0 else '-'}∞)")
+        elif limit is not None:
+            sides.append(f"from the {side} they approach {format_number(limit, precision)}")
+    if point.status == "ok" or not sides:
+        return f"They approach no number: {point.reason or point.status}."
+    said = "; ".join(sides)
+    return f"{said[0].upper()}{said[1:]}: no single finite limit, so {prime} does not exist."

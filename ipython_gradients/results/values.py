@@ -153,3 +153,13 @@ class TangentLine:
         if slope == 0:
             return sp.Eq(x, a)
         return sp.Eq(y, sp.expand(height - (x - a) / slope))
+
+
+@dataclass(frozen=True)
+class QuotientTable:
+    """Difference quotients (f(a + h) − f(a))/h at one point (``--definition --at``): per width h,
+    the quotient at −h and at +h (None where f(a ± h) is undefined)."""
+
+    label: tuple[str, ...]
+    latex_label: tuple[str, ...]
+    rows: list  # (h as a SymPy Rational, quotient at -h, quotient at +h)
