@@ -27,6 +27,7 @@ from .derivatives import (
     as_function,
     choose_wrt,
     derivative_figure,
+    implicit_figure,
     labelled,
     latex_coordinates,
     method_notes,
@@ -46,10 +47,13 @@ from .errors import (
 )
 from .expressions import (
     ParsedFunction,
+    parse_expression,
     parse_numbers,
     parse_points,
     parse_range,
     parse_real,
+    parse_variable_names,
+    real_symbol,
     shown_value,
 )
 from .gradients import (
@@ -89,8 +93,8 @@ from .timeouts import time_limit
 
 def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bool | None = None,
           simplify: bool | None = None, method: str | None = None, check: bool = False, steps: bool = False,
-          definition: bool = False, namespace: dict | None = None, settings: Settings | None = None,
-          **overrides) -> DerivativeResult:
+          definition: bool = False, implicit=None, namespace: dict | None = None,
+          settings: Settings | None = None, **overrides) -> DerivativeResult:
     """Differentiate ``expression`` and, optionally, evaluate and interpret it at points.
 
     ``expression``: text in the expression language (``"x^2 sin(x)"``, ``"f(x) = x^2"``), a
@@ -98,7 +102,8 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
     ``at``: ``"-0.5,0.5,0"`` or a list of numbers (tuples for several variables). ``range``:
     ``"A,B"`` or a pair. ``method``: ``"symbolic"``, ``"numeric"`` or ``"auto"``; ``check``:
     compute the values both ways and compare. ``definition``: derive it from the limit of the
-    difference quotient, with the quotients at the points. Other keywords (``precision=6``,
+    difference quotient, with the quotients at the points. ``implicit``: the name of y in an equation
+    of a curve (``"x^2 + y^2 = 25"``), y a function of x; points are ``x,y`` on the curve. Other keywords (``precision=6``,
     ``notation="prime"``, ...) override ``settings``.
     """
     settings = _settings(deriv, settings, overrides)
@@ -110,6 +115,9 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
     order = _order(order)
     wrt, at, range = _listed(wrt), _listed(at), _listed(range)
 
+    if implicit is not None:
+        return _implicit(expression, implicit, wrt, order, at, range, plot, steps, definition, check, method,
+                         namespace, settings)
     with _computing(settings):
         x_range = parse_range(range) if range is not None else None
         function = as_function(expression, namespace, settings.roots)
@@ -131,6 +139,60 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
             result.notes.append("Nothing to check: --check compares the values at the --at points.")
         if plot:
             _figure_or_note(result, lambda: derivative_figure(function, result, x_range, settings), settings, function)
+        return for_the_user(result, given_symbols(expression, namespace))
+
+
+def _implicit(expression, implicit, wrt, order: int, at, range, plot: bool, steps: bool, definition: bool,
+              check: bool, method, namespace, settings: Settings) -> DerivativeResult:
+    """dy/dx (or a higher derivative) along the curve an equation draws, at points on it."""
+    from .implicit import at_point, curve_sides, first_steps, implicit_derivatives
+    from .steps import Step
+
+    if definition or check or method not in (None, "symbolic", "auto"):
+        raise OptionError("--implicit differentiates symbolically: it does not go with --definition, --check "
+                          "or --method numeric")
+    if not isinstance(expression, str):
+        raise OptionError("--implicit needs the curve's equation as text, as in x^2 + y^2 = 25")
+    with _computing(settings):
+        y_names = parse_variable_names(implicit, "--implicit")
+        if len(y_names) != 1:
+            raise OptionError("--implicit takes one name: the variable that is a function of the other (y)")
+        y_name = y_names[0]
+        lhs, rhs = (parse_expression(side, namespace, roots=settings.roots) for side in curve_sides(expression))
+        F = lhs - rhs
+        names = {s.name: s for s in F.free_symbols}
+        if y_name not in names:
+            raise VariableError(f"--implicit {y_name}: {y_name} does not appear in the equation")
+        y = names[y_name]
+        x_name = parse_variable_names(wrt, "--wrt")[0] if wrt is not None else (
+            next(iter(sorted(set(names) - {y_name}))) if len(names) == 2 else "x")
+        if x_name == y_name:
+            raise VariableError(f"--wrt {x_name}: differentiate {y_name} with respect to the other variable")
+        x = names.get(x_name, real_symbol(x_name))
+        others = sorted(set(names) - {x_name, y_name})
+        if others:
+            raise VariableError(f"the equation has symbols besides {x_name} and {y_name} ({', '.join(others)}): "
+                                "give them values, or choose the variables with --wrt and --implicit")
+        refuse_if_huge(F)
+        derivatives = implicit_derivatives(F, x, y, order)
+        derivative = derivatives[-1]
+        points = parse_points(at, 2) if at is not None else []
+        refuse_huge_points([F, derivative], (x, y), points)
+        worked = []
+        if steps:
+            worked = first_steps(lhs, rhs, x, y, derivatives[0])
+            for k, later in enumerate(derivatives[1:], start=2):
+                worked.append(Step(f"differentiate again: order {k}",
+                                   rf"\frac{{d^{{{k}}}{sp.latex(y)}}}{{d{sp.latex(x)}^{{{k}}}}} = {sp.latex(later)}",
+                                   f"d^{k}{y}/d{x}^{k} = {sp.sstr(later)}  (with the lower derivatives substituted)"))
+        result = DerivativeResult(
+            expr=F, function_variables=(x, y), wrt=(x,) * order, derivative=derivative, name=y.name,
+            curve=sp.Eq(lhs, rhs, evaluate=False),
+            points=[labelled(at_point(F, x, y, derivative, order, p), p, texts) for p, texts in points],
+            steps=worked, display=Display.of(settings))
+        if plot:
+            box = parse_range(range) if range is not None else None
+            _figure_or_note(result, lambda: implicit_figure(result, box, settings), settings)
         return for_the_user(result, given_symbols(expression, namespace))
 
 

@@ -345,3 +345,43 @@ def _curve_values(function: ParsedFunction, result: DerivativeResult, k: int, xs
     if k == 0:
         return evaluator.many(xs)
     return numeric.derivative_many(evaluator, xs, k, analytic=analytic)[0]
+
+
+def implicit_figure(result: DerivativeResult, x_range, settings: Settings):
+    """The curve of ``--implicit`` (F = 0 on a grid) with its points and their tangent lines."""
+    from .plotting import CurveData, Segment, implicit_curve_figure
+
+    x, y = result.function_variables
+    F = result.expr
+    if F.free_symbols - {x, y}:
+        raise NoPlot("the equation has symbols without values")
+    if x_range is not None:
+        (low_x, high_x), (low_y, high_y) = x_range, x_range
+    else:
+        reach = max([abs(c) for p in result.points for c in p.point] + [abs(v) for v in settings.x_range])
+        low_x, high_x = low_y, high_y = -1.5 * reach, 1.5 * reach
+    grid_x, grid_y = np.meshgrid(np.linspace(low_x, high_x, 301), np.linspace(low_y, high_y, 301))
+    with np.errstate(all="ignore"):
+        heights = np.broadcast_to(np.asarray(sp.lambdify((x, y), F, "numpy")(grid_x, grid_y), dtype=float),
+                                  grid_x.shape)
+    finite = heights[np.isfinite(heights)]
+    if not finite.size or not (finite.min() <= 0 <= finite.max()):
+        raise NoPlot("the curve has no real points in the range")
+    span = 0.2 * max(high_x - low_x, high_y - low_y)
+    segments, marked = [], []
+    colors = ("#d62728", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b")
+    for index, p in enumerate(result.points):
+        x0, y0 = p.point
+        marked.append((x0, y0))
+        if result.order != 1:
+            continue
+        label, color = f"tangent at ({', '.join(p.label)})", colors[index % len(colors)]
+        if p.status == "ok":
+            dx = span / math.hypot(1.0, p.value)
+            segments.append(Segment(np.array([x0 - dx, x0 + dx]), np.array([y0 - p.value * dx, y0 + p.value * dx]),
+                                    label, color, "--"))
+        elif p.reason.startswith("vertical tangent"):
+            segments.append(Segment(np.array([x0, x0]), np.array([y0 - span, y0 + span]), label, color, "--"))
+    title = f"{sp.sstr(result.curve.lhs)} = {sp.sstr(result.curve.rhs)}"
+    return implicit_curve_figure(CurveData(grid_x, grid_y, np.array(heights), marked, segments,
+                                           (x.name, y.name), title), settings.figure_size)

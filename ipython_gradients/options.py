@@ -130,6 +130,9 @@ DERIV = MagicSpec(
         Option("--definition", "Derive from first principles: f'(x) as the limit of the difference "
                "quotient (f(x + h) - f(x))/h, the algebra shown (expand and cancel, the conjugate, the "
                "addition formulas); with --at, the quotients for h = ±0.1, ±0.01, ... at each point."),
+        Option("--implicit", "Implicit differentiation: the expression is a curve's equation (x^2 + y^2 = 25) "
+               "and Y, a function of x, is differentiated along it (dy/dx = -x/y); --at takes points x,y "
+               "on the curve; --order for higher derivatives.", metavar="Y"),
     ),
 )
 

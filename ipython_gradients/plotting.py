@@ -394,6 +394,44 @@ def _data_limits(curves: list[Curve]) -> tuple[float, float]:
     return low - pad, high + pad
 
 
+@dataclass
+class CurveData:
+    """An implicit curve F(x, y) = 0 on a grid, with tangent lines at points on it."""
+
+    grid_x: np.ndarray
+    grid_y: np.ndarray
+    heights: np.ndarray  # F on the grid: the curve is its zero level
+    points: list  # (x, y) marked on the curve
+    segments: list[Segment]  # tangent lines
+    labels: tuple[str, str]
+    title: str
+
+
+def implicit_curve_figure(data: CurveData, size: tuple[float, float]) -> Figure:
+    """The curve F = 0 (its zero contour), the points on it and their tangents, with equal axes."""
+    figure = fixed_margins(FittedFigure(figsize=size, dpi=DPI))
+    axes = figure.add_subplot()
+    heights = np.where(np.isfinite(data.heights), data.heights, np.nan)
+    if np.nanmin(heights) < 0 < np.nanmax(heights):
+        axes.contour(data.grid_x, data.grid_y, heights, levels=[0], colors=["#1f77b4"], linewidths=2)
+    axes.plot([], [], color="#1f77b4", linewidth=2, label=mathtext_or_plain(data.title))  # the contour's legend
+    for segment in data.segments:
+        axes.plot(segment.xs, segment.ys, segment.style, color=segment.color, linewidth=1.4,
+                  label=mathtext_or_plain(segment.label))
+    for point in data.points:
+        axes.plot(*point, "o", color="black", markersize=6, zorder=4)
+    axes.set_xlim(data.grid_x.min(), data.grid_x.max())
+    axes.set_ylim(data.grid_y.min(), data.grid_y.max())
+    axes.set_aspect("equal", adjustable="box")
+    axes.axhline(0, color="0.6", linewidth=0.8, zorder=0)
+    axes.axvline(0, color="0.6", linewidth=0.8, zorder=0)
+    axes.set_xlabel(data.labels[0], fontstyle="italic")
+    axes.set_ylabel(data.labels[1], fontstyle="italic")
+    axes.grid(True, alpha=0.3)
+    axes.legend(loc="best", fontsize="small", framealpha=0.85).set_in_layout(False)
+    return figure
+
+
 def lines_and_surfaces_figure(curves: list[Curve], segments: list[Segment], surfaces: list[SurfacePanel],
                               x_label: str, size: tuple[float, float]) -> Figure:
     """Curves with their tangent lines in one panel; each two-variable surface with its planes in another."""

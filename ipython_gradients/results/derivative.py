@@ -35,6 +35,7 @@ class DerivativeResult(FigureOutput):
     checks: list[Check] = field(default_factory=list)
     steps: list = field(default_factory=list)  # steps.Step, with --steps (or --definition)
     quotients: list[QuotientTable] = field(default_factory=list)  # with --definition --at
+    curve: sp.Eq | None = None  # with --implicit: the curve's equation, y (``name``) a function of x (``wrt``)
 
     @property
     def order(self) -> int:
@@ -52,7 +53,7 @@ class DerivativeResult(FigureOutput):
 
     @property
     def partial(self) -> bool:
-        return len(self.function_variables) > 1
+        return len(self.function_variables) > 1 and self.curve is None
 
     @property
     def values(self) -> dict:
@@ -74,6 +75,9 @@ class DerivativeResult(FigureOutput):
     def _prime(self, d: Dialect, coordinates: tuple[str, ...] | None = None) -> str:
         """f'(x), f''(x), f^{(4)}(x); partials as subscripts f_{xy}(x, y)."""
         name, args = d.name(self._function_name()), self._args(d, coordinates)
+        if self.curve is not None:  # y′ at (3, 4): y is no function of both coordinates
+            at = r"\text{ at }" if d.latex else " at "
+            return f"{name}{prime_marks(self.order, d.latex)}" + (f"{at}{args}" if coordinates else "")
         if self.partial:
             return d.subscript(name, "".join(d.symbol(v) for v in self.wrt)) + args
         return f"{name}{prime_marks(self.order, d.latex)}{args}"
@@ -103,6 +107,10 @@ class DerivativeResult(FigureOutput):
     # --- the description ------------------------------------------------------------------
     def _sections(self, d: Dialect) -> list[list[str | None]]:
         sections = [[d.display(self._equation(d))], [self._point_block(d)] if self.points else []]
+        if self.curve is not None:
+            sections[0].insert(0, d.inline(d.words(f"along the curve ") + (
+                sp.latex(self.curve) if d.latex else f"{sp.sstr(self.curve.lhs)} = {sp.sstr(self.curve.rhs)}")
+                + d.words(f", {self.name} a function of {self.wrt[0]}:")))
         if self.steps:
             sections.append([None if d.latex else "Steps:", d.steps(self.steps)])
         for table in self.quotients:

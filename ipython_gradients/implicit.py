@@ -1,0 +1,131 @@
+"""Implicit differentiation: the derivatives of y along a curve F(x, y) = G(x, y), with y a function of x.
+
+``curve_sides(text)`` splits the written equation at its one ``=``. ``implicit_derivatives(F, x, y, n)``
+differentiates F(x, y(x)) = 0 n times and solves each time for the highest derivative of y, which
+appears linearly: y′ = −F_x/F_y, then y″ from the differentiated equation with y′ substituted, and so
+on, each a formula in x and y. ``first_steps`` writes the first as a lecture does: both sides
+differentiated (the chain rule on the terms in y), the y′ terms collected, y′ solved for.
+Where F is a polynomial, a derivative's numerator is reduced by the curve's equation when that makes
+it shorter (y″ = −25/y³ on x² + y² = 25). ``at_point`` is the value at a point of the curve: a point off it is refused with its residual, and
+where F_y = 0 there is no value (a vertical tangent where F_x ≠ 0, a singular point where both vanish).
+
+Avoids rendering (``results``) and parsing (``expressions``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+
+from .errors import EvaluationError, ExpressionError
+from .results.values import PointValue
+from .steps import Step
+
+# A point is on the curve when F there is 0 exactly, or within this much of F's size there (decimals).
+ON_CURVE = 1e-9
+
+
+def curve_sides(text: str) -> tuple[str, str]:
+    """The two sides of an equation written with one ``=`` (not ``==``, ``<=``, ``>=``)."""
+    parts = re.split(r"(?<![<>=!])=(?!=)", text)
+    if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+        raise ExpressionError(f"--implicit needs an equation with one '=', as in x^2 + y^2 = 25; got {text!r}")
+    return parts[0].strip(), parts[1].strip()
+
+
+def implicit_derivatives(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, order: int) -> list[sp.Expr]:
+    """y′, y″, … up to ``order`` along F(x, y) = 0, each a formula in x and y."""
+    Y = sp.Function(y.name)(x)
+    equation = F.xreplace({y: Y})
+    found: list[sp.Expr] = []
+    for k in range(1, order + 1):
+        equation = sp.diff(equation, x)
+        unknown = Y.diff(x, k)
+        known = equation
+        for j in range(k - 1, 0, -1):  # the highest known derivative first: y″ contains y′
+            known = known.xreplace({Y.diff(x, j): found[j - 1].xreplace({y: Y})})  # (subs would rewrite y″ too)
+        coefficient = sp.expand(known).coeff(unknown)
+        rest = sp.expand(known - coefficient * unknown)
+        if coefficient == 0 or rest.has(unknown):
+            raise EvaluationError(f"the derivative of order {k} of {y} cannot be solved for from the "
+                                  "differentiated equation")
+        found.append(_on_the_curve(sp.simplify(sp.factor_terms(-rest / coefficient).xreplace({Y: y})), F, x, y))
+    return found
+
+
+def _on_the_curve(expr: sp.Expr, F: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> sp.Expr:
+    """``expr`` with its numerator reduced by the curve's equation where that makes it shorter (y″ on
+    x² + y² = 25 is −25/y³, not −(x² + y²)/y³): equal at every point of the curve, where it is used."""
+    numerator, denominator = sp.fraction(sp.together(expr))
+    if not (F.is_polynomial(x, y) and numerator.is_polynomial(x, y)):
+        return expr
+    try:
+        remainder = sp.reduced(sp.expand(numerator), [sp.expand(F)], x, y)[1]
+    except (sp.PolynomialError, sp.polys.polyerrors.ComputationFailed):
+        return expr
+    shorter = sp.factor(remainder) / denominator
+    return shorter if sp.count_ops(shorter) < sp.count_ops(expr) else expr
+
+
+def first_steps(lhs: sp.Expr, rhs: sp.Expr, x: sp.Symbol, y: sp.Symbol, result: sp.Expr) -> list[Step]:
+    """The first derivative worked out: differentiate both sides, collect y′, solve."""
+    Y = sp.Function(y.name)(x)
+    prime = sp.Symbol(f"{y.name}'")
+    lprime = sp.Symbol(rf"\frac{{d{sp.latex(y)}}}{{d{sp.latex(x)}}}")
+
+    def written(expr, symbol):
+        return sp.diff(expr.xreplace({y: Y}), x).xreplace({Y.diff(x): symbol}).xreplace({Y: y})
+
+    left, right = written(lhs, prime), written(rhs, prime)
+    terms = sp.expand(left - right)
+    coefficient, rest = terms.coeff(prime), sp.expand(terms - terms.coeff(prime) * prime)
+    operator, text_operator = rf"\frac{{d}}{{d{sp.latex(x)}}}", f"d/d{x}"
+    return [
+        _Step("differentiate both sides",
+              rf"{operator}\left({sp.latex(lhs)}\right) = {operator}\left({sp.latex(rhs)}\right)",
+              f"{text_operator} ({sp.sstr(lhs)}) = {text_operator} ({sp.sstr(rhs)})",
+              note=f"{y} is a function of {x}: the chain rule gives each term in {y} a factor {y}'",
+              note_latex=rf"\text{{{y} is a function of {x}: the chain rule on its terms}}"),
+        _Step("the derivatives", rf"{sp.latex(written(lhs, lprime))} = {sp.latex(written(rhs, lprime))}",
+              f"{sp.sstr(left)} = {sp.sstr(right)}"),
+        _Step(f"collect the {y}' terms",
+              rf"\left({sp.latex(coefficient)}\right) {sp.latex(lprime)} = {sp.latex(-rest)}",
+              f"({sp.sstr(coefficient)})·{prime} = {sp.sstr(-rest)}"),
+        _Step(f"solve for {y}'", rf"{sp.latex(lprime)} = {sp.latex(result)}", f"{prime} = {sp.sstr(result)}"),
+    ]
+
+
+class _Step(Step):
+    """A step named by what it does, not by a rule of differentiation."""
+
+    @property
+    def title(self) -> str:
+        return self.rule
+
+
+def at_point(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, derivative: sp.Expr, order: int, point) -> PointValue:
+    """The derivative at a point of the curve, or why there is none; a point off the curve is refused."""
+    at = {x: point[0], y: point[1]}
+    residual = sp.N(F.xreplace(at), 30)
+    size = max([1.0] + [abs(float(sp.N(term.xreplace(at), 30))) for term in sp.Add.make_args(sp.expand(F))])
+    if not residual.is_number or not residual.is_real or abs(float(residual)) > ON_CURVE * size:
+        shown = "undefined" if not residual.is_number or not residual.is_real else f"{float(residual):.6g}"
+        raise EvaluationError(f"the point ({point[0]}, {point[1]}) is not on the curve: "
+                              f"{sp.sstr(F)} = {shown} there, not 0")
+    fx, fy = (sp.N(sp.diff(F, v).xreplace(at), 30) for v in (x, y))
+    if abs(fy) <= 1e-25 * max(1.0, abs(fx)):
+        if abs(fx) > 1e-25:
+            return PointValue("not differentiable", reason=f"vertical tangent: ∂F/∂{y} = 0 there, ∂F/∂{x} ≠ 0")
+        return PointValue("not differentiable", reason=f"singular point of the curve: ∂F/∂{x} = ∂F/∂{y} = 0 "
+                                                     "there; it may cross itself or have a cusp")
+    value = sp.N(derivative.xreplace(at), 30)
+    if not value.is_number or not value.is_real:
+        return PointValue("undefined", reason="the derivative has no real value there")
+    number = float(value)
+    if order == 1:
+        meaning = ("horizontal tangent" if value == 0 else f"{y} increases with {x} along the curve" if number > 0
+                   else f"{y} decreases as {x} increases along the curve")
+    else:
+        meaning = "" if order > 2 else ("concave up" if number > 0 else "concave down" if number < 0 else "")
+    return PointValue("ok", value=number, meaning=meaning)

@@ -1,0 +1,104 @@
+"""Implicit differentiation (--implicit y): dy/dx and higher derivatives along a curve, at points on it."""
+
+import math
+
+import pytest
+import sympy as sp
+from IPython.core.error import UsageError
+
+from ipython_gradients import deriv
+from ipython_gradients.errors import GradientError
+
+x, y = sp.symbols("x y")
+
+# Textbook curves: the equation, the order, the point, the derivative's formula, its value there.
+TEXTBOOK = [
+    ("x^2 + y^2 = 25", 1, "3,4", -x / y, -0.75),
+    ("x^3 + y^3 = 6 x y", 1, "3,3", (2 * y - x**2) / (y**2 - 2 * x), -1.0),  # the folium of Descartes
+    ("x^2/4 + y^2/9 = 1", 1, "1,3 sqrt(3)/2", -9 * x / (4 * y), -math.sqrt(3) / 2),
+    ("x y = 1", 1, "2,1/2", -y / x, -0.25),
+    ("x^2 + x y + y^2 = 7", 1, "1,2", -(2 * x + y) / (x + 2 * y), -0.8),
+    ("exp(y) = x", 1, "e,1", sp.exp(-y), 1 / math.e),
+    ("sin(y) = x", 1, "0,0", 1 / sp.cos(y), 1.0),
+    ("y^2 = x", 1, "4,2", 1 / (2 * y), 0.25),
+    ("x^2 + y^2 = 25", 2, "3,4", -25 / y**3, -25 / 64),
+    ("x^3 + y^3 = 6 x y", 2, "3,3", None, -16 / 3),
+    ("x^2 + y^2 = 1", 3, "0.6,0.8", -3 * x / y**5, -3 * 0.6 / 0.8**5),
+]
+
+
+@pytest.mark.parametrize("equation, order, at, formula, value", TEXTBOOK, ids=[f"{c[0]} order {c[1]}" for c in TEXTBOOK])
+def test_textbook_curves(equation, order, at, formula, value):
+    result = deriv(equation, implicit="y", order=order, at=at, plot=False)
+    if formula is not None:  # equal on the curve (the numerator may be reduced by its equation)
+        F = result.expr  # lhs - rhs
+        assert sp.simplify(F - (result.curve.lhs - result.curve.rhs)) == 0
+        difference = sp.together(result.derivative - formula)
+        numerator = sp.fraction(difference)[0]
+        assert sp.simplify(numerator) == 0 or sp.reduced(sp.expand(numerator), [sp.expand(F)], x, y)[1] == 0
+    (point,) = result.points
+    assert point.status == "ok" and point.value == pytest.approx(value, rel=1e-12)
+
+
+def test_the_output_names_the_curve_and_the_slope():
+    result = deriv("x^2 + y^2 = 25", implicit="y", at="3,4", plot=False)
+    text = result.text()
+    assert "along the curve" in text and "dy/dx" in text and "y' at (3, 4) = -0.750" in text
+    assert "y decreases as x increases along the curve" in text
+    assert r"\frac{d y}{d x} = - \frac{x}{y}" in result.latex() and r"y'\text{ at }(3, 4)" in result.latex()
+    assert result.derivative.free_symbols == {x, y}  # the user's plain symbols
+
+
+def test_the_steps_name_the_chain_rule_on_y():
+    result = deriv("x^2 + y^2 = 25", implicit="y", steps=True, plot=False)
+    titles = [s.title for s in result.steps]
+    assert titles == ["differentiate both sides", "the derivatives", "collect the y' terms", "solve for y'"]
+    assert "chain rule" in result.steps[0].note and "2*y*y'" in result.steps[1].text
+
+
+@pytest.mark.parametrize("equation, at, reason", [
+    ("x^2 + y^2 = 25", "5,0", "vertical tangent"),
+    ("x^3 + y^3 = 6 x y", "0,0", "singular point of the curve"),
+    ("y^2 = x^3", "0,0", "singular point of the curve"),
+])
+def test_no_value_where_the_tangent_is_vertical_or_the_curve_singular(equation, at, reason):
+    (point,) = deriv(equation, implicit="y", at=at, plot=False).points
+    assert point.status == "not differentiable" and point.value is None and reason in point.reason
+
+
+@pytest.mark.parametrize("line, phrase", [
+    ("x^2 + y^2 = 25 --implicit y --at 3,1", r"the point \(3, 1\) is not on the curve: .* = -15 there, not 0"),
+    ("x^2 + y^2 --implicit y", "needs an equation with one '='"),
+    ("x^2 = 25 --implicit y", "y does not appear in the equation"),
+    ("x y = a --implicit y", r"symbols besides x and y \(a\)"),
+    ("x^2 + y^2 = 25 --implicit y,z", "one name"),
+    ("x^2 + y^2 = 25 --implicit y --definition", "does not go with --definition"),
+])
+def test_refusals_are_one_line(ip, line, phrase):
+    with pytest.raises(UsageError, match=phrase):
+        ip.run_line_magic("deriv", line + " --no-plot")
+
+
+def test_the_magic_and_other_names(ip):
+    result = ip.run_line_magic("deriv", "u^2 + t^2 = 2 --implicit u --wrt t --at 1,1 --no-plot")
+    assert result.points[0].value == pytest.approx(-1.0)
+    with pytest.raises(GradientError, match="not on the curve"):
+        deriv("x^2 + y^2 = 1", implicit="y", at="1,1")
+
+
+def test_the_figure_draws_the_curve_and_the_tangents():
+    result = deriv("x^2 + y^2 = 25", implicit="y", at="3,4;5,0")
+    axes = result.figure.axes[0]
+    labels = [t.get_text() for t in axes.get_legend().get_texts()]
+    assert labels[1:] == ["tangent at (3, 4)", "tangent at (5, 0)"]
+    tangent = next(line for line in axes.get_lines() if line.get_label() == "tangent at (3, 4)")
+    (x0, x1), (y0, y1) = tangent.get_xdata(), tangent.get_ydata()
+    assert (y1 - y0) / (x1 - x0) == pytest.approx(-0.75) and (x0 + x1) / 2 == pytest.approx(3)
+    vertical = next(line for line in axes.get_lines() if line.get_label() == "tangent at (5, 0)")
+    assert list(vertical.get_xdata()) == [5, 5]
+    assert axes.collections  # the zero contour: the circle itself
+
+
+def test_a_curve_without_real_points_has_no_figure_and_says_so():
+    result = deriv("x^2 + y^2 = -1", implicit="y")
+    assert not result.has_figure and result.notes == ["No plot: the curve has no real points in the range."]
