@@ -60,6 +60,7 @@ from .gradients import (
     NumericGradient,
     SymbolicGradient,
     as_grad_function,
+    constrained_figure,
     descent_start,
     dimension_hint,
     grad_box,
@@ -426,14 +427,15 @@ def _ok_value(point: PointValue) -> float | None:
 def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, critical: bool = False,
          descent: bool = False, start=None, rate: float | None = None, steps: int | None = None,
          range=None, plot: bool | None = None, method: str | None = None, simplify: bool | None = None,
-         derivation: bool = False, namespace: dict | None = None, settings: Settings | None = None,
-         **overrides) -> GradientResult:
+         derivation: bool = False, subject_to=None, namespace: dict | None = None,
+         settings: Settings | None = None, **overrides) -> GradientResult:
     """The gradient (or, for a vector of expressions, the Jacobian) and what it says.
 
     Keywords mirror ``%grad``'s options: ``vars="x,y"``, ``at="1,2;0,0"``, ``hessian=True``,
     ``dir="1,1"``, ``critical=True``, ``descent=True`` with ``start="1,1"`` (``--from``),
     ``rate=0.1``, ``steps=30`` (descent iterations), ``range="-2,2"`` or ``"-2,2;-1,3"``, ``plot``,
-    ``method``, ``derivation=True`` (``--steps`` without a number: the partial derivatives step by step).
+    ``method``, ``derivation=True`` (``--steps`` without a number: the partial derivatives step by step),
+    ``subject_to="x^2 + y^2 = 1"`` (constraints separated by ``;``: extrema by Lagrange multipliers).
     """
     settings = _settings(grad, settings, overrides)
     namespace = _namespace(namespace)
@@ -498,6 +500,8 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         box = grad_box(range, points, start_point, n, settings)
         if critical:
             result.critical, result.critical_note = engine.critical_points(box, settings.timeout)
+        if subject_to is not None:
+            _subject_to(result, function, subject_to, vector, method, box, namespace, settings)
         if descent:
             result.descent = optimise.gradient_descent(engine.value, engine.gradient_at, start_point, rate,
                                                        iterations)
@@ -507,10 +511,48 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
                 function.parsed, _differentiated(function.parsed, function.variables, points, method, settings,
                                                  derivative=derivative),
                 box[0] if range is not None else None, settings), settings, function.parsed)
+        elif plot and result.constraints and n == 2:
+            _figure_or_note(result, lambda: constrained_figure(function, result, box, range is not None, settings), settings,
+                            function.parsed)
         elif plot:
             _figure_or_note(result, lambda: gradient_figure(function, engine, result, box, range is not None,
                                                             settings), settings, function.parsed)
         return for_the_user(result, given_symbols(expression, namespace))
+
+
+def _subject_to(result: GradientResult, function, subject_to, vector: bool, method: str, box, namespace,
+                settings: Settings) -> None:
+    """Extrema of f on the constraints' set by Lagrange multipliers (``--subject-to``)."""
+    from .constrained import constrained_points
+    from .implicit import curve_sides
+
+    if vector or function.expr is None or method != "symbolic":
+        raise OptionError("--subject-to needs a scalar function given as a formula (Lagrange multipliers are "
+                          "solved symbolically)")
+    if not isinstance(subject_to, str):
+        raise OptionError("--subject-to takes equations as text, as in x^2 + y^2 = 1 (several separated by ;)")
+    by_name = {v.name: v for v in function.variables}
+    equations = []
+    for text in (part.strip() for part in subject_to.split(";")):
+        if not text:
+            continue
+        lhs, rhs = (parse_expression(side, namespace, by_name, roots=settings.roots) for side in curve_sides(text))
+        strangers = sorted(s.name for s in (lhs - rhs).free_symbols if s not in function.variables)
+        if strangers:
+            raise VariableError(f"--subject-to {text}: {', '.join(strangers)} is not a variable of the function "
+                                f"(its variables: {', '.join(by_name)}); name them all in a definition, as in "
+                                f"f({', '.join([*by_name, *strangers])}) = ...")
+        if not (lhs - rhs).free_symbols:
+            raise OptionError(f"--subject-to {text}: the constraint has no variables")
+        equations.append(sp.Eq(lhs, rhs, evaluate=False))
+    if not equations:
+        raise OptionError("--subject-to needs at least one equation, as in x^2 + y^2 = 1")
+    if len(equations) > len(function.variables):
+        raise OptionError(f"--subject-to: {len(equations)} constraints on {len(function.variables)} variables "
+                          "leave no points to compare in general")
+    result.constraints = equations
+    result.constrained, result.constrained_note = constrained_points(
+        function.expr, function.variables, [e.lhs - e.rhs for e in equations], box, min(settings.timeout / 2, 5.0))
 
 
 def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: bool = False, delta=None,

@@ -638,3 +638,31 @@ def _difference_field(value: Callable, grid_x, grid_y) -> tuple[np.ndarray, np.n
         u = (sampled(grid_x + h, grid_y) - sampled(grid_x - h, grid_y)) / (2 * h)
         v = (sampled(grid_x, grid_y + h) - sampled(grid_x, grid_y - h)) / (2 * h)
     return u, v
+
+
+def constrained_figure(function: GradFunction, result: GradientResult, box, fixed: bool, settings: Settings):
+    """f's level curves with the constraint curves and the candidates of ``--subject-to`` (two variables):
+    over --range if given (``fixed``), else around the candidates."""
+    from .plotting import LevelData, level_curves_figure
+
+    x, y = function.variables
+    points = [c.point for c in result.constrained]
+    (low_x, high_x), (low_y, high_y) = box
+    if points and not fixed:
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        reach = max(1.0, 0.6 * max(max(xs) - min(xs), max(ys) - min(ys)))
+        low_x, high_x, low_y, high_y = min(xs) - reach, max(xs) + reach, min(ys) - reach, max(ys) + reach
+    pad = 0.1 * max(high_x - low_x, high_y - low_y)
+    xs, ys = np.linspace(low_x - pad, high_x + pad, 241), np.linspace(low_y - pad, high_y + pad, 241)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+
+    def on_grid(expr):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            values = sp.lambdify((x, y), expr, "numpy")(grid_x, grid_y)
+        return np.array(np.broadcast_to(np.asarray(values, dtype=float), grid_x.shape))
+
+    constraints = [(on_grid(c.lhs - c.rhs), f"{sp.sstr(c.lhs)} = {sp.sstr(c.rhs)}") for c in result.constraints]
+    data = LevelData(grid_x, grid_y, on_grid(function.expr), [c.value for c in result.constrained], constraints,
+                     [(c.point, c.kind) for c in result.constrained], (x.name, y.name))
+    return level_curves_figure(data, settings.figure_size)

@@ -29,6 +29,7 @@ class Option:
     optional_value: bool = False  # may stand alone (then its value is True) or take a number
     keyword: str | None = None  # the API keyword it sets, where that is not its own name (--from: start)
     alone: str | None = None  # with optional_value: the API keyword it sets to True when it stands alone
+    words: bool = False  # the value is every word up to the next option (an equation: x^2 + y^2 = 1)
 
     @property
     def dest(self) -> str:
@@ -165,6 +166,9 @@ GRAD = MagicSpec(
                "around the points asked for, else GradientMagics.x_range.", metavar="RANGE"),
         PLOT,
         METHOD,
+        Option("--subject-to", "Extrema of f on a constraint set by Lagrange multipliers: equations such as "
+               "x^2 + y^2 = 1, several separated by ; (each point verified, classified by the bordered "
+               "Hessian, with its multipliers and f there).", metavar="EQUATIONS", words=True),
     ),
 )
 
@@ -226,6 +230,9 @@ def split_arguments(spec: MagicSpec, tokens: list[str]) -> tuple[list[str], list
             continue
         value = tokens[i]
         i += 1
+        while option.words and i < len(tokens) and spec.option(tokens[i].partition("=")[0]) is None:
+            value += " " + tokens[i]
+            i += 1
         while i < len(tokens) and (value.endswith((",", ";")) or tokens[i].startswith((",", ";"))):
             value += tokens[i]
             i += 1

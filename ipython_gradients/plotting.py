@@ -432,6 +432,58 @@ def implicit_curve_figure(data: CurveData, size: tuple[float, float]) -> Figure:
     return figure
 
 
+@dataclass
+class LevelData:
+    """Level curves of f on a grid, constraint curves (zero levels), and marked points (``--subject-to``)."""
+
+    grid_x: np.ndarray
+    grid_y: np.ndarray
+    heights: np.ndarray  # f on the grid
+    levels: list[float]  # f at the marked points: its level curves through them
+    constraints: list[tuple[np.ndarray, str]]  # (g on the grid, its label)
+    points: list[tuple[tuple[float, float], str]]  # (point, kind)
+    labels: tuple[str, str]
+
+
+def level_curves_figure(data: LevelData, size: tuple[float, float]) -> Figure:
+    """f's level curves (those through the points bold) with the constraint curves and the points."""
+    figure = fixed_margins(FittedFigure(figsize=size, dpi=DPI))
+    axes = figure.add_subplot()
+    heights = np.where(np.isfinite(data.heights) & (np.abs(data.heights) < LARGEST_DRAWN), data.heights, np.nan)
+    finite = heights[np.isfinite(heights)]
+    if finite.size and finite.min() < finite.max():
+        low, high = np.percentile(finite, [2, 98])
+        axes.contour(data.grid_x, data.grid_y, heights, levels=np.linspace(low, high, 12), cmap="viridis",
+                     linewidths=0.6, alpha=0.6)
+        through = sorted({round(level, 12) for level in data.levels if low - (high - low) <= level <= high + (high - low)})
+        if through:
+            axes.contour(data.grid_x, data.grid_y, heights, levels=through, colors=["#555555"], linewidths=1.4,
+                         linestyles="--")
+            axes.plot([], [], "--", color="#555555", label="level curves of f through the points")
+    colors = ("#1f77b4", "#9467bd", "#8c564b")
+    for index, (values, label) in enumerate(data.constraints):
+        values = np.where(np.isfinite(values), values, np.nan)
+        if np.nanmin(values) < 0 < np.nanmax(values):
+            axes.contour(data.grid_x, data.grid_y, values, levels=[0], colors=[colors[index % 3]], linewidths=2.2)
+        axes.plot([], [], color=colors[index % 3], linewidth=2.2, label=mathtext_or_plain(label))
+    shown = set()
+    for point, kind in data.points:
+        marker, color = CONSTRAINED_MARKERS.get(kind, ("D", "#7f7f7f"))
+        axes.plot(*point, marker, color=color, markeredgecolor="black", markersize=9, zorder=5,
+                  label=kind.split(" (")[0] if kind not in shown else None)
+        shown.add(kind)
+    axes.set_xlim(data.grid_x.min(), data.grid_x.max())
+    axes.set_ylim(data.grid_y.min(), data.grid_y.max())
+    axes.set_aspect("equal", adjustable="box")
+    axes.set_xlabel(data.labels[0], fontstyle="italic")
+    axes.set_ylabel(data.labels[1], fontstyle="italic")
+    axes.legend(loc="best", fontsize="x-small", framealpha=0.85).set_in_layout(False)
+    return figure
+
+
+CONSTRAINED_MARKERS = {"constrained local minimum": ("o", "#2ca02c"), "constrained local maximum": ("^", "#d62728")}
+
+
 def lines_and_surfaces_figure(curves: list[Curve], segments: list[Segment], surfaces: list[SurfacePanel],
                               x_label: str, size: tuple[float, float]) -> Figure:
     """Curves with their tangent lines in one panel; each two-variable surface with its planes in another."""

@@ -16,7 +16,7 @@ import sympy as sp
 
 from .display import Display, FigureOutput
 from .notation import TEXT, Dialect, format_number
-from .values import CriticalPoint, GradientPoint
+from .values import ConstrainedPoint, CriticalPoint, GradientPoint
 
 
 @dataclass(repr=False, eq=False)
@@ -36,6 +36,9 @@ class GradientResult(FigureOutput):
     points: list[GradientPoint] = field(default_factory=list)
     critical: list[CriticalPoint] = field(default_factory=list)
     critical_note: str = ""  # how the critical points were found, or why not
+    constraints: list = field(default_factory=list)  # sp.Eq of --subject-to
+    constrained: list[ConstrainedPoint] = field(default_factory=list)
+    constrained_note: str = ""  # how the constrained candidates were found
     descent: Any = None  # numeric.DescentRun
     steps: list = field(default_factory=list)  # (variable, [steps.Step]) per component, with --steps
     notes: list[str] = field(default_factory=list)
@@ -93,10 +96,30 @@ class GradientResult(FigureOutput):
         if self.critical_note:
             rows = [d.remark(d.args(_coordinates(c, d)), d.words(c.kind)) for c in self.critical]
             sections.append([d.inline(d.words(self.critical_note)), d.aligned(rows, indent=2) if rows else None])
+        if self.constraints:
+            sections.append(self._constrained_blocks(d, name))
         if self.descent is not None:
             sections.append(self._descent_blocks(d))
         sections.append([d.inline(d.words(note)) for note in self.notes])
         return sections
+
+    def _constrained_blocks(self, d: Dialect, name: str) -> list[str | None]:
+        """Extrema of f subject to the constraints: each candidate, λ, f there and its kind."""
+        shown = "; ".join(sp.latex(c) if d.latex else f"{d.symbol(c.lhs)} = {d.symbol(c.rhs)}" for c in self.constraints)
+        heading = (d.inline(rf"\text{{Extrema of }} {name} \text{{ subject to }} {shown}\text{{:}}") if d.latex
+                   else f"Extrema of {name} subject to {shown}:")
+        digits = self.display.precision
+        rows = []
+        for c in self.constrained:
+            coordinates = d.args(_coordinates(c, d))
+            lams = (", ".join(f"{'λ' if not d.latex else chr(92) + 'lambda'}"
+                              f"{'' if len(c.multipliers) == 1 else k + 1} = {d.number(v, digits)}"
+                              for k, v in enumerate(c.multipliers)))
+            words = f"{name} = {format_number(c.value, digits)}" + (f", {lams}" if lams and not d.latex else "")
+            rows.append(d.remark(coordinates + (rf",\ {lams}" if lams and d.latex else ""),
+                                 d.words(f"{words}: {c.kind}" if not d.latex else
+                                         f"{name} = {format_number(c.value, digits)}: {c.kind}")))
+        return [heading, d.inline(d.words(self.constrained_note)), d.aligned(rows, indent=2) if rows else None]
 
     def _gradient_equation(self, d: Dialect, name: str, args: str) -> str:
         """∇f(x, y) = (the gradient); LaTeX shows the column of partial derivatives in between."""

@@ -163,3 +163,14 @@ class QuotientTable:
     label: tuple[str, ...]
     latex_label: tuple[str, ...]
     rows: list  # (h as a SymPy Rational, quotient at -h, quotient at +h)
+
+
+@dataclass(frozen=True)
+class ConstrainedPoint:
+    """A candidate extremum of f on a constraint set (``--subject-to``): its multipliers, f there, its kind."""
+
+    point: tuple[float, ...]
+    value: float
+    multipliers: tuple[float, ...]  # empty where the multiplier rule does not apply (dependent gradients)
+    kind: str
+    exact: tuple[sp.Expr, ...] | None = None

@@ -1,0 +1,81 @@
+"""Constrained extrema (--subject-to): Lagrange multipliers, verified and classified, on textbook problems."""
+
+import math
+
+import pytest
+import sympy as sp
+from IPython.core.error import UsageError
+
+from ipython_gradients import grad
+from ipython_gradients.constrained import DEPENDENT, INCONCLUSIVE, MAXIMUM, MINIMUM
+
+R2, R3 = math.sqrt(2), math.sqrt(3)
+
+# f, the constraints, and the candidates expected: point -> (f there, kind).
+TEXTBOOK = [
+    ("x y", "x^2 + y^2 = 1", {(-R2 / 2, -R2 / 2): (0.5, MAXIMUM), (-R2 / 2, R2 / 2): (-0.5, MINIMUM),
+                              (R2 / 2, -R2 / 2): (-0.5, MINIMUM), (R2 / 2, R2 / 2): (0.5, MAXIMUM)}),
+    ("x + y + z", "x^2 + y^2 + z^2 = 1", {(-1 / R3,) * 3: (-R3, MINIMUM), (1 / R3,) * 3: (R3, MAXIMUM)}),
+    ("x^2 + y^2", "x + y = 1", {(0.5, 0.5): (0.5, MINIMUM)}),
+    ("x y z", "2 x y + 2 y z + 2 z x = 6", {(-1, -1, -1): (-1, MINIMUM), (1, 1, 1): (1, MAXIMUM)}),  # the box
+    ("x^2 + y^2 + z^2", "x + 2 y + 2 z = 9", {(1, 2, 2): (9, MINIMUM)}),  # the closest point on a plane
+    ("x^2 + 2 y^2", "x^2 + y^2 = 1", {(-1, 0): (1, MINIMUM), (0, -1): (2, MAXIMUM), (0, 1): (2, MAXIMUM),
+                                      (1, 0): (1, MINIMUM)}),
+    ("3x + 4y", "x^2 + y^2 = 25", {(-3, -4): (-25, MINIMUM), (3, 4): (25, MAXIMUM)}),
+    ("x^2 y", "x^2 + y^2 = 3", {(-R2, -1): (-2, MINIMUM), (-R2, 1): (2, MAXIMUM), (0, -R3): (0, MAXIMUM),
+                                (0, R3): (0, MINIMUM), (R2, -1): (-2, MINIMUM), (R2, 1): (2, MAXIMUM)}),
+    ("sqrt(x y)", "x + y = 10", {(5, 5): (5, MAXIMUM)}),  # a utility on a budget line
+    ("x y z", "x + y + z = 3; x - y = 0", {(0, 0, 3): (0, MINIMUM), (1, 1, 1): (1, MAXIMUM)}),  # two constraints
+    ("f(x, y) = x^3", "y = 0", {(0, 0): (0, INCONCLUSIVE)}),  # f rises one way and falls the other: the test says so
+    ("f(x, y) = x", "y^2 = x^3", {(0, 0): (0, DEPENDENT)}),  # the cusp: ∇g = 0, no multiplier
+]
+
+
+@pytest.mark.parametrize("f, constraints, expected", TEXTBOOK, ids=[f"{c[0]} on {c[1]}" for c in TEXTBOOK])
+def test_textbook_problems(f, constraints, expected):
+    result = grad(f, subject_to=constraints, plot=False, range="0.1,10" if f == "sqrt(x y)" else None)
+    found = {p.point: (p.value, p.kind) for p in result.constrained}
+    assert len(found) == len(expected), found
+    for (point, (value, kind)), p in zip(sorted(expected.items()), result.constrained):
+        assert p.point == pytest.approx(point, abs=1e-12) and p.value == pytest.approx(value, abs=1e-12), p
+        assert p.kind == kind
+        if kind != DEPENDENT:  # verified: ∇f = Σ λ∇g and every constraint holds there
+            equations = [sp.sympify(c.lhs - c.rhs) for c in result.constraints]
+            at = dict(zip(result.variables, point))
+            for g in equations:
+                assert abs(float(g.subs(at))) < 1e-9
+            gradient = [float(sp.diff(result.expr, v).subs(at)) for v in result.variables]
+            combined = [sum(lam * float(sp.diff(g, v).subs(at)) for lam, g in zip(p.multipliers, equations))
+                        for v in result.variables]
+            assert gradient == pytest.approx(combined, abs=1e-9)
+
+
+def test_a_numeric_search_says_it_may_miss_points():
+    result = grad("exp(x) + y", subject_to="x^2 + sin(y) = 1", range="-3,3", plot=False)
+    assert "numerically" in result.constrained_note and "may miss points" in result.constrained_note
+    assert all(-3 <= c <= 3 for p in result.constrained for c in p.point)
+    kinds = {p.kind for p in result.constrained}
+    assert MINIMUM in kinds and MAXIMUM in kinds
+
+
+def test_the_output_and_the_figure():
+    result = grad("x y", subject_to="x^2 + y^2 = 1")
+    text = result.text()
+    assert "Extrema of f subject to" in text and "f = 0.500, λ = 0.500: constrained local maximum" in text
+    assert r"\text{Extrema of } f \text{ subject to } x^{2} + y^{2} = 1" in result.latex()
+    axes = result.figure.axes[0]
+    labels = [t.get_text() for t in axes.get_legend().get_texts()]
+    assert labels[0] == "level curves of f through the points" and "constrained local maximum" in labels
+    assert axes.get_xlim()[1] < 3  # fitted to the candidates, not the default range
+
+
+@pytest.mark.parametrize("line, phrase", [
+    ("x y --subject-to x^2 + y^2", "needs an equation with one '='"),
+    ("x --subject-to x + y = 1", r"y is not a variable of the function .* f\(x, y\) = \.\.\."),
+    ("[x, y] --subject-to x = 1", "needs a scalar function"),
+    ("x + y --subject-to x = 1; y = 2; x + y = 3", "3 constraints on 2 variables"),
+    ("x + y --subject-to 1 = 1", "the constraint has no variables"),
+])
+def test_refusals_are_one_line(ip, line, phrase):
+    with pytest.raises(UsageError, match=phrase):
+        ip.run_line_magic("grad", line + " --no-plot")
