@@ -14,6 +14,7 @@ import difflib
 import inspect
 import math
 import numbers
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
@@ -48,6 +49,7 @@ from .errors import (
 from .expressions import (
     ParsedFunction,
     parse_expression,
+    parse_number,
     parse_numbers,
     parse_points,
     parse_range,
@@ -74,6 +76,7 @@ from .results import (
     TangentResult,
 )
 from .results.symbols import for_the_user, given_symbols
+from .results.rates import RatesResult
 from .results.values import (
     Check,
     PointValue,
@@ -94,8 +97,8 @@ from .timeouts import time_limit
 
 def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bool | None = None,
           simplify: bool | None = None, method: str | None = None, check: bool = False, steps: bool = False,
-          definition: bool = False, implicit=None, namespace: dict | None = None,
-          settings: Settings | None = None, **overrides) -> DerivativeResult:
+          definition: bool = False, implicit=None, rate=None, given=None, namespace: dict | None = None,
+          settings: Settings | None = None, **overrides) -> DerivativeResult | RatesResult:
     """Differentiate ``expression`` and, optionally, evaluate and interpret it at points.
 
     ``expression``: text in the expression language (``"x^2 sin(x)"``, ``"f(x) = x^2"``), a
@@ -104,7 +107,10 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
     ``"A,B"`` or a pair. ``method``: ``"symbolic"``, ``"numeric"`` or ``"auto"``; ``check``:
     compute the values both ways and compare. ``definition``: derive it from the limit of the
     difference quotient, with the quotients at the points. ``implicit``: the name of y in an equation
-    of a curve (``"x^2 + y^2 = 25"``), y a function of x; points are ``x,y`` on the curve. Other keywords (``precision=6``,
+    of a curve (``"x^2 + y^2 = 25"``), y a function of x; points are ``x,y`` on the curve. ``rate``:
+    related rates, every quantity of the relation a function of this time variable, with ``given``
+    rates (``"dr/dt = 2"``) and ``at`` the values at that moment (``"r = 5"``): returns a
+    ``RatesResult``. Other keywords (``precision=6``,
     ``notation="prime"``, ...) override ``settings``.
     """
     settings = _settings(deriv, settings, overrides)
@@ -116,6 +122,8 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
     order = _order(order)
     wrt, at, range = _listed(wrt), _listed(at), _listed(range)
 
+    if rate is not None or given is not None:
+        return _related_rates(expression, rate, given, at, steps, namespace, settings)
     if implicit is not None:
         return _implicit(expression, implicit, wrt, order, at, range, plot, steps, definition, check, method,
                          namespace, settings)
@@ -141,6 +149,59 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
         if plot:
             _figure_or_note(result, lambda: derivative_figure(function, result, x_range, settings), settings, function)
         return for_the_user(result, given_symbols(expression, namespace))
+
+
+def _related_rates(expression, rate, given, at, steps: bool, namespace, settings: Settings) -> RatesResult:
+    """The one rate not given, through the chain rule, at the moment the values describe."""
+    from .implicit import curve_sides
+    from .rates import related_rates
+
+    if rate is None or given is None:
+        raise OptionError("related rates need both --rate T (the time variable) and --given (the rates known, "
+                          "as in dr/dt = 2)")
+    if not isinstance(expression, str):
+        raise OptionError("--rate needs the relation as text, as in V = 4/3 pi r^3")
+    with _computing(settings):
+        names = parse_variable_names(rate, "--rate")
+        if len(names) != 1:
+            raise OptionError("--rate takes one name: the time variable, as in --rate t")
+        t = real_symbol(names[0])
+        lhs, rhs = (parse_expression(side, namespace, {t.name: t}, roots=settings.roots)
+                    for side in curve_sides(expression))
+        by_name = {s.name: s for s in (lhs - rhs).free_symbols}
+        rates = {}
+        for item in _assignments(given, "--given", "dr/dt = 2"):
+            name, _, value = item.partition("=")
+            match = re.fullmatch(rf"\s*d\s*(\w+)\s*/\s*d\s*{re.escape(t.name)}\s*", name)
+            if not match:
+                raise OptionError(f"--given {item.strip()}: write a rate as d{{quantity}}/d{t.name} = value, "
+                                  f"as in dr/d{t.name} = 2")
+            rates[by_name.get(match.group(1), real_symbol(match.group(1)))] = parse_number(value)
+        values = {}
+        for item in _assignments(at, "--at", "r = 5") if at is not None else []:
+            name, _, value = item.partition("=")
+            if not name.strip().isidentifier():
+                raise OptionError(f"--at {item.strip()}: with --rate, give the values by name, as in r = 5")
+            values[by_name.get(name.strip(), real_symbol(name.strip()))] = parse_number(value)
+        found = related_rates(lhs, rhs, t, rates, values)
+        result = RatesResult(found.relation, found.time, found.unknown, found.formula, found.value, found.values,
+                             found.rates, found.steps if steps else [], display=Display.of(settings))
+        if found.value is None:
+            result.notes.append("Give the quantities' values at that moment with --at (as in r = 5) for the rate's value.")
+        return for_the_user(result, given_symbols(expression, namespace))
+
+
+def _assignments(text, option: str, example: str) -> list[str]:
+    """``"dr/dt = 2, dh/dt = -1"`` as its parts (commas or semicolons between them), each with one '='."""
+    if not isinstance(text, str):
+        raise OptionError(f"{option} takes text such as dr/dt = 2 (several separated by commas)")
+    parts = [part for part in re.split(r"[;,]", text) if part.strip()]
+    for part in parts:
+        if part.count("=") != 1:
+            raise OptionError(f"{option} {part.strip()}: give each by name, as in {example}")
+    if not parts:
+        raise OptionError(f"{option} needs at least one name = value")
+    return parts
 
 
 def _implicit(expression, implicit, wrt, order: int, at, range, plot: bool, steps: bool, definition: bool,

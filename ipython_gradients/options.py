@@ -134,6 +134,11 @@ DERIV = MagicSpec(
         Option("--implicit", "Implicit differentiation: the expression is a curve's equation (x^2 + y^2 = 25) "
                "and Y, a function of x, is differentiated along it (dy/dx = -x/y); --at takes points x,y "
                "on the curve; --order for higher derivatives.", metavar="Y"),
+        Option("--rate", "Related rates: every quantity of the relation (V = 4/3 pi r^3) is a function of "
+               "this time variable; with --given (the rates known) and --at (the values then, as r = 5) "
+               "the one rate left is found.", metavar="T"),
+        Option("--given", "With --rate: the rates known, as dr/dt = 2 (several separated by commas).",
+               metavar="RATES", words=True),
     ),
 )
 

@@ -18,9 +18,10 @@ LAYERS = [
     ("api", {"api"}),
     ("commands", {"derivatives", "gradients", "tangents"}),
     ("results", {"results", "results.derivative", "results.gradient", "results.tangent", "results.display",
-                 "results.symbols"}),
+                 "results.symbols", "results.rates"}),
     ("drawing", {"plotting"}),
-    ("engines", {"critical", "numeric", "optimise", "calculus", "branches", "steps", "definition", "implicit", "constrained"}),
+    ("engines", {"critical", "numeric", "optimise", "calculus", "branches", "steps", "definition", "implicit",
+                 "constrained", "rates"}),
     ("language", {"expressions", "sizes"}),
     ("foundations", {"results.values", "results.notation", "settings", "options", "errors", "timeouts"}),
 ]

@@ -24,8 +24,8 @@ def shell_with_jedi(ip, request):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("%deriv x^2 --", ["--at", "--check", "--definition", "--implicit", "--method", "--no-plot", "--no-simplify", "--order", "--plot",
-                       "--range", "--simplify", "--steps", "--wrt"]),
+    ("%deriv x^2 --", ["--at", "--check", "--definition", "--given", "--implicit", "--method", "--no-plot",
+                       "--no-simplify", "--order", "--plot", "--range", "--rate", "--simplify", "--steps", "--wrt"]),
     ("%deriv x^2 --me", ["--method"]),
     ("%deriv x^2 --method sym", ["symbolic"]),
     ("%deriv x^2 --method ", ["auto", "numeric", "symbolic"]),

@@ -1,0 +1,101 @@
+"""Related rates: a relation between quantities that change with time, differentiated through the chain rule.
+
+``related_rates(lhs, rhs, t, given, values)`` makes every quantity of the relation a function of the
+time t, differentiates both sides with respect to t (each quantity v contributes ∂/∂v · dv/dt), and
+solves for the one rate not given. The values at the moment asked about are those given; one quantity
+left without a value is solved for from the relation itself (the ladder's height from its foot), and
+where that has several real values they are all refused rather than one chosen. The answer is exact
+where the inputs are, with the steps: the relation, both sides differentiated, the rate solved for,
+the values substituted.
+
+Owns the differentiation, the solve and the steps; avoids parsing (the API reads the text) and rendering.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from .errors import EvaluationError, OptionError
+from .steps import Step
+
+
+@dataclass
+class Rates:
+    """What related rates found: the rate asked for, as a formula and at the moment given."""
+
+    relation: sp.Eq
+    time: sp.Symbol
+    unknown: sp.Symbol  # the quantity whose rate was solved for
+    formula: sp.Expr  # d(unknown)/dt in the quantities and the given rates' symbols
+    value: sp.Expr | None  # at the moment given (None: not every value was given)
+    values: dict = field(default_factory=dict)  # quantity -> its value at that moment (given or solved)
+    rates: dict = field(default_factory=dict)  # quantity -> its given rate
+    steps: list = field(default_factory=list)
+
+
+class _Step(Step):
+    @property
+    def title(self) -> str:
+        return self.rule
+
+
+def rate_symbol(v: sp.Symbol, t: sp.Symbol) -> sp.Symbol:
+    """The symbol dv/dt stands for in formulas (printed as dv/dt)."""
+    return sp.Symbol(f"d{v.name}/d{t.name}")
+
+
+def related_rates(lhs: sp.Expr, rhs: sp.Expr, t: sp.Symbol, given: dict, values: dict) -> Rates:
+    """Differentiate lhs = rhs with respect to t and solve for the one rate not in ``given``."""
+    quantities = sorted((lhs - rhs).free_symbols - {t}, key=lambda s: s.name)
+    unknown_rates = [v for v in quantities if v not in given]
+    strangers = [v.name for v in list(given) + list(values) if v not in quantities]
+    if strangers:
+        raise OptionError(f"{', '.join(sorted(set(strangers)))} is not a quantity of the relation "
+                          f"(its quantities: {', '.join(v.name for v in quantities)})")
+    if len(unknown_rates) != 1:
+        missing = ", ".join(f"d{v.name}/d{t.name}" for v in unknown_rates) or "none"
+        raise OptionError(f"--given must leave exactly one rate to find (unknown: {missing})")
+    unknown = unknown_rates[0]
+    functions = {v: sp.Function(v.name)(t) for v in quantities}
+    symbols = {functions[v].diff(t): rate_symbol(v, t) for v in quantities}
+    left = sp.diff(lhs.xreplace(functions), t).xreplace(symbols).xreplace({f: v for v, f in functions.items()})
+    right = sp.diff(rhs.xreplace(functions), t).xreplace(symbols).xreplace({f: v for v, f in functions.items()})
+    target = rate_symbol(unknown, t)
+    solutions = sp.solve(sp.Eq(left, right), target)
+    if len(solutions) != 1:
+        raise EvaluationError(f"d{unknown.name}/d{t.name} cannot be solved for from the differentiated relation")
+    formula = sp.simplify(solutions[0])
+    relation = sp.Eq(lhs, rhs, evaluate=False)
+    steps = [_Step("the relation", sp.latex(relation), f"{sp.sstr(lhs)} = {sp.sstr(rhs)}"),
+             _Step(f"differentiate both sides with respect to {t}",
+                   rf"{sp.latex(left)} = {sp.latex(right)}", f"{sp.sstr(left)} = {sp.sstr(right)}",
+                   note=f"each quantity is a function of {t}: the chain rule gives each a factor d·/d{t}"),
+             _Step(f"solve for d{unknown.name}/d{t.name}", rf"{sp.latex(target)} = {sp.latex(formula)}",
+                   f"{target} = {sp.sstr(formula)}")]
+    moment = dict(values)
+    missing = [v for v in quantities if v not in moment and formula.has(v)]
+    if len(missing) == 1 and moment:  # the relation gives the last value: x² + y² = 10² with x = 6 gives y = 8
+        v = missing[0]
+        candidates = [s for s in sp.solve(sp.Eq(lhs, rhs).xreplace(moment), v) if s.is_real]
+        if len(candidates) != 1:
+            shown = ", ".join(sp.sstr(c) for c in candidates) or "no real value"
+            raise OptionError(f"the relation gives {v} = {shown} at that moment: give {v} with --at ({v}=...)")
+        moment[v] = candidates[0]
+        steps.append(_Step(f"{v} from the relation", rf"{sp.latex(v)} = {sp.latex(candidates[0])}",
+                           f"{v} = {sp.sstr(candidates[0])}"))
+    value = None
+    if all(v in moment for v in quantities):  # every value given: they must satisfy the relation
+        residual = sp.N((lhs - rhs).xreplace(moment), 30)
+        size = max([1.0] + [abs(float(sp.N(term.xreplace(moment), 30))) for term in sp.Add.make_args(sp.expand(lhs - rhs))])
+        if not residual.is_number or abs(complex(residual)) > 1e-12 * size:
+            raise OptionError(f"the values given are not on the relation: {sp.sstr(lhs)} - ({sp.sstr(rhs)}) = "
+                              f"{float(sp.re(residual)):.6g} there, not 0")
+    if not [v for v in quantities if v not in moment and formula.has(v)]:
+        value = sp.simplify(formula.xreplace({rate_symbol(v, t): r for v, r in given.items()}).xreplace(moment))
+        shown = ", ".join(f"{v} = {sp.sstr(moment[v])}" for v in quantities if v in moment)
+        shown_rates = ", ".join(f"d{v.name}/d{t.name} = {sp.sstr(r)}" for v, r in given.items())
+        steps.append(_Step("substitute the values", rf"{sp.latex(target)} = {sp.latex(value)}",
+                           f"at {shown}; {shown_rates}: {target} = {sp.sstr(value)}"))
+    return Rates(relation, t, unknown, formula, value, moment, dict(given), steps)

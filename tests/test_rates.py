@@ -1,0 +1,59 @@
+"""Related rates (--rate t --given ...): textbook problems, the chain rule through time, refusals."""
+
+import pytest
+import sympy as sp
+from IPython.core.error import UsageError
+
+from ipython_gradients import deriv
+
+# The relation, the time variable, the rates given, the values then, and the rate found.
+TEXTBOOK = [
+    ("V = 4/3 pi r^3", "dr/dt = 2", "r = 5", "V", 200 * sp.pi),  # a balloon
+    ("x^2 + y^2 = 10^2", "dx/dt = 1", "x = 6, y = 8", "y", sp.Rational(-3, 4)),  # the sliding ladder
+    ("A = pi r^2", "dr/dt = 3", "r = 10", "A", 60 * sp.pi),  # a ripple
+    ("V = s^3", "ds/dt = 1/2", "s = 4", "V", sp.Integer(24)),  # a melting cube
+    ("V = pi h^3/12", "dV/dt = 10", "h = 5", "h", sp.Rational(8, 5) / sp.pi),  # a cone filling, r = h/2
+    ("z^2 = x^2 + y^2", "dx/dt = 1, dy/dt = 2", "x = 3, y = 4, z = 5", "z", sp.Rational(11, 5)),  # two cars
+    ("A = l w", "dl/dt = 2, dw/dt = 3", "l = 4, w = 5", "A", sp.Integer(22)),  # a growing rectangle
+    ("P V = 600", "dV/dt = -2", "P = 150", "P", sp.Integer(75)),  # Boyle's law: V = 4 from the relation
+    ("y = x^2", "dx/dt = 3", "x = 2", "y", sp.Integer(12)),  # a point on a parabola
+    ("s^2 = x^2 + 12^2", "dx/dt = 4", "x = 5, s = 13", "s", sp.Rational(20, 13)),  # a kite's string
+]
+
+
+@pytest.mark.parametrize("relation, given, at, unknown, expected", TEXTBOOK, ids=[c[0] for c in TEXTBOOK])
+def test_textbook_problems(relation, given, at, unknown, expected):
+    result = deriv(relation, rate="t", given=given, at=at, plot=False)
+    assert result.unknown.name == unknown
+    assert sp.simplify(result.value - expected) == 0 and result.rate == pytest.approx(float(expected))
+
+
+def test_the_output_and_the_steps(ip):
+    result = ip.run_line_magic("deriv", "V = 4/3 pi r^3 --rate t --given dr/dt = 2 --at r=5 --steps")
+    text = result.text()
+    assert "dV/dt = 200*pi ≈ 628.319" in text and "related rates" in text
+    assert [s.title for s in result.steps] == ["the relation", "differentiate both sides with respect to t",
+                                                "solve for dV/dt", "substitute the values"]
+    assert "chain rule" in result.steps[1].note
+    assert r"\frac{dV}{dt} = 200 \pi \approx 628.319" in result.latex()
+
+
+def test_without_values_the_formula_and_a_note():
+    result = deriv("V = 4/3 pi r^3", rate="t", given="dr/dt = 2")
+    assert result.value is None and sp.simplify(result.formula - 4 * sp.pi * sp.Symbol("dr/dt") * sp.Symbol("r") ** 2) == 0
+    assert "Give the quantities' values" in result.notes[0]
+
+
+@pytest.mark.parametrize("line, phrase", [
+    ("x^2 + y^2 = 100 --rate t --given dx/dt = 1 --at x=6", r"gives y = -8, 8 at that moment: give y"),
+    ("x^2 + y^2 = 100 --rate t --given dx/dt = 1 --at x=6, y=7", "are not on the relation"),
+    ("z^2 = x^2 + y^2 --rate t --given dx/dt = 1", "exactly one rate to find"),
+    ("V = s^3 --rate t --given dq/dt = 1", "q is not a quantity of the relation"),
+    ("V = s^3 --rate t --given ds = 1", "write a rate as d{quantity}/dt = value"),
+    ("V = s^3 --rate t --given ds/dt = 1 --at 4", "give each by name, as in r = 5"),
+    ("V = s^3 --rate t", "need both --rate T"),
+    ("V s^3 --rate t --given ds/dt = 1", "needs an equation with one '='"),
+])
+def test_refusals_are_one_line(ip, line, phrase):
+    with pytest.raises(UsageError, match=phrase):
+        ip.run_line_magic("deriv", line)
