@@ -20,7 +20,7 @@ LAYERS = [
     ("results", {"results", "results.derivative", "results.gradient", "results.tangent", "results.display",
                  "results.symbols"}),
     ("drawing", {"plotting"}),
-    ("engines", {"critical", "numeric", "optimise", "calculus", "branches", "steps"}),
+    ("engines", {"critical", "numeric", "optimise", "calculus", "branches", "steps", "autodiff"}),
     ("language", {"expressions", "sizes"}),
     ("foundations", {"results.values", "results.notation", "settings", "options", "errors", "timeouts"}),
 ]
