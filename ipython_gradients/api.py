@@ -9,6 +9,7 @@ figure that fails to draw) into the result's note.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import difflib
 import inspect
@@ -74,6 +75,7 @@ from .results.values import (
 )
 from .settings import METHODS, Settings
 from .sizes import refuse_huge_points
+from .sweeps import check_mode, derivative_verdicts, gradient_verdicts, graph_figure, swept_graph
 from .tangents import (
     at_points,
     cell_functions,
@@ -87,7 +89,7 @@ from .timeouts import time_limit
 
 def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bool | None = None,
           simplify: bool | None = None, method: str | None = None, check: bool = False, steps: bool = False,
-          namespace: dict | None = None, settings: Settings | None = None, **overrides) -> DerivativeResult:
+          graph: bool = False, mode: str | None = None, namespace: dict | None = None, settings: Settings | None = None, **overrides) -> DerivativeResult:
     """Differentiate ``expression`` and, optionally, evaluate and interpret it at points.
 
     ``expression``: text in the expression language (``"x^2 sin(x)"``, ``"f(x) = x^2"``), a
@@ -103,6 +105,10 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
     simplify = _flag(simplify, "--simplify", settings.simplify)
     check, steps = _flag(check, "--check"), _flag(steps, "--steps")
     order = _order(order)
+    graph = _flag(graph, "--graph")
+    mode = check_mode(mode, graph)
+    if graph and order != 1:
+        raise OptionError("--graph shows the sweep of a first derivative: leave out --order")
     wrt, at, range = _listed(wrt), _listed(at), _listed(range)
 
     with _computing(settings):
@@ -120,7 +126,14 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
                                  derivation=steps, check=check)
         if check and not points:
             result.notes.append("Nothing to check: --check compares the values at the --at points.")
-        if plot:
+        if graph:
+            index = function.variables.index(wrt_symbols[0])
+            unit = tuple(int(k == index) for k in builtins.range(len(function.variables)))
+            result.graph = swept_graph(function.expr, function.variables, points, mode, unit, function.name or "f")
+            result.graph_verdicts = derivative_verdicts(result.graph, index, result.points, settings.precision)
+        if plot and graph:
+            _figure_or_note(result, lambda: graph_figure(result.graph, settings))
+        elif plot:
             _figure_or_note(result, lambda: derivative_figure(function, result, x_range, settings))
         return for_the_user(result, given_symbols(expression, namespace))
 
@@ -316,8 +329,8 @@ def _ok_value(point: PointValue) -> float | None:
 def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, critical: bool = False,
          descent: bool = False, start=None, rate: float | None = None, steps: int | None = None,
          range=None, plot: bool | None = None, method: str | None = None, simplify: bool | None = None,
-         derivation: bool = False, namespace: dict | None = None, settings: Settings | None = None,
-         **overrides) -> GradientResult:
+         derivation: bool = False, graph: bool = False, mode: str | None = None, namespace: dict | None = None,
+         settings: Settings | None = None, **overrides) -> GradientResult:
     """The gradient (or, for a vector of expressions, the Jacobian) and what it says.
 
     Keywords mirror ``%grad``'s options: ``vars="x,y"``, ``at="1,2;0,0"``, ``hessian=True``,
@@ -331,6 +344,8 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
     simplify = _flag(simplify, "--simplify", settings.simplify)
     hessian, critical, descent = _flag(hessian, "--hessian"), _flag(critical, "--critical"), _flag(descent, "--descent")
     derivation = _flag(derivation, "--steps")
+    graph = _flag(graph, "--graph")
+    mode = check_mode(mode, graph)
     if steps is True:  # as --steps alone: the derivation, not a number of iterations
         derivation, steps = True, None
     iterations = 30 if steps is None else steps  # of --descent
@@ -346,8 +361,8 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         if not function.variables:
             raise VariableError("%grad needs a function of at least one variable")
         vector = function.components is not None
-        if vector and (hessian or critical or descent or dir is not None):
-            raise OptionError("--hessian, --dir, --critical and --descent need a scalar function, not a vector")
+        if vector and (hessian or critical or descent or dir is not None or graph):
+            raise OptionError("--hessian, --dir, --critical, --descent and --graph need a scalar function, not a vector")
         method = settings.backend if method is None else method
         method = _choose_method(function.parsed, method, False) if not vector else _choose_method(None, method, False)
         n = len(function.variables)
@@ -385,13 +400,21 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
                          for p, texts in points]
         result.notes.extend(special_case_note(function.parsed, [", ".join(t) for t in special]))
         result.notes.extend(f"At ({', '.join(p.label)}): {p.note}." for p in result.points if p.note)
+        if graph:
+            if mode == "forward" and direction is None:
+                raise OptionError("--mode forward sweeps tangents along one direction: add --dir (1,0 for ∂f/∂x)")
+            result.graph = swept_graph(function.expr, function.variables, points, mode,
+                                       tuple(direction) if direction is not None else None, function.name or "f")
+            result.graph_verdicts = gradient_verdicts(result.graph, result.points, settings.precision)
         box = grad_box(range, points, start_point, n, settings)
         if critical:
             result.critical, result.critical_note = engine.critical_points(box, settings.timeout)
         if descent:
             result.descent = optimise.gradient_descent(engine.value, engine.gradient_at, start_point, rate,
                                                        iterations)
-        if plot and n == 1 and not vector:  # %deriv's plot of f and f', from what was computed here
+        if plot and graph:
+            _figure_or_note(result, lambda: graph_figure(result.graph, settings))
+        elif plot and n == 1 and not vector:  # %deriv's plot of f and f', from what was computed here
             derivative = engine.gradient[0] if engine.gradient is not None else None
             _figure_or_note(result, lambda: derivative_figure(
                 function.parsed, _differentiated(function.parsed, function.variables, points, method, settings,

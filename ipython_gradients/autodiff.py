@@ -331,3 +331,69 @@ def _integer(value) -> bool:
     if value.is_Float:
         return float(value).is_integer()
     return value.is_integer is True
+
+
+@dataclass(frozen=True)
+class SweptGraph:
+    """A graph with its sweeps at the points asked for: what ``r.graph`` holds for lecture notes.
+
+    ``nodes``, ``edges`` and ``dot()`` describe the graph; ``values``, ``adjoints``, ``tangents``,
+    ``partials`` and ``result`` are those of the first point's sweep (``sweeps`` has them all).
+    """
+
+    graph: Graph
+    sweeps: tuple[Sweep, ...]
+    mode: str  # "reverse" or "forward"
+
+    @property
+    def nodes(self) -> tuple[Node, ...]:
+        return self.graph.nodes
+
+    @property
+    def edges(self) -> tuple[Edge, ...]:
+        return self.graph.edges
+
+    @property
+    def output(self) -> int:
+        return self.graph.output
+
+    def _first(self, name: str):
+        return getattr(self.sweeps[0], name) if self.sweeps else None
+
+    @property
+    def values(self):
+        return self._first("values")
+
+    @property
+    def adjoints(self):
+        return self._first("adjoints")
+
+    @property
+    def tangents(self):
+        return self._first("tangents")
+
+    @property
+    def partials(self):
+        return self._first("partials")
+
+    @property
+    def result(self):
+        return self._first("result")
+
+    def dot(self, point: int = 0, digits: int = 4) -> str:
+        """DOT text of the graph with the values and adjoints (or tangents) of sweep ``point``."""
+        return self.graph.dot(self.sweeps[point] if self.sweeps else None, digits)
+
+    def __repr__(self) -> str:
+        return (f"SweptGraph({len(self.nodes)} nodes, {len(self.edges)} edges, {self.mode} mode, "
+                f"{len(self.sweeps)} point(s))")
+
+
+def sweep_all(expr: sp.Expr, variables, points, mode: str, direction=None, exact: bool = True) -> SweptGraph:
+    """The graph of ``expr`` swept at each point: reverse mode, or forward along ``direction``."""
+    graph = Graph.of(expr, variables)
+    if mode == "forward":
+        sweeps = tuple(graph.forward(p, direction, exact) for p in points)
+    else:
+        sweeps = tuple(graph.reverse(p, exact) for p in points)
+    return SweptGraph(graph, sweeps, mode)

@@ -106,6 +106,13 @@ STEPS = Option("--steps", "Show a numbered derivation, each step naming its rule
 CHECK = Option("--check", "Compute the values at the points both ways, symbolically and numerically, "
                "and show how well they agree.")
 
+GRAPH = Option("--graph", "Automatic differentiation shown: the computational graph of f (inputs, each "
+               "elementary operation, the output) with its values and adjoints (or tangents) at the --at points, "
+               "drawn as the figure, and the sweep as a table, ending equal to the symbolic derivative.")
+MODE = Option("--mode", "The sweep --graph shows: reverse (adjoints from the output back to the inputs, the "
+              "gradient; the default) or forward (tangents, dual numbers, along --dir for a gradient).",
+              metavar="MODE", choices=("reverse", "forward"))
+
 DERIV = MagicSpec(
     name="deriv",
     positional="expression",
@@ -127,6 +134,8 @@ DERIV = MagicSpec(
         METHOD,
         CHECK,
         STEPS,
+        GRAPH,
+        MODE,
     ),
 )
 
@@ -159,6 +168,8 @@ GRAD = MagicSpec(
                "around the points asked for, else GradientMagics.x_range.", metavar="RANGE"),
         PLOT,
         METHOD,
+        GRAPH,
+        MODE,
     ),
 )
 

@@ -16,8 +16,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "ipython_gradients"
 LAYERS = [
     ("front", {"__init__", "__main__", "magics", "completion", "kernelspec", "warmup"}),
     ("api", {"api"}),
-    ("commands", {"derivatives", "gradients", "tangents"}),
-    ("results", {"results", "results.derivative", "results.gradient", "results.tangent", "results.display",
+    ("commands", {"derivatives", "gradients", "tangents", "sweeps"}),
+    ("results", {"results", "results.derivative", "results.gradient", "results.tangent", "results.display", "results.graph",
                  "results.symbols"}),
     ("drawing", {"plotting"}),
     ("engines", {"critical", "numeric", "optimise", "calculus", "branches", "steps", "autodiff"}),

@@ -15,6 +15,7 @@ from typing import Any
 import sympy as sp
 
 from .display import Display, FigureOutput
+from .graph import sweep_blocks
 from .notation import Dialect, beside, format_number, prime_marks, runs, slope_words, superscript
 from .values import Check, PointValue
 
@@ -35,6 +36,8 @@ class DerivativeResult(FigureOutput):
     display: Display = field(default_factory=Display)
     checks: list[Check] = field(default_factory=list)
     steps: list = field(default_factory=list)  # steps.Step, with --steps
+    graph: Any = None  # autodiff.SweptGraph, with --graph
+    graph_verdicts: list[str] = field(default_factory=list)  # per sweep: how it compares with the symbolic one
 
     @property
     def order(self) -> int:
@@ -110,6 +113,8 @@ class DerivativeResult(FigureOutput):
             width = max(map(len, labels))
             rows = [d.remark(label, d.words(check_words(c)), width) for label, c in zip(labels, self.checks)]
             sections.append([d.aligned(rows, heading="check, symbolic vs numeric:")])
+        if self.graph is not None:
+            sections.append(sweep_blocks(d, self.graph, self.graph_verdicts, self.display.precision))
         sections.append([d.inline(d.words(note)) for note in self.notes])
         return sections
 

@@ -1,0 +1,150 @@
+"""Autodiff as a command shows it (``--graph``, ``--mode``): the sweeps at the points and their verdicts.
+
+Owns what ``grad`` and ``deriv`` do with ``autodiff``: checking that a function can be drawn as a
+graph (a formula, a point, first derivatives), sweeping it at each point in reverse or forward mode,
+the verdict that sets each sweep beside the symbolic derivative (equal, differing, or no number from
+the sweep and why), and the figure of the graph (plain data for ``plotting.graph_figure``). Avoids
+the API's keywords and the rendering (``results/graph.py``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import sympy as sp
+
+from .autodiff import GraphError, SweptGraph, as_float, sweep_all
+from .errors import OptionError
+from .results.notation import format_number
+from .settings import Settings
+
+MODES = ("reverse", "forward")
+
+
+def check_mode(mode, graph: bool) -> str:
+    """--mode's value (default reverse); it only goes with --graph."""
+    if mode is None:
+        return "reverse"
+    if not isinstance(mode, str) or mode not in MODES:
+        raise OptionError(f"--mode must be reverse or forward, got {mode!r}")
+    if not graph:
+        raise OptionError("--mode chooses the sweep --graph shows: add --graph")
+    return mode
+
+
+def swept_graph(expr, variables, points, mode: str, direction, name: str) -> SweptGraph:
+    """The graph of f swept at each point, or one line saying why it cannot be."""
+    if expr is None:
+        raise OptionError(f"--graph needs a formula, and {name} could not be traced with SymPy symbols")
+    if not points:
+        raise OptionError("--graph sweeps the graph at points: add --at")
+    extra = expr.free_symbols - set(variables)
+    if extra:
+        raise OptionError(f"--graph needs numbers for every symbol: f also depends on "
+                          f"{', '.join(sorted(s.name for s in extra))}")
+    try:
+        return sweep_all(expr, variables, [p for p, _ in points], mode, direction)
+    except GraphError as error:
+        raise OptionError(f"--graph: {error}") from None
+
+
+def gradient_verdicts(swept: SweptGraph, points, digits: int) -> list[str]:
+    """Per point: the sweep's gradient (or directional derivative) beside the symbolic one (``GradientPoint``)."""
+    verdicts = []
+    for sweep, p in zip(swept.sweeps, points):
+        if swept.mode == "reverse":
+            theirs = p.gradient
+            ours = None if sweep.result is None else tuple(as_float(g) for g in sweep.result)
+            what = "∇f"
+        else:
+            theirs = p.directional if p.gradient is not None else None
+            ours = None if sweep.result is None else as_float(sweep.result)
+            what = "D_u f"
+        bound = 2 * max(p.errors) if getattr(p, "errors", None) is not None else None
+        verdicts.append(_verdict(what, ours, theirs, sweep.problem, p.reason, digits, bound))
+    return verdicts
+
+
+def derivative_verdicts(swept: SweptGraph, index: int, points, digits: int) -> list[str]:
+    """Per point: the sweep's ∂f/∂(variable ``index``) beside the symbolic value (``PointValue``)."""
+    verdicts = []
+    for sweep, p in zip(swept.sweeps, points):
+        if sweep.result is None:
+            ours = None
+        elif swept.mode == "reverse":
+            ours = as_float(sweep.result[index])
+        else:
+            ours = as_float(sweep.result)
+        theirs = p.value if p.status == "ok" else None
+        reason = p.reason or p.status
+        bound = 2 * p.error if p.status == "ok" and getattr(p, "error", None) else None
+        verdicts.append(_verdict("the derivative", ours, theirs, sweep.problem, reason, digits, bound))
+    return verdicts
+
+
+def _text(value, digits: int) -> str:
+    if isinstance(value, tuple):
+        return "(" + ", ".join(format_number(v, digits) for v in value) + ")"
+    return format_number(value, digits)
+
+
+def _same(a, b, bound: float | None = None) -> bool:
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(_same(x, y, bound) for x, y in zip(a, b))
+    if a is None or b is None:
+        return False
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) or (bound is not None and abs(a - b) <= bound)
+
+
+def _verdict(what: str, ours, theirs, problem: str | None, reason: str | None, digits: int,
+             bound: float | None = None) -> str:
+    if problem is not None:
+        symbolic = (f"the symbolic analysis gives {what} = {_text(theirs, digits)}" if theirs is not None
+                    else f"the symbolic analysis says: {reason or 'no value'}")
+        return f"The sweep gives no number here: {problem}; {symbolic}."
+    if theirs is None:
+        return (f"The sweep gives {what} = {_text(ours, digits)}, but the symbolic analysis says: "
+                f"{reason or 'no value'}; the sweep's number is not a derivative here.")
+    if _same(ours, theirs, bound):
+        if bound is not None:
+            return (f"The sweep ends at {what} = {_text(ours, digits)}, equal to the numeric value within its "
+                    f"error bound ({bound:.1e}).")
+        return f"The sweep ends at {what} = {_text(ours, digits)}, equal to the symbolic value."
+    return (f"The sweep ends at {what} = {_text(ours, digits)}, which differs from the symbolic value "
+            f"{_text(theirs, digits)}: unknown which is right.")
+
+
+def graph_figure(swept, settings: Settings):
+    """The computational graph of ``--graph`` at the first point: values and adjoints (or tangents) on it."""
+    from .autodiff import shown
+    from .plotting import GraphArrow, GraphBox, graph_figure as draw
+
+    graph, sweep = swept.graph, swept.sweeps[0]
+    depth = graph.layers()
+    taken: dict[int, int] = {}
+    boxes = []
+    extra = sweep.adjoints if swept.mode == "reverse" else sweep.tangents
+    mark = "v̄" if swept.mode == "reverse" else "v̇"
+    digits = max(settings.precision + 1, 3)
+    for node in graph.nodes:
+        row = taken.get(depth[node.index], 0)
+        taken[depth[node.index]] = row + 1
+        text = node.formula + f"\n= {shown(sweep.values[node.index], digits)}"
+        if extra is not None:
+            text += f"\n{mark} = {shown(extra[node.index], digits)}"
+        kind = "output" if node.index == graph.output else node.kind
+        boxes.append(GraphBox(depth[node.index], row, text, kind))
+    arrows = []
+    for edge in graph.edges:
+        value = sweep.partials.get((edge.source, edge.target))
+        label = f"∂={edge.partial}" + (f"={shown(value, digits)}" if value is not None and
+                                        edge.partial != shown(value, digits) else "")
+        arrows.append(GraphArrow(edge.source, edge.target, label))
+    point = ", ".join(shown(c, digits) for c in sweep.point)
+    if swept.mode == "reverse":
+        title = f"Reverse mode at ({point}): values forward, adjoints v̄ = ∂f/∂v backward"
+    else:
+        title = f"Forward mode at ({point}): values and tangents v̇ forward"
+    if sweep.problem:
+        title += "\n(no derivative from the sweep: see the text)"
+    return draw(boxes, arrows, title, settings.figure_size)

@@ -1,0 +1,113 @@
+"""--graph and --mode on %grad and %deriv, through a real IPython shell: autodiff shown and checked.
+
+The computational graph's sweep is a table in the result (each node's value and adjoint or tangent,
+worked out from the local partials), the figure is the graph, ``r.graph`` holds nodes, edges,
+values and adjoints for lecture notes, and the sweep's end is set beside the symbolic derivative.
+"""
+
+import subprocess
+import sys
+
+import pytest
+import sympy as sp
+from conftest import user_names
+from IPython.core.error import UsageError
+from IPython.utils.capture import capture_output
+
+from ipython_gradients import api
+
+x, y = sp.symbols("x y")
+
+
+def test_grad_graph_reverse_shows_the_sweep_table_and_draws_the_graph(ip):
+    ip.run_cell("r = %grad x*y + sin(x) --at 1,2 --graph")
+    with capture_output() as captured:
+        ip.run_cell("r")
+    math_output, figure = captured.outputs
+    text = math_output.data["text/plain"]
+    assert "Reverse mode at (1.000, 2.000)" in text
+    lines = text.splitlines()
+    row = next(line for line in lines if line.lstrip().startswith("x ") and "input" in line)
+    assert row.split()[:4] == ["x", "input", "1.000", "2.540"] and "v̄(v1)·2.000 + v̄(v2)·0.540" in row
+    assert any(line.split()[:5] == ["v2", "sin(x)", "0.841", "1.000", "v̄(v3)·1.000"] for line in lines)
+    assert "The sweep ends at ∇f = (2.540, 1.000), equal to the symbolic value." in text
+    assert r"\bar v" in math_output.data["text/latex"]
+    assert figure.data["image/png"][:4] == b"\x89PNG"
+    r = ip.user_ns["r"]
+    assert [n.formula for n in r.graph.nodes] == ["x", "y", "v1 = x*y", "v2 = sin(x)", "v3 = v1 + v2"]
+    assert r.graph.nodes[2].expr == x * y  # the user's symbols, as everywhere in results
+    assert [(e.source, e.target) for e in r.graph.edges] == [(0, 2), (1, 2), (0, 3), (2, 4), (3, 4)]
+    assert r.graph.values == (1, 2, 2, sp.sin(1), 2 + sp.sin(1))
+    assert r.graph.adjoints == (2 + sp.cos(1), 1, 1, 1, 1)
+    assert r.graph.result == (2 + sp.cos(1), 1) == tuple(r.gradient.subs({x: 1, y: 2}))
+    assert 'n0 -> n3 [label="∂ = cos(x) = 0.5403"]' in r.graph.dot()
+
+
+def test_grad_graph_forward_mode_follows_dir(ip):
+    r = ip.run_line_magic("grad", "x*y + sin(x) --at 1,2;0,3 --graph --mode forward --dir 0,1 --no-plot")
+    assert r.graph.mode == "forward" and len(r.graph.sweeps) == 2
+    assert r.graph.tangents == (0, 1, 1, 0, 1)
+    assert [s.directional for s in r.graph.sweeps] == [1, 0]
+    text = r.text()
+    assert "Forward mode at (0.000, 3.000) along (0.000, 1.000)" in text
+    assert text.count("equal to the symbolic value") == 2
+
+
+def test_deriv_graph_at_a_corner_and_a_domain_edge_gives_a_reason_not_a_number(ip):
+    r = ip.run_line_magic("deriv", "abs(x) + x^2 --at 0,1 --graph --no-plot")
+    first, second = r.graph.sweeps
+    assert first.result is None and second.result == (3,)
+    text = r.text()
+    assert "The sweep gives no number here: v2 = Abs(x) is at the corner of |·|" in text
+    assert "The sweep ends at the derivative = 3.000, equal to the symbolic value." in text
+    r = ip.run_line_magic("deriv", "sqrt(x) --at 0 --graph --mode forward --no-plot")
+    assert "∂v1/∂x = 1/(2*sqrt(x)) is not a finite real number there" in r.text()
+
+
+def test_deriv_graph_of_a_partial_derivative_and_of_a_traced_function(ip):
+    ip.run_cell("import math\ndef f(x, y):\n    return math.exp(x * y)")
+    r = ip.run_line_magic("deriv", "f --wrt y --at 1,2 --graph --no-plot")
+    assert r.graph.result == (2 * sp.exp(2), sp.exp(2))
+    assert "equal to the symbolic value" in r.text() and "f'" not in r.graph.nodes[-1].formula
+
+
+def test_a_numeric_gradient_is_compared_within_its_error_bound():
+    r = api.grad("x^3 y", at="1,2", graph=True, method="numeric", plot=False)
+    assert "equal to the numeric value within its error bound" in r.text()
+
+
+@pytest.mark.parametrize("line, words", [
+    ("x^2 --at 1 --mode forward", "--mode chooses the sweep --graph shows: add --graph"),
+    ("x^2 --graph", "--graph sweeps the graph at points: add --at"),
+    ("x^2 --at 1 --graph --order 2", "--graph shows the sweep of a first derivative"),
+    ("x^2 --at 1 --graph --mode sideways", "argument --mode: invalid choice: 'sideways'"),
+    ("f(x) = a*x^2 --at 1 --graph", "the expression also depends on a"),
+    ("g --at 1 --graph", "--graph needs a formula, and g could not be traced with SymPy symbols"),
+])
+def test_deriv_graph_bad_input_is_one_line(ip, line, words):
+    ip.run_cell("def g(x):\n    return x if x > 0 else -x")
+    before = user_names(ip)
+    with pytest.raises(UsageError) as caught:
+        ip.run_line_magic("deriv", line)
+    assert words in str(caught.value) and "\n" not in str(caught.value)
+    assert user_names(ip) == before
+
+
+@pytest.mark.parametrize("line, words", [
+    ("x*y --at 1,2 --graph --mode forward", "--mode forward sweeps tangents along one direction: add --dir"),
+    ("[x*y, x] --at 1,2 --graph", "--graph need a scalar function"),
+])
+def test_grad_graph_bad_input_is_one_line(ip, line, words):
+    before = user_names(ip)
+    with pytest.raises(UsageError) as caught:
+        ip.run_line_magic("grad", line)
+    assert words in str(caught.value)
+    assert user_names(ip) == before
+
+
+@pytest.mark.external
+def test_the_command_line_prints_the_sweep():
+    result = subprocess.run([sys.executable, "-m", "ipython_gradients", "grad", "x*y + sin(x)", "--at", "1,2",
+                             "--graph", "--mode", "reverse"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "The sweep ends at ∇f = (2.540, 1.000), equal to the symbolic value." in result.stdout
