@@ -75,7 +75,16 @@ from .results.values import (
 )
 from .settings import METHODS, Settings
 from .sizes import refuse_huge_points
-from .sweeps import check_mode, derivative_verdicts, gradient_verdicts, graph_figure, swept_graph
+from .sweeps import (
+    AUTODIFF_NOTE,
+    AutodiffGradient,
+    autodiff_point,
+    check_mode,
+    derivative_verdicts,
+    gradient_verdicts,
+    graph_figure,
+    swept_graph,
+)
 from .tangents import (
     at_points,
     cell_functions,
@@ -114,7 +123,9 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
     with _computing(settings):
         x_range = parse_range(range) if range is not None else None
         function = as_function(expression, namespace, settings.roots)
-        method = _choose_method(function, settings.backend if method is None else method, check)
+        method = _choose_method(function, settings.backend if method is None else method, check, autodiff=True)
+        if method == "autodiff" and order != 1:
+            raise OptionError("--method autodiff gives first derivatives here: use symbolic or numeric for --order")
         wrt_symbols = choose_wrt(function, wrt, order)
         if not function.variables:  # a constant: a function of the variable differentiated
             function = replace(function, variables=wrt_symbols[:1])
@@ -158,20 +169,26 @@ def _differentiated(function: ParsedFunction, wrt_symbols, points, method: str, 
                 special.append(", ".join(texts))
             else:
                 values.append(symbolic_point(function, wrt_symbols, derivative, p))
+    elif method == "autodiff":
+        derivative = None
+        values = [autodiff_point(function, wrt_symbols[0], p) for p, _ in points]
     else:
         derivative = None
         values = [numeric_point(function, wrt_symbols, p) for p, _ in points]
     checks = []
     if check:
         other = [numeric_point(function, wrt_symbols, p) for p, _ in points]
-        checks = [Check(texts, latex_coordinates(p, texts), _ok_value(v), _ok_value(o))
-                  for v, o, (p, texts) in zip(values, other, points)]
+        third = ([autodiff_point(function, wrt_symbols[0], p) for p, _ in points] if len(wrt_symbols) == 1
+                 else [None] * len(points))
+        checks = [Check(texts, latex_coordinates(p, texts), _ok_value(v), _ok_value(o),
+                        *_autodiff_check(a))
+                  for v, o, a, (p, texts) in zip(values, other, third, points)]
     result = DerivativeResult(
         expr=function.expr, function_variables=function.variables, wrt=wrt_symbols,
         derivative=derivative, name=function.name, method=method,
         points=[labelled(v, *p) for v, p in zip(values, points)], checks=checks, steps=derivation_steps,
         display=Display(settings.precision, settings.notation, settings.figure_format))
-    result.notes.extend(method_notes(function, method))
+    result.notes.extend(method_notes(function, method) if method != "autodiff" else [AUTODIFF_NOTE])
     result.notes.extend(special_case_note(function, special))
     return result
 
@@ -306,11 +323,17 @@ def worked_steps(expr, wrt, partial: bool, shown) -> list:
     return found
 
 
-def _choose_method(function: ParsedFunction | None, method: str, check: bool) -> str:
-    if not isinstance(method, str) or method not in METHODS:
-        raise OptionError(f"--method must be one of {', '.join(METHODS)}, got {shown_value(method)}")
+def _choose_method(function: ParsedFunction | None, method: str, check: bool, autodiff: bool = False) -> str:
+    choices = METHODS + ("autodiff",) if autodiff else METHODS
+    if not isinstance(method, str) or method not in choices:
+        raise OptionError(f"--method must be one of {', '.join(choices)}, got {shown_value(method)}")
     if function is None:  # a vector function: its Jacobian is symbolic
+        if method == "autodiff":
+            raise OptionError("--method autodiff sweeps a scalar function, not a vector")
         return "symbolic"
+    if method == "autodiff" and not function.is_symbolic:
+        raise OptionError(f"--method autodiff sweeps a formula, and {function.name} could not be traced with SymPy "
+                          "symbols: use --method numeric or auto")
     if check and not function.is_symbolic:
         raise OptionError(f"--check needs a symbolic derivative, and {function.name} could not be traced "
                           "with SymPy symbols")
@@ -320,6 +343,16 @@ def _choose_method(function: ParsedFunction | None, method: str, check: bool) ->
     if method == "auto":
         return "symbolic" if function.is_symbolic else "numeric"
     return "symbolic" if check else method
+
+
+def _autodiff_check(point: PointValue | None) -> tuple:
+    """(value, why there is none) of the autodiff sweep for a --check row; (None, "") where it was not run."""
+    if point is None:
+        return None, ""
+    if point.status == "ok":
+        return point.value, ""
+    return None, point.reason.removeprefix("autodiff gives no number here: ").removesuffix(
+        " (--method symbolic analyses the point)")
 
 
 def _ok_value(point: PointValue) -> float | None:
@@ -364,7 +397,9 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         if vector and (hessian or critical or descent or dir is not None or graph):
             raise OptionError("--hessian, --dir, --critical, --descent and --graph need a scalar function, not a vector")
         method = settings.backend if method is None else method
-        method = _choose_method(function.parsed, method, False) if not vector else _choose_method(None, method, False)
+        method = _choose_method(function.parsed if not vector else None, method, False, autodiff=True)
+        if method == "autodiff" and hessian:
+            raise OptionError("--method autodiff gives first derivatives here: use symbolic or numeric for --hessian")
         n = len(function.variables)
         points = parse_points(at, n) if at is not None else []
         refuse_huge_points([function.expr, *(function.components or ())], function.variables, points)
@@ -375,13 +410,16 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         result = GradientResult(expr=function.expr, variables=function.variables, name=function.name,
                                 method=method, components=function.components,
                                 display=Display(settings.precision, settings.notation, settings.figure_format))
-        if function.traced:
+        if function.traced and method != "autodiff":
             result.notes.append(f"{function.name} was traced with SymPy symbols and differentiated symbolically.")
         elif method == "numeric":
             result.notes.append(f"{function.name or 'f'} could not be traced with SymPy symbols, so it was "
                                 "differentiated numerically." if function.func is not None
                                 else "Differentiated numerically (method: numeric).")
-        engine = SymbolicGradient(function, simplify) if method == "symbolic" else NumericGradient(function)
+        if method == "autodiff":
+            result.notes.append(AUTODIFF_NOTE)
+        engine = (SymbolicGradient(function, simplify) if method == "symbolic" else AutodiffGradient(function)
+                  if method == "autodiff" else NumericGradient(function))
         refuse_if_huge(function.expr, *(function.components or ()))
         if vector:
             result.jacobian = engine.jacobian

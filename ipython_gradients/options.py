@@ -101,10 +101,14 @@ PLOT = Option("--plot", "Draw the figure (--no-plot: equations and values only).
 METHOD = Option("--method", "How derivatives are computed: symbolic (SymPy), numeric (complex step, "
                 "extrapolated differences) or auto (symbolic when possible). Default: "
                 "GradientMagics.backend.", metavar="METHOD", choices=("auto", "symbolic", "numeric"))
+AUTODIFF_METHOD = Option("--method", "How derivatives are computed: symbolic (SymPy), numeric (complex step, "
+                         "extrapolated differences), autodiff (a reverse sweep over the expression's computational "
+                         "graph, in floating point) or auto (symbolic when possible). Default: GradientMagics.backend.",
+                         metavar="METHOD", choices=("auto", "symbolic", "numeric", "autodiff"))
 STEPS = Option("--steps", "Show a numbered derivation, each step naming its rule (product, chain, ...), "
                "ending equal to SymPy's derivative.")
-CHECK = Option("--check", "Compute the values at the points both ways, symbolically and numerically, "
-               "and show how well they agree.")
+CHECK = Option("--check", "Compute the values at the points the three ways, symbolically, numerically and by "
+               "automatic differentiation, and show how well they agree.")
 
 GRAPH = Option("--graph", "Automatic differentiation shown: the computational graph of f (inputs, each "
                "elementary operation, the output) with its values and adjoints (or tangents) at the --at points, "
@@ -131,7 +135,7 @@ DERIV = MagicSpec(
         PLOT,
         Option("--simplify", "Simplify the derivative (--no-simplify: as SymPy gives it). Default: "
                "GradientMagics.simplify.", negatable=True),
-        METHOD,
+        AUTODIFF_METHOD,
         CHECK,
         STEPS,
         GRAPH,
@@ -167,7 +171,7 @@ GRAD = MagicSpec(
         Option("--range", "Plotting range: A,B for every axis, or A,B;C,D for x and y. Default: "
                "around the points asked for, else GradientMagics.x_range.", metavar="RANGE"),
         PLOT,
-        METHOD,
+        AUTODIFF_METHOD,
         GRAPH,
         MODE,
     ),

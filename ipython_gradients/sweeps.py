@@ -11,14 +11,84 @@ from __future__ import annotations
 
 import math
 
-import sympy as sp
+import numpy as np
 
-from .autodiff import GraphError, SweptGraph, as_float, sweep_all
+from .autodiff import Graph, GraphError, SweptGraph, as_float, sweep_all
+from .derivatives import latex_coordinates
 from .errors import OptionError
+from .expressions import ParsedFunction
+from .gradients import GradFunction, NumericGradient
 from .results.notation import format_number
+from .results.values import GradientPoint, PointValue
 from .settings import Settings
 
 MODES = ("reverse", "forward")
+AUTODIFF_NOTE = ("Evaluated by automatic differentiation (--method autodiff): a reverse sweep over the "
+                 "computational graph of the formula, in floating point; --graph shows it.")
+
+
+def _graph(expr, variables) -> Graph:
+    try:
+        return Graph.of(expr, variables)
+    except GraphError as error:
+        raise OptionError(f"--method autodiff: {error}") from None
+
+
+def _unknown(problem: str) -> str:
+    return f"autodiff gives no number here: {problem} (--method symbolic analyses the point)"
+
+
+def autodiff_point(function: ParsedFunction, variable, point) -> PointValue:
+    """∂f/∂variable at a point from one reverse sweep in floating point, or why the sweep gives none."""
+    extra = function.expr.free_symbols - set(function.variables)
+    if extra:
+        raise OptionError(f"cannot evaluate at points: the expression also depends on "
+                          f"{', '.join(sorted(s.name for s in extra))}")
+    sweep = _graph(function.expr, function.variables).reverse(tuple(point), exact=False)
+    if sweep.result is None:
+        if any(v is None for v in sweep.values):  # f itself has no value there
+            return PointValue(status="undefined", reason="f is not defined there (" + sweep.problem + ")")
+        return PointValue(status="unknown", reason=_unknown(sweep.problem))
+    value = as_float(sweep.result[function.variables.index(variable)])
+    meaning = "increasing" if value > 0 else "decreasing" if value < 0 else "stationary (the sweep gives 0)"
+    return PointValue(status="ok", value=value, meaning=meaning, method="autodiff, reverse mode")
+
+
+class AutodiffGradient(NumericGradient):
+    """Gradient values from reverse sweeps over the formula's graph (``--method autodiff``, a ``GradientEngine``).
+
+    The gradient at each point and along a descent come from the sweep; critical points are the
+    numeric engine's (inherited): a sweep gives values at points, not equations to solve.
+    """
+
+    def __init__(self, function: GradFunction):
+        super().__init__(function)
+        if function.expr is None:
+            raise OptionError(f"--method autodiff sweeps a formula, and {self.name} could not be traced")
+        extra = function.expr.free_symbols - set(self.variables)
+        if extra:
+            raise OptionError(f"cannot evaluate at points: the expression also depends on "
+                              f"{', '.join(sorted(s.name for s in extra))}")
+        self.graph = _graph(function.expr, self.variables)
+
+    def at(self, point, texts, unit, with_hessian: bool) -> GradientPoint:
+        common = dict(point=tuple(float(c) for c in point), label=texts, latex_label=latex_coordinates(point, texts))
+        sweep = self.graph.reverse(tuple(point), exact=False)
+        if sweep.result is None:
+            if any(v is None for v in sweep.values):
+                return GradientPoint(reason="f is not defined there (" + sweep.problem + ")", **common)
+            return GradientPoint(reason="unknown: " + _unknown(sweep.problem), **common)
+        gradient = tuple(as_float(g) for g in sweep.result)
+        extras = {"stationary": all(g == 0 for g in gradient), "method": "autodiff, reverse mode"}
+        if unit is not None:
+            extras["directional"] = sum(g * float(u) for g, u in zip(gradient, unit))
+        return GradientPoint(gradient=gradient, **common, **extras)
+
+    def gradient_at(self, point) -> np.ndarray:
+        sweep = self.graph.reverse(tuple(float(c) for c in point), exact=False)
+        if sweep.result is None:
+            return np.full(len(self.variables), np.nan)
+        return np.array([as_float(g) if as_float(g) is not None else np.nan for g in sweep.result])
 
 
 def check_mode(mode, graph: bool) -> str:

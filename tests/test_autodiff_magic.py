@@ -5,6 +5,7 @@ worked out from the local partials), the figure is the graph, ``r.graph`` holds 
 values and adjoints for lecture notes, and the sweep's end is set beside the symbolic derivative.
 """
 
+import math
 import subprocess
 import sys
 
@@ -111,3 +112,68 @@ def test_the_command_line_prints_the_sweep():
                              "--graph", "--mode", "reverse"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "The sweep ends at ∇f = (2.540, 1.000), equal to the symbolic value." in result.stdout
+
+
+# --- --method autodiff, and --check comparing the three methods ---------------------------------------------
+
+
+def test_grad_method_autodiff_gives_the_gradient_at_points_from_the_sweep(ip):
+    r = ip.run_line_magic("grad", "x*y + sin(x) --at 1,2;0,0 --method autodiff --dir 1,1 --no-plot")
+    assert r.method == "autodiff" and r.gradient is None
+    symbolic = ip.run_line_magic("grad", "x*y + sin(x) --at 1,2;0,0 --dir 1,1 --no-plot")
+    for p, q in zip(r.points, symbolic.points):
+        assert p.gradient == pytest.approx(q.gradient, rel=1e-15) and p.directional == pytest.approx(q.directional)
+    text = r.text()
+    assert "∇f(x, y): computed by automatic differentiation at the points" in text
+    assert "Evaluated by automatic differentiation (--method autodiff)" in text
+
+
+def test_grad_method_autodiff_at_a_corner_says_unknown_and_descends_on_sweeps(ip):
+    r = ip.run_line_magic("grad", "abs(x) + y^2 --at 0,1;1,1 --method autodiff --no-plot")
+    assert r.points[0].gradient is None and r.points[1].gradient == (1.0, 2.0)
+    assert "∇f(0, 1)   unknown: autodiff gives no number here: v2 = Abs(x) is at the corner" in r.text()
+    r = ip.run_line_magic("grad", "(x-1)^2 + 3(y+2)^2 --method autodiff --descent --from 0,0 --rate 0.1 --steps 200 "
+                                  "--no-plot")
+    assert r.path[-1] == pytest.approx((1, -2), abs=1e-6)
+
+
+def test_deriv_method_autodiff_and_a_traced_python_function(ip):
+    ip.run_cell("import numpy as np\ndef loss(w):\n    return np.log(1 + np.exp(-2 * w))")
+    r = ip.run_line_magic("deriv", "loss --at 0,1 --method autodiff --no-plot")
+    assert r.method == "autodiff" and r.derivative is None
+    assert [p.value for p in r.points] == pytest.approx([-1.0, -2 / (1 + math.exp(2))], rel=1e-15)
+    assert "(autodiff, reverse mode)" in r.text() and "decreasing" in r.text()
+    assert "computed by automatic differentiation at the points" in r.text()
+
+
+def test_check_sets_the_three_methods_side_by_side_and_names_a_corner(ip):
+    r = ip.run_line_magic("deriv", "abs(x) --at 0,1 --check --no-plot")
+    corner, smooth = r.checks
+    assert corner.autodiff is None and corner.autodiff_problem.startswith("v1 = Abs(x) is at the corner of |·|")
+    assert smooth.autodiff == 1.0 and smooth.symbolic == 1.0
+    assert "autodiff: no number (v1 = Abs(x) is at the corner" in r.text()
+
+
+@pytest.mark.parametrize("magic, line, words", [
+    ("deriv", "x^3 --order 2 --at 1 --method autodiff", "--method autodiff gives first derivatives here"),
+    ("grad", "x^2 y --at 1,2 --hessian --method autodiff", "use symbolic or numeric for --hessian"),
+    ("grad", "[x*y, x] --at 1,2 --method autodiff", "--method autodiff sweeps a scalar function, not a vector"),
+    ("deriv", "g --at 1 --method autodiff", "--method autodiff sweeps a formula, and g could not be traced"),
+    ("deriv", "p --at 1 --method autodiff", "--method autodiff: a piecewise definition is not a graph"),
+    ("deriv", "p --at 1 --graph", "--graph: a piecewise definition is not a graph of elementary operations"),
+])
+def test_method_autodiff_bad_input_is_one_line(ip, magic, line, words):
+    ip.run_cell("def g(x):\n    return x if x > 0 else -x")
+    ip.run_cell("import sympy\nt = sympy.Symbol('t')\np = sympy.Piecewise((t**2, t > 0), (0, True))")
+    before = user_names(ip)
+    with pytest.raises(UsageError) as caught:
+        ip.run_line_magic(magic, line)
+    assert words in str(caught.value) and "\n" not in str(caught.value)
+    assert user_names(ip) == before
+
+
+def test_tangent_keeps_its_three_methods(ip):
+    with pytest.raises(UsageError, match="invalid choice: 'autodiff'"):
+        ip.run_cell_magic("tangent", "--at 1 --method autodiff", "x^2")
+    with pytest.raises(Exception, match="--method must be one of auto, symbolic, numeric"):
+        api.tangent("x^2", at="1", method="autodiff")

@@ -28,7 +28,7 @@ def shell_with_jedi(ip, request):
                        "--plot", "--range", "--simplify", "--steps", "--wrt"]),
     ("%deriv x^2 --me", ["--method"]),
     ("%deriv x^2 --method sym", ["symbolic"]),
-    ("%deriv x^2 --method ", ["auto", "numeric", "symbolic"]),
+    ("%deriv x^2 --method ", ["auto", "autodiff", "numeric", "symbolic"]),
     ("%deriv x^2 y + sin(x y) --wrt ", ["x", "y"]),
     ("%deriv x y --wrt x,", ["y"]),
     ("%deriv si", ["sign", "sin", "sinh"]),

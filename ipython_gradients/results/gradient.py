@@ -113,9 +113,10 @@ class GradientResult(FigureOutput):
             lhs += rf" = \begin{{bmatrix}}{partials}\end{{bmatrix}}"
         if self.gradient is not None:
             return d.equation(lhs, self.gradient)
+        how = "by automatic differentiation" if self.method == "autodiff" else "numerically"
         if d.latex:
-            return rf"{lhs} = \text{{computed numerically at the points}}"
-        return f"{lhs}: computed numerically at the points"
+            return rf"{lhs} = \text{{computed {how} at the points}}"
+        return f"{lhs}: computed {how} at the points"
 
     def _directional_equation(self, d: Dialect, name: str) -> str:
         """D_u f = ∇f · u (= its formula), and the unit vector u."""
@@ -133,7 +134,7 @@ class GradientResult(FigureOutput):
             return [d.row(f"{d.subscript('J', name)}{at}", d.matrix(p.jacobian, digits))]
         gradient = f"{d.nabla}{name}{at}"
         if p.gradient is None:
-            return [d.row(gradient, None, d.words("undefined: " + p.reason))]
+            return [d.row(gradient, None, d.words(p.reason if p.reason.startswith("unknown:") else "undefined: " + p.reason))]
         norm = f"{d.norm(d.nabla + name)} = {d.number(p.norm, digits)},{d.space}{d.words(self._direction_words(p))}"
         rows = [d.row(gradient, d.numbers(p.gradient, digits), norm)]
         if p.directional is not None:

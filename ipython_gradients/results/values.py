@@ -35,12 +35,14 @@ class PointValue:
 
 @dataclass(frozen=True)
 class Check:
-    """A value computed both ways, symbolically and numerically (--check)."""
+    """A value computed the three ways, symbolically, numerically and by autodiff (--check)."""
 
     label: tuple[str, ...]
     latex_label: tuple[str, ...]
     symbolic: float | None
     numeric: float | None
+    autodiff: float | None = None  # the autodiff sweep's value, for first derivatives
+    autodiff_problem: str = ""  # why the sweep gave no value, where it was run and did not
 
     @property
     def absolute(self) -> float | None:
