@@ -52,6 +52,7 @@ from .expressions import (
     parse_real,
     shown_value,
 )
+from .frameworks import check_framework, derivative_rows, gradient_rows
 from .gradients import (
     NumericGradient,
     SymbolicGradient,
@@ -68,6 +69,7 @@ from .results import (
     GradientResult,
     TangentResult,
 )
+from .results.graph import FrameworkTable
 from .results.symbols import for_the_user, given_symbols
 from .results.values import (
     Check,
@@ -98,7 +100,7 @@ from .timeouts import time_limit
 
 def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bool | None = None,
           simplify: bool | None = None, method: str | None = None, check: bool = False, steps: bool = False,
-          graph: bool = False, mode: str | None = None, namespace: dict | None = None, settings: Settings | None = None, **overrides) -> DerivativeResult:
+          graph: bool = False, mode: str | None = None, against: str | None = None, namespace: dict | None = None, settings: Settings | None = None, **overrides) -> DerivativeResult:
     """Differentiate ``expression`` and, optionally, evaluate and interpret it at points.
 
     ``expression``: text in the expression language (``"x^2 sin(x)"``, ``"f(x) = x^2"``), a
@@ -131,6 +133,9 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
             function = replace(function, variables=wrt_symbols[:1])
         points = parse_points(at, len(function.variables)) if at is not None else []
         refuse_huge_points([function.expr], function.variables, points)
+        framework = check_framework(against, function, points)
+        if framework and (order != 1 or len(wrt_symbols) != 1):
+            raise OptionError("--against compares first derivatives: leave out --order and give one --wrt variable")
         if method == "symbolic":
             refuse_if_huge(function.expr)
         result = _differentiated(function, wrt_symbols, points, method, settings, simplify=simplify,
@@ -142,6 +147,10 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
             unit = tuple(int(k == index) for k in builtins.range(len(function.variables)))
             result.graph = swept_graph(function.expr, function.variables, points, mode, unit, function.name or "f")
             result.graph_verdicts = derivative_verdicts(result.graph, index, result.points, settings.precision)
+        if framework:
+            rows = derivative_rows(framework, function, function.variables.index(wrt_symbols[0]), result.points,
+                                   settings.precision)
+            result.against = FrameworkTable(framework, rows, settings.precision)
         if plot and graph:
             _figure_or_note(result, lambda: graph_figure(result.graph, settings))
         elif plot:
@@ -362,7 +371,8 @@ def _ok_value(point: PointValue) -> float | None:
 def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, critical: bool = False,
          descent: bool = False, start=None, rate: float | None = None, steps: int | None = None,
          range=None, plot: bool | None = None, method: str | None = None, simplify: bool | None = None,
-         derivation: bool = False, graph: bool = False, mode: str | None = None, namespace: dict | None = None,
+         derivation: bool = False, graph: bool = False, mode: str | None = None, against: str | None = None,
+         namespace: dict | None = None,
          settings: Settings | None = None, **overrides) -> GradientResult:
     """The gradient (or, for a vector of expressions, the Jacobian) and what it says.
 
@@ -403,6 +413,7 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         n = len(function.variables)
         points = parse_points(at, n) if at is not None else []
         refuse_huge_points([function.expr, *(function.components or ())], function.variables, points)
+        framework = check_framework(against, function.parsed if not vector else None, points)
         direction = unit_direction(dir, n) if dir is not None else None
         if start is not None and not descent:
             raise OptionError("--from is the start of --descent: add --descent")
@@ -444,6 +455,9 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
             result.graph = swept_graph(function.expr, function.variables, points, mode,
                                        tuple(direction) if direction is not None else None, function.name or "f")
             result.graph_verdicts = gradient_verdicts(result.graph, result.points, settings.precision)
+        if framework:
+            result.against = FrameworkTable(framework, gradient_rows(framework, function, result.points,
+                                                                     settings.precision), settings.precision)
         box = grad_box(range, points, start_point, n, settings)
         if critical:
             result.critical, result.critical_note = engine.critical_points(box, settings.timeout)
@@ -462,6 +476,23 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
             _figure_or_note(result, lambda: gradient_figure(function, engine, result, box, range is not None,
                                                             settings))
         return for_the_user(result, given_symbols(expression, namespace))
+
+
+def gradcheck(f, *, at, against: str = "jax", vars=None, namespace: dict | None = None,
+              settings: Settings | None = None, **overrides) -> FrameworkTable:
+    """Check a framework's gradient of ``f`` (written with jax.numpy or torch) at the points ``at``.
+
+    Returns the table (ours | theirs | difference | verdict, one row per point); raises
+    ``AssertionError`` carrying it when a gradient differs, a convention is hit at a corner, the
+    framework returns NaN or inf where the derivative exists, or there is no derivative to compare.
+    For a pytest suite: ``gradcheck(loss, at="0.5,1;0,0", against="jax")``.
+    """
+    result = grad(f, vars=vars, at=at, against=against, plot=False, namespace=namespace, settings=settings,
+                  **overrides)
+    table = FrameworkTable(result.against.framework, result.against.rows, max(result.display.precision, 6))
+    if not table.ok:
+        raise AssertionError("\n" + table.text())
+    return table
 
 
 def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: bool = False, delta=None,

@@ -116,6 +116,10 @@ GRAPH = Option("--graph", "Automatic differentiation shown: the computational gr
 MODE = Option("--mode", "The sweep --graph shows: reverse (adjoints from the output back to the inputs, the "
               "gradient; the default) or forward (tangents, dual numbers, along --dir for a gradient).",
               metavar="MODE", choices=("reverse", "forward"))
+AGAINST = Option("--against", "For a Python function written with jax.numpy or torch: call the framework's own "
+                 "gradient at each --at point and set it beside ours, with a verdict in words (agrees; differs; "
+                 "a convention at a corner; NaN where the derivative exists).", metavar="FRAMEWORK",
+                 choices=("jax", "torch"))
 
 DERIV = MagicSpec(
     name="deriv",
@@ -140,6 +144,7 @@ DERIV = MagicSpec(
         STEPS,
         GRAPH,
         MODE,
+        AGAINST,
     ),
 )
 
@@ -174,6 +179,7 @@ GRAD = MagicSpec(
         AUTODIFF_METHOD,
         GRAPH,
         MODE,
+        AGAINST,
     ),
 )
 

@@ -24,8 +24,8 @@ def shell_with_jedi(ip, request):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("%deriv x^2 --", ["--at", "--check", "--graph", "--method", "--mode", "--no-plot", "--no-simplify", "--order",
-                       "--plot", "--range", "--simplify", "--steps", "--wrt"]),
+    ("%deriv x^2 --", ["--against", "--at", "--check", "--graph", "--method", "--mode", "--no-plot", "--no-simplify",
+                       "--order", "--plot", "--range", "--simplify", "--steps", "--wrt"]),
     ("%deriv x^2 --me", ["--method"]),
     ("%deriv x^2 --method sym", ["symbolic"]),
     ("%deriv x^2 --method ", ["auto", "autodiff", "numeric", "symbolic"]),

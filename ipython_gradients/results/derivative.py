@@ -15,7 +15,7 @@ from typing import Any
 import sympy as sp
 
 from .display import Display, FigureOutput
-from .graph import sweep_blocks
+from .graph import against_blocks, sweep_blocks
 from .notation import Dialect, beside, format_number, prime_marks, runs, slope_words, superscript
 from .values import Check, PointValue
 
@@ -38,6 +38,7 @@ class DerivativeResult(FigureOutput):
     steps: list = field(default_factory=list)  # steps.Step, with --steps
     graph: Any = None  # autodiff.SweptGraph, with --graph
     graph_verdicts: list[str] = field(default_factory=list)  # per sweep: how it compares with the symbolic one
+    against: Any = None  # graph.FrameworkTable, with --against jax|torch
 
     @property
     def order(self) -> int:
@@ -117,6 +118,8 @@ class DerivativeResult(FigureOutput):
             sections.append([d.aligned(rows, heading=heading)])
         if self.graph is not None:
             sections.append(sweep_blocks(d, self.graph, self.graph_verdicts, self.display.precision))
+        if self.against is not None:
+            sections.append(against_blocks(d, self.against.framework, self.against.rows, self.display.precision))
         sections.append([d.inline(d.words(note)) for note in self.notes])
         return sections
 

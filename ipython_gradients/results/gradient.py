@@ -15,7 +15,7 @@ from typing import Any
 import sympy as sp
 
 from .display import Display, FigureOutput
-from .graph import sweep_blocks
+from .graph import against_blocks, sweep_blocks
 from .notation import TEXT, Dialect, format_number
 from .values import CriticalPoint, GradientPoint
 
@@ -44,6 +44,7 @@ class GradientResult(FigureOutput):
     display: Display = field(default_factory=Display)
     graph: Any = None  # autodiff.SweptGraph, with --graph
     graph_verdicts: list[str] = field(default_factory=list)  # per sweep: how it compares with the symbolic one
+    against: Any = None  # graph.FrameworkTable, with --against jax|torch
 
     @property
     def values(self) -> dict:
@@ -96,6 +97,8 @@ class GradientResult(FigureOutput):
             sections.append([d.aligned(*(self._point_rows(d, p) for p in self.points))])
         if self.graph is not None:
             sections.append(sweep_blocks(d, self.graph, self.graph_verdicts, self.display.precision))
+        if self.against is not None:
+            sections.append(against_blocks(d, self.against.framework, self.against.rows, self.display.precision))
         if self.critical_note:
             rows = [d.remark(d.args(_coordinates(c, d)), d.words(c.kind)) for c in self.critical]
             sections.append([d.inline(d.words(self.critical_note)), d.aligned(rows, indent=2) if rows else None])

@@ -1,9 +1,11 @@
-"""How an autodiff sweep (``autodiff.SweptGraph``, imported by no one here) reads in a result (``--graph``).
+"""How autodiff reads in a result: a sweep of ``--graph`` (``autodiff.SweptGraph``), and ``--against``'s table.
 
 Owns the description of ``autodiff.SweptGraph`` sweeps in a ``Dialect``: each node with what it
 computes, its value, and its adjoint (reverse mode: v̄ₖ = Σ v̄ⱼ·∂vⱼ/∂vₖ) or tangent (forward mode:
 v̇ⱼ = Σ ∂vⱼ/∂vₖ·v̇ₖ), written out with the local partials' values; then where the sweep ends and
-how it compares with the symbolic derivative (the verdict the API wrote). Avoids computing anything.
+how it compares with the symbolic derivative (the verdict the API wrote). ``--against jax|torch``: the
+framework's gradient beside ours at each point, with the verdict in words (``FrameworkTable``, also
+what ``gradcheck`` returns). Avoids computing anything.
 """
 
 from __future__ import annotations
@@ -83,3 +85,57 @@ def as_float(value) -> float | None:
     if not cmath.isfinite(number) or abs(number.imag) > 1e-12 * max(1.0, abs(number.real)):
         return None
     return number.real
+
+
+def against_blocks(d: Dialect, framework: str, rows, digits: int) -> list[str]:
+    """``--against``: one row per point, ours | theirs | difference | verdict, under a heading."""
+    name = {"jax": "JAX", "torch": "PyTorch"}.get(framework, framework)
+    header = ["at", "ours", name, "|difference|", "verdict"]
+    cells = [["(" + ", ".join(r.label) + ")", _values(r.ours, digits), _values(r.theirs, max(digits, 6)),
+              "—" if r.difference is None else f"{r.difference:.1e}", r.verdict] for r in rows]
+    failed = sum(not r.ok for r in rows)
+    summary = (f"{name} agrees with the derivative at every point." if not failed else
+               f"{name} differs from the derivative, or has no derivative to agree with, at {failed} of "
+               f"{len(rows)} point(s).")
+    heading = d.inline(d.words(f"Against {name}'s gradient:"))
+    if d.latex:
+        table = d.table([d.words(h) for h in header], [[d.words(c) for c in row] for row in cells], 0)
+    else:
+        widths = [max(len(r[i]) for r in cells + [header]) for i in range(len(header) - 1)]
+        table = "\n".join("  ".join([c.ljust(w) for c, w in zip(row[:-1], widths)] + [row[-1]]).rstrip()
+                          for row in [header] + cells)
+    return [heading, table, d.inline(d.words(summary))]
+
+
+def _values(values, digits: int) -> str:
+    if values is None:
+        return "—"
+    shown = [format_number(v, digits) if not cmath.isnan(v) and not cmath.isinf(v) else str(v) for v in values]
+    return shown[0] if len(shown) == 1 else "(" + ", ".join(shown) + ")"
+
+
+class FrameworkTable:
+    """What ``gradcheck`` returns (and ``AssertionError`` carries): the rows of ``--against``, as text."""
+
+    def __init__(self, framework: str, rows, digits: int = 6):
+        self.framework, self.rows, self.digits = framework, list(rows), digits
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.rows)
+
+    def text(self) -> str:
+        from .notation import TEXT
+
+        return "\n".join(against_blocks(TEXT, self.framework, self.rows, self.digits))
+
+    def _repr_latex_(self) -> str:
+        from .notation import LATEX
+
+        return "\n\n".join(against_blocks(LATEX, self.framework, self.rows, self.digits))
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def __repr__(self) -> str:
+        return self.text()

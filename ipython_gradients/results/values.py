@@ -155,3 +155,15 @@ class TangentLine:
         if slope == 0:
             return sp.Eq(x, a)
         return sp.Eq(y, sp.expand(height - (x - a) / slope))
+
+
+@dataclass(frozen=True)
+class FrameworkRow:
+    """One point of ``--against jax|torch``: our derivative, the framework's, and the verdict in words."""
+
+    label: tuple[str, ...]
+    ours: tuple[float, ...] | None  # None where there is no derivative (the verdict says why)
+    theirs: tuple[float, ...] | None  # None where the framework failed to give one
+    difference: float | None  # the largest |ours - theirs| over the components
+    verdict: str  # "agrees", "differs beyond the error bound (...)", "not differentiable here (...): ..."
+    ok: bool  # False where a gradient is wrong, a convention or NaN was hit, or there is no comparison
