@@ -248,8 +248,9 @@ class Graph:
             lines.append(f'  n{node.index} [label="{_quoted(label)}"{shape}];')
         for edge in self.edges:
             label = f"∂ = {edge.partial}"
-            if sweep is not None and sweep.partials.get((edge.source, edge.target)) is not None:
-                label += f" = {shown(sweep.partials[(edge.source, edge.target)], digits)}"
+            value = sweep.partials.get((edge.source, edge.target)) if sweep is not None else None
+            if value is not None and shown(value, digits) != edge.partial:
+                label += f" = {shown(value, digits)}"
             lines.append(f'  n{edge.source} -> n{edge.target} [label="{_quoted(label)}"];')
         lines.append("}")
         return "\n".join(lines) + "\n"
