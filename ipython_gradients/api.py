@@ -146,7 +146,7 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
             index = function.variables.index(wrt_symbols[0])
             unit = tuple(int(k == index) for k in builtins.range(len(function.variables)))
             result.graph = swept_graph(function.expr, function.variables, points, mode, unit, function.name or "f")
-            result.graph_verdicts = derivative_verdicts(result.graph, index, result.points, settings.precision)
+            result.graph_verdicts = derivative_verdicts(result.graph, index, result.points, settings.precision, method)
         if framework:
             rows = derivative_rows(framework, function, function.variables.index(wrt_symbols[0]), result.points,
                                    settings.precision)
@@ -454,7 +454,7 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
                 raise OptionError("--mode forward sweeps tangents along one direction: add --dir (1,0 for ∂f/∂x)")
             result.graph = swept_graph(function.expr, function.variables, points, mode,
                                        tuple(direction) if direction is not None else None, function.name or "f")
-            result.graph_verdicts = gradient_verdicts(result.graph, result.points, settings.precision)
+            result.graph_verdicts = gradient_verdicts(result.graph, result.points, settings.precision, method)
         if framework:
             result.against = FrameworkTable(framework, gradient_rows(framework, function, result.points,
                                                                      settings.precision), settings.precision)

@@ -118,7 +118,7 @@ def swept_graph(expr, variables, points, mode: str, direction, name: str) -> Swe
         raise OptionError(f"--graph: {error}") from None
 
 
-def gradient_verdicts(swept: SweptGraph, points, digits: int) -> list[str]:
+def gradient_verdicts(swept: SweptGraph, points, digits: int, source: str = "symbolic") -> list[str]:
     """Per point: the sweep's gradient (or directional derivative) beside the symbolic one (``GradientPoint``)."""
     verdicts = []
     for sweep, p in zip(swept.sweeps, points):
@@ -131,11 +131,11 @@ def gradient_verdicts(swept: SweptGraph, points, digits: int) -> list[str]:
             ours = None if sweep.result is None else as_float(sweep.result)
             what = "D_u f"
         bound = 2 * max(p.errors) if getattr(p, "errors", None) is not None else None
-        verdicts.append(_verdict(what, ours, theirs, sweep.problem, p.reason, digits, bound))
+        verdicts.append(_verdict(what, ours, theirs, sweep.problem, p.reason, digits, bound, source))
     return verdicts
 
 
-def derivative_verdicts(swept: SweptGraph, index: int, points, digits: int) -> list[str]:
+def derivative_verdicts(swept: SweptGraph, index: int, points, digits: int, source: str = "symbolic") -> list[str]:
     """Per point: the sweep's ∂f/∂(variable ``index``) beside the symbolic value (``PointValue``)."""
     verdicts = []
     for sweep, p in zip(swept.sweeps, points):
@@ -148,7 +148,7 @@ def derivative_verdicts(swept: SweptGraph, index: int, points, digits: int) -> l
         theirs = p.value if p.status == "ok" else None
         reason = p.reason or p.status
         bound = 2 * p.error if p.status == "ok" and getattr(p, "error", None) else None
-        verdicts.append(_verdict("the derivative", ours, theirs, sweep.problem, reason, digits, bound))
+        verdicts.append(_verdict("the derivative", ours, theirs, sweep.problem, reason, digits, bound, source))
     return verdicts
 
 
@@ -167,20 +167,21 @@ def _same(a, b, bound: float | None = None) -> bool:
 
 
 def _verdict(what: str, ours, theirs, problem: str | None, reason: str | None, digits: int,
-             bound: float | None = None) -> str:
+             bound: float | None = None, source: str = "symbolic") -> str:
+    """The sweep's end beside the value the result shows, computed by ``source`` (symbolic, numeric, autodiff)."""
     if problem is not None:
-        symbolic = (f"the symbolic analysis gives {what} = {_text(theirs, digits)}" if theirs is not None
-                    else f"the symbolic analysis says: {reason or 'no value'}")
+        symbolic = (f"the {source} analysis gives {what} = {_text(theirs, digits)}" if theirs is not None
+                    else f"the {source} analysis says: {reason or 'no value'}")
         return f"The sweep gives no number here: {problem}; {symbolic}."
     if theirs is None:
-        return (f"The sweep gives {what} = {_text(ours, digits)}, but the symbolic analysis says: "
+        return (f"The sweep gives {what} = {_text(ours, digits)}, but the {source} analysis says: "
                 f"{reason or 'no value'}; the sweep's number is not a derivative here.")
     if _same(ours, theirs, bound):
         if bound is not None:
             return (f"The sweep ends at {what} = {_text(ours, digits)}, equal to the numeric value within its "
                     f"error bound ({bound:.1e}).")
-        return f"The sweep ends at {what} = {_text(ours, digits)}, equal to the symbolic value."
-    return (f"The sweep ends at {what} = {_text(ours, digits)}, which differs from the symbolic value "
+        return f"The sweep ends at {what} = {_text(ours, digits)}, equal to the {source} value."
+    return (f"The sweep ends at {what} = {_text(ours, digits)}, which differs from the {source} value "
             f"{_text(theirs, digits)}: unknown which is right.")
 
 

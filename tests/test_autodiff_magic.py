@@ -177,3 +177,10 @@ def test_tangent_keeps_its_three_methods(ip):
         ip.run_cell_magic("tangent", "--at 1 --method autodiff", "x^2")
     with pytest.raises(Exception, match="--method must be one of auto, symbolic, numeric"):
         api.tangent("x^2", at="1", method="autodiff")
+
+
+def test_graph_verdicts_name_the_method_they_compare_with(ip):
+    r = ip.run_line_magic("grad", "x*y + sin(x) --at 1,2 --graph --method autodiff --no-plot")
+    assert r.graph_verdicts == ["The sweep ends at ∇f = (2.540, 1.000), equal to the autodiff value."]
+    r = ip.run_line_magic("deriv", "abs(x) --at 0 --graph --method autodiff --no-plot")
+    assert r.graph_verdicts[0].endswith("; the autodiff analysis says: " + r.points[0].reason + ".")
