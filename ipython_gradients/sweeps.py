@@ -15,7 +15,7 @@ import numpy as np
 
 from .autodiff import Graph, GraphError, SweptGraph, as_float, sweep_all
 from .derivatives import latex_coordinates
-from .errors import OptionError
+from .errors import NoPlot, OptionError
 from .expressions import ParsedFunction
 from .gradients import GradFunction, NumericGradient
 from .results.notation import format_number
@@ -23,6 +23,7 @@ from .results.values import GradientPoint, PointValue
 from .settings import Settings
 
 MODES = ("reverse", "forward")
+MAX_DRAWN_NODES = 40  # a figure of more boxes than this is taller or wider than a screen
 AUTODIFF_NOTE = ("Evaluated by automatic differentiation (--method autodiff): a reverse sweep over the "
                  "computational graph of the formula, in floating point; --graph shows it.")
 
@@ -191,6 +192,9 @@ def graph_figure(swept, settings: Settings):
     from .plotting import GraphArrow, GraphBox, graph_figure as draw
 
     graph, sweep = swept.graph, swept.sweeps[0]
+    if len(graph.nodes) > MAX_DRAWN_NODES:
+        raise NoPlot(f"the computational graph has {len(graph.nodes)} nodes, more than can be drawn legibly "
+                     f"({MAX_DRAWN_NODES}); r.graph.dot() gives it for Graphviz, and the table shows every node")
     depth = graph.layers()
     taken: dict[int, int] = {}
     boxes = []

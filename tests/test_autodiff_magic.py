@@ -184,3 +184,11 @@ def test_graph_verdicts_name_the_method_they_compare_with(ip):
     assert r.graph_verdicts == ["The sweep ends at ∇f = (2.540, 1.000), equal to the autodiff value."]
     r = ip.run_line_magic("deriv", "abs(x) --at 0 --graph --method autodiff --no-plot")
     assert r.graph_verdicts[0].endswith("; the autodiff analysis says: " + r.points[0].reason + ".")
+
+
+def test_a_graph_too_large_to_draw_is_a_note_and_still_a_table():
+    terms = " + ".join(f"sin(x{i} x{i + 1})" for i in range(1, 16))
+    r = api.grad(terms, at=",".join(["0.5"] * 16), graph=True)
+    assert r.figure is None and len(r.graph.nodes) > 40
+    assert any(n.startswith("No plot: the computational graph has") and "r.graph.dot()" in n for n in r.notes)
+    assert "equal to the symbolic value" in r.text()
