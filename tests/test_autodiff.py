@@ -115,3 +115,40 @@ def test_a_constant_and_a_piecewise_definition():
     assert graph.reverse((1,)).gradient == (0,)
     with pytest.raises(GraphError, match="piecewise"):
         Graph.of(sp.Piecewise((x, x > 0), (-x, True)), (x,))
+
+
+def rough_expressions(depth: int = 3):
+    """Expressions with corners, jumps and domain edges (|·|, max, min, √, log, floor) in x and y."""
+    leaves = st.one_of(st.sampled_from(["x", "y"]), st.integers(-2, 3).map(lambda k: f"({k})"))
+
+    def extend(inner):
+        return st.one_of(
+            st.builds(lambda f, a: f"{f}({a})", st.sampled_from(["abs", "sqrt", "log", "sin", "exp", "floor"]),
+                      inner),
+            st.builds(lambda f, a, b: f"{f}({a}, {b})", st.sampled_from(["max", "min"]), inner, inner),
+            st.builds(lambda a, b, op: f"({a}) {op} ({b})", inner, inner, st.sampled_from(["+", "-", "*"])),
+            st.builds(lambda a, n: f"({a})^{n}", inner, st.integers(2, 3)),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=depth * 2)
+
+
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(rough_expressions(), st.tuples(st.sampled_from([-1, 0, 1, 2, 0.5]), st.sampled_from([-1, 0, 1, 0.5])))
+def test_where_the_sweep_answers_it_is_the_derivative(text, point):
+    """Never a convention: a sweep that gives a number gives the gradient the symbolic analysis finds."""
+    from ipython_gradients import api
+    from ipython_gradients.errors import GradientError
+
+    expr = parse_expression(text, symbols={"x": x, "y": y})
+    sweep = Graph.of(expr, (x, y)).reverse(point, exact=False)
+    if sweep.result is None:
+        assert sweep.problem  # and then it says why
+        return
+    try:
+        found = api.grad(f"f(x, y) = {text}", at=[point], plot=False, timeout=20).points[0]
+    except GradientError:  # the time limit, on a rare input: nothing to compare with
+        return
+    assert found.gradient is not None, (text, point, found.reason)
+    assert all(close(float(a), b) for a, b in zip(sweep.result, found.gradient)), (text, point, sweep.result, found)
