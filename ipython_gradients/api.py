@@ -100,14 +100,18 @@ from .timeouts import time_limit
 
 def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bool | None = None,
           simplify: bool | None = None, method: str | None = None, check: bool = False, steps: bool = False,
-          graph: bool = False, mode: str | None = None, against: str | None = None, namespace: dict | None = None, settings: Settings | None = None, **overrides) -> DerivativeResult:
+          graph: bool = False, mode: str | None = None, against: str | None = None, namespace: dict | None = None,
+          settings: Settings | None = None, **overrides) -> DerivativeResult:
     """Differentiate ``expression`` and, optionally, evaluate and interpret it at points.
 
     ``expression``: text in the expression language (``"x^2 sin(x)"``, ``"f(x) = x^2"``), a
     SymPy expression, or a Python function. ``wrt``: ``"x"``, ``"x,y"`` (mixed partial) or a list.
     ``at``: ``"-0.5,0.5,0"`` or a list of numbers (tuples for several variables). ``range``:
     ``"A,B"`` or a pair. ``method``: ``"symbolic"``, ``"numeric"`` or ``"auto"``; ``check``:
-    compute the values both ways and compare. Other keywords (``precision=6``,
+    compute the values the three ways (symbolic, numeric, autodiff) and compare. ``graph=True``: the
+    computational graph swept at the points (``mode="reverse"`` or ``"forward"``), in ``r.graph``;
+    ``method="autodiff"``: values from reverse sweeps; ``against="jax"`` or ``"torch"``: the
+    framework's own derivative of a Python function beside ours. Other keywords (``precision=6``,
     ``notation="prime"``, ...) override ``settings``.
     """
     settings = _settings(deriv, settings, overrides)
@@ -372,14 +376,15 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
          descent: bool = False, start=None, rate: float | None = None, steps: int | None = None,
          range=None, plot: bool | None = None, method: str | None = None, simplify: bool | None = None,
          derivation: bool = False, graph: bool = False, mode: str | None = None, against: str | None = None,
-         namespace: dict | None = None,
-         settings: Settings | None = None, **overrides) -> GradientResult:
+         namespace: dict | None = None, settings: Settings | None = None, **overrides) -> GradientResult:
     """The gradient (or, for a vector of expressions, the Jacobian) and what it says.
 
     Keywords mirror ``%grad``'s options: ``vars="x,y"``, ``at="1,2;0,0"``, ``hessian=True``,
     ``dir="1,1"``, ``critical=True``, ``descent=True`` with ``start="1,1"`` (``--from``),
     ``rate=0.1``, ``steps=30`` (descent iterations), ``range="-2,2"`` or ``"-2,2;-1,3"``, ``plot``,
-    ``method``, ``derivation=True`` (``--steps`` without a number: the partial derivatives step by step).
+    ``method`` (also ``"autodiff"``), ``derivation=True`` (``--steps`` without a number: the partial
+    derivatives step by step), ``graph=True`` with ``mode="reverse"`` or ``"forward"`` (along ``dir``),
+    ``against="jax"`` or ``"torch"``.
     """
     settings = _settings(grad, settings, overrides)
     namespace = _namespace(namespace)
@@ -389,6 +394,8 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
     derivation = _flag(derivation, "--steps")
     graph = _flag(graph, "--graph")
     mode = check_mode(mode, graph)
+    if mode == "forward" and dir is None:
+        raise OptionError("--mode forward sweeps tangents along one direction: add --dir (1,0 for ∂f/∂x)")
     if steps is True:  # as --steps alone: the derivation, not a number of iterations
         derivation, steps = True, None
     iterations = 30 if steps is None else steps  # of --descent
@@ -450,8 +457,6 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         result.notes.extend(special_case_note(function.parsed, [", ".join(t) for t in special]))
         result.notes.extend(f"At ({', '.join(p.label)}): {p.note}." for p in result.points if p.note)
         if graph:
-            if mode == "forward" and direction is None:
-                raise OptionError("--mode forward sweeps tangents along one direction: add --dir (1,0 for ∂f/∂x)")
             result.graph = swept_graph(function.expr, function.variables, points, mode,
                                        tuple(direction) if direction is not None else None, function.name or "f")
             result.graph_verdicts = gradient_verdicts(result.graph, result.points, settings.precision, method)
