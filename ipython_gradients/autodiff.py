@@ -102,6 +102,8 @@ class Graph:
         locals_: list = [None] * len(variables)
         edges: list[Edge] = []
         seen = {v: k for k, v in enumerate(variables)}
+        # operations are v1, v2, ...: w1, ... where a variable's name starts with v (a vector's v_1, v_2)
+        prefix = next((p for p in ("v", "w", "u", "t") if not any(v.name.startswith(p) for v in variables)), "node")
 
         def names(k: int) -> sp.Symbol:
             return sp.Symbol(nodes[k].name)
@@ -116,7 +118,7 @@ class Graph:
             dummies = {a: sp.Dummy(f"d{i}", real=True) for i, a in enumerate(dict.fromkeys(moving))}
             local = e.func(*(dummies.get(a, a) for a in e.args))
             k = len(nodes)
-            name = f"v{k - len(variables) + 1}"
+            name = f"{prefix}{k - len(variables) + 1}"
             shown = local.xreplace({d: names(c) for d, c in zip(dummies.values(), children)})
             partials = tuple(_local_partial(local, d) for d in dummies.values())
             nodes.append(Node(k, name, "operation", _operation(e, moving), f"{name} = {shown}", e, tuple(children)))
@@ -129,7 +131,7 @@ class Graph:
 
         if not (expr.free_symbols & set(variables)):
             k = len(nodes)
-            nodes.append(Node(k, "v1", "constant", str(expr), f"v1 = {expr}", expr))
+            nodes.append(Node(k, f"{prefix}1", "constant", str(expr), f"{prefix}1 = {expr}", expr))
             locals_.append((expr, (), ()))
             output = k
         else:

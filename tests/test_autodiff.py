@@ -157,3 +157,10 @@ def test_where_the_sweep_answers_it_is_the_derivative(text, point):
         return
     assert found.gradient is not None, (text, point, found.reason)
     assert all(close(float(a), b) for a, b in zip(sweep.result, found.gradient)), (text, point, sweep.result, found)
+
+
+def test_operations_are_named_apart_from_the_variables():
+    v1, v2 = sp.symbols("v_1 v_2", real=True)
+    graph = Graph.of(sp.sin(v1 * v2), (v1, v2))
+    assert [n.name for n in graph.nodes] == ["v_1", "v_2", "w1", "w2"]
+    assert graph.nodes[-1].formula == "w2 = sin(w1)"
