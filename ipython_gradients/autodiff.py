@@ -25,6 +25,14 @@ from .calculus import classify_number
 _SWITCHES = (sp.Abs, sp.Max, sp.Min, sp.sign, sp.floor, sp.ceiling, sp.Heaviside)
 
 
+_KINDS = {  # what a node's value that is not a real float means, after its formula
+    "complex": "is not real there: f is not defined there",
+    "undefined": "is undefined there (0/0, or ∞ without a sign): f is not defined there",
+    "infinite": "is infinite there: f is not defined there",
+    "overflow": "is too large for floating point there (f is defined, the sweep cannot carry it)",
+}
+
+
 class GraphError(ValueError):
     """An expression that cannot be drawn as a graph of elementary operations (a piecewise definition)."""
 
@@ -159,7 +167,7 @@ class Graph:
                 value = sp.N(value, 17)
             kind, _ = classify_number(value)
             if kind != "real":
-                problem = f"{node.formula} is not a finite real number there ({kind}): f is not defined there"
+                problem = f"{node.formula} {_KINDS.get(kind, 'is undefined there')}"
             values.append(value)
         return tuple(values), problem
 
@@ -264,7 +272,7 @@ def shown(value, digits: int = 4) -> str:
         return "—"
     kind, number = classify_number(sp.sympify(value))
     if kind != "real":
-        return kind
+        return {"overflow": "too large", "complex": "not real"}.get(kind, kind)
     return f"{number:.{digits}g}"
 
 

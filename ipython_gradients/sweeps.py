@@ -47,8 +47,8 @@ def autodiff_point(function: ParsedFunction, variable, point) -> PointValue:
                           f"{', '.join(sorted(s.name for s in extra))}")
     sweep = _graph(function.expr, function.variables).reverse(tuple(point), exact=False)
     if sweep.result is None:
-        if any(v is None for v in sweep.values):  # f itself has no value there
-            return PointValue(status="undefined", reason="f is not defined there (" + sweep.problem + ")")
+        if "f is not defined" in sweep.problem:  # a node has no real value there (autodiff.evaluate)
+            return PointValue(status="undefined", reason=sweep.problem)
         return PointValue(status="unknown", reason=_unknown(sweep.problem))
     value = as_float(sweep.result[function.variables.index(variable)])
     meaning = "increasing" if value > 0 else "decreasing" if value < 0 else "stationary (the sweep gives 0)"
@@ -76,8 +76,8 @@ class AutodiffGradient(NumericGradient):
         common = dict(point=tuple(float(c) for c in point), label=texts, latex_label=latex_coordinates(point, texts))
         sweep = self.graph.reverse(tuple(point), exact=False)
         if sweep.result is None:
-            if any(v is None for v in sweep.values):
-                return GradientPoint(reason="f is not defined there (" + sweep.problem + ")", **common)
+            if "f is not defined" in sweep.problem:  # a node has no real value there (autodiff.evaluate)
+                return GradientPoint(reason=sweep.problem, **common)
             return GradientPoint(reason="unknown: " + _unknown(sweep.problem), **common)
         gradient = tuple(as_float(g) for g in sweep.result)
         extras = {"stationary": all(g == 0 for g in gradient), "method": "autodiff, reverse mode"}

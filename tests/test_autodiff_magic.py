@@ -192,3 +192,12 @@ def test_a_graph_too_large_to_draw_is_a_note_and_still_a_table():
     assert r.figure is None and len(r.graph.nodes) > 40
     assert any(n.startswith("No plot: the computational graph has") and "r.graph.dot()" in n for n in r.notes)
     assert "equal to the symbolic value" in r.text()
+
+
+def test_a_value_too_large_for_floats_is_unknown_and_a_domain_edge_undefined(ip):
+    r = ip.run_line_magic("deriv", "exp(x) --at 800 --method autodiff --no-plot")
+    assert r.points[0].status == "unknown" and "is too large for floating point there (f is defined" in r.text()
+    r = ip.run_line_magic("deriv", "exp(x) --at 800 --graph --no-plot")
+    assert any(line.split()[:3] == ["v1", "exp(x)", "too"] for line in r.text().splitlines())
+    r = ip.run_line_magic("grad", "log(x) + y --at -1,0 --method autodiff --no-plot")
+    assert r.points[0].reason == "v1 = log(x) is not real there: f is not defined there"

@@ -41,8 +41,7 @@ def sweep_blocks(d: Dialect, swept, verdicts: list[str], digits: int) -> list[st
             value = sweep.values[node.index]
             how = _how(graph, sweep, node.index, reverse, bar, digits) if extra is not None else ""
             rows.append([node.name, node.formula.split(" = ", 1)[-1] if node.kind == "operation" else "input",
-                         format_number(as_float(value), digits) if value is not None else "—",
-                         format_number(as_float(extra[node.index]), digits) if extra is not None else "—", how])
+                         _cell(value, digits), _cell(extra[node.index], digits) if extra is not None else "—", how])
         if d.latex:
             rows = [[d.words(c) for c in row] for row in rows]
             mark = r"\bar v" if reverse else r"\dot v"
@@ -139,3 +138,23 @@ class FrameworkTable:
 
     def __repr__(self) -> str:
         return self.text()
+
+
+def _cell(value, digits: int) -> str:
+    """A node's value, adjoint or tangent in a table: the number, or what it is instead."""
+    if value is None:
+        return "—"
+    number = as_float(value)
+    if number is not None:
+        return format_number(number, digits)
+    try:
+        found = complex(sp.N(value, 17))
+    except OverflowError:
+        return "too large"
+    except (TypeError, ValueError):
+        return "undefined"
+    if cmath.isnan(found):
+        return "undefined"
+    if cmath.isinf(found):
+        return "too large" if sp.sympify(value).is_finite else "infinite"
+    return "not real"
