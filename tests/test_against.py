@@ -125,9 +125,11 @@ def test_without_the_framework_one_line_says_what_to_install(ip, monkeypatch):
 ])
 def test_against_bad_input_is_one_line(ip, magic, line, words):
     ip.run_cell("def f(x):\n    return x ** 2")
+    before = user_names(ip)
     with pytest.raises(UsageError) as caught:
         ip.run_line_magic(magic, line)
-    assert words in str(caught.value)
+    assert words in str(caught.value) and "\n" not in str(caught.value)
+    assert user_names(ip) == before
 
 
 @pytest.mark.slow
