@@ -220,9 +220,55 @@ def trace_callable(func: Callable, name: str, params: str | None = None,
     vector_input = vector_size is not None
     if (not isinstance(expr, sp.Expr) or not expr.free_symbols <= set(variables) or expr.has(sp.nan, sp.zoo)
             or not _agrees_with(func, tidy_floats(expr), variables, vector_input)):
-        return ParsedFunction(None, variables, name=name, func=func, vector_input=vector_input)
-    return ParsedFunction(tidy_floats(expr), variables, name=name, func=func, traced=True,
-                          vector_input=vector_input)
+        return ParsedFunction(None, variables, name=name, func=_for_numbers(func, len(variables), vector_input),
+                              vector_input=vector_input)
+    return ParsedFunction(tidy_floats(expr), variables, name=name, func=_for_numbers(func, len(variables), vector_input),
+                          traced=True, vector_input=vector_input)
+
+
+class TensorCall:
+    """A function written for PyTorch tensors, called with numbers as the numeric engine calls it.
+
+    Floats (and NumPy arrays of them) go in as float64 tensors, complex ones (the complex step) as
+    complex128; the result comes back as a number or a NumPy array. ``wrapped`` is the user's function,
+    which ``--against torch`` differentiates with PyTorch itself.
+    """
+
+    def __init__(self, func: Callable):
+        self.wrapped = func
+        self.__name__ = getattr(func, "__name__", "f")
+
+    def __call__(self, *args):
+        import numpy
+
+        torch = sys.modules["torch"]
+        tensors = [torch.as_tensor(numpy.asarray(a), dtype=torch.complex128 if numpy.iscomplexobj(a)
+                                   else torch.float64) for a in args]
+        result = self.wrapped(*tensors)
+        if hasattr(result, "detach"):
+            result = result.detach()
+            return result.numpy() if result.ndim else result.item()
+        return result
+
+
+def _for_numbers(func: Callable, size: int, vector_input: bool) -> Callable:
+    """``func``, or a ``TensorCall`` of it where it takes PyTorch tensors and refuses plain numbers."""
+    if "torch" not in sys.modules or isinstance(func, TensorCall):
+        return func
+    probe = _PROBES[:size]
+    try:
+        func(*_arguments(probe, vector_input))
+        return func
+    except TypeError:
+        pass
+    except Exception:  # fails for another reason: not a question of tensors
+        return func
+    wrapped = TensorCall(func)
+    try:
+        wrapped(*_arguments(probe, vector_input))
+    except Exception:
+        return func
+    return wrapped
 
 
 def _arguments(values: Sequence, vector_input: bool, as_symbols: bool = False) -> tuple:

@@ -146,3 +146,24 @@ def test_torch_conventions_and_tracing(ip):
                                          "PyTorch returns 0.000000 by convention")
     r = ip.run_line_magic("deriv", "rootf --at 0 --against torch --no-plot")
     assert r.against.rows[0].verdict.endswith("PyTorch returns inf")
+
+
+
+@pytest.mark.slow
+def test_an_untraceable_torch_function_is_differentiated_numerically_and_a_wrong_backward_caught(ip):
+    pytest.importorskip("torch", reason="PyTorch is not installed: the torch path is tested where it is")
+    ip.run_cell("import torch\n"
+                "def smooth(x):\n    return torch.special.expit(3 * x)\n"  # torch.special: not traced
+                "class Bad(torch.autograd.Function):\n"
+                "    @staticmethod\n    def forward(ctx, x):\n        ctx.save_for_backward(x)\n"
+                "        return torch.sin(x)\n"
+                "    @staticmethod\n    def backward(ctx, g):\n        (x,) = ctx.saved_tensors\n"
+                "        return 2 * torch.cos(x) * g\n"
+                "def wrong(x):\n    return Bad.apply(x)\n")
+    r = ip.run_line_magic("deriv", "smooth --at 0,1 --against torch --no-plot")
+    assert r.expr is None and r.method == "numeric"  # called with float64 (and complex128) tensors
+    assert [row.verdict for row in r.against.rows] == ["agrees", "agrees"]
+    assert r.points[0].value == pytest.approx(0.75, rel=1e-12)
+    with pytest.raises(AssertionError, match=r"differs beyond the error bound") as caught:
+        gradcheck(ip.user_ns["wrong"], at="0.5", against="torch")
+    assert "0.877583" in str(caught.value) and "1.755165" in str(caught.value)
