@@ -7,7 +7,7 @@ first call. ``from ipython_gradients import deriv`` is the same computation as a
 
 __version__ = "0.1.0"
 
-_API_NAMES = ("deriv", "grad", "tangent")
+_API_NAMES = ("deriv", "grad", "tangent", "gradcheck")
 
 
 def load_ipython_extension(ipython):

@@ -9,6 +9,7 @@ figure that fails to draw) into the result's note.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import difflib
 import inspect
@@ -58,6 +59,7 @@ from .expressions import (
     real_symbol,
     shown_value,
 )
+from .frameworks import check_framework, derivative_rows, gradient_rows
 from .gradients import (
     NumericGradient,
     SymbolicGradient,
@@ -75,6 +77,7 @@ from .results import (
     GradientResult,
     TangentResult,
 )
+from .results.graph import FrameworkTable
 from .results.symbols import for_the_user, given_symbols
 from .results.rates import RatesResult
 from .results.values import (
@@ -84,6 +87,16 @@ from .results.values import (
 )
 from .settings import METHODS, Settings
 from .sizes import refuse_huge_points
+from .sweeps import (
+    AUTODIFF_NOTE,
+    AutodiffGradient,
+    autodiff_point,
+    check_mode,
+    derivative_verdicts,
+    gradient_verdicts,
+    graph_figure,
+    swept_graph,
+)
 from .tangents import (
     at_points,
     cell_functions,
@@ -97,7 +110,8 @@ from .timeouts import time_limit
 
 def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bool | None = None,
           simplify: bool | None = None, method: str | None = None, check: bool = False, steps: bool = False,
-          definition: bool = False, implicit=None, rate=None, given=None, namespace: dict | None = None,
+          definition: bool = False, implicit=None, rate=None, given=None, graph: bool = False,
+          mode: str | None = None, against: str | None = None, namespace: dict | None = None,
           settings: Settings | None = None, **overrides) -> DerivativeResult | RatesResult:
     """Differentiate ``expression`` and, optionally, evaluate and interpret it at points.
 
@@ -105,11 +119,14 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
     SymPy expression, or a Python function. ``wrt``: ``"x"``, ``"x,y"`` (mixed partial) or a list.
     ``at``: ``"-0.5,0.5,0"`` or a list of numbers (tuples for several variables). ``range``:
     ``"A,B"`` or a pair. ``method``: ``"symbolic"``, ``"numeric"`` or ``"auto"``; ``check``:
-    compute the values both ways and compare. ``definition``: derive it from the limit of the
-    difference quotient, with the quotients at the points. ``implicit``: the name of y in an equation
-    of a curve (``"x^2 + y^2 = 25"``), y a function of x; points are ``x,y`` on the curve. ``rate``:
-    related rates, every quantity of the relation a function of this time variable, with ``given``
-    rates (``"dr/dt = 2"``) and ``at`` the values at that moment (``"r = 5"``): returns a
+    compute the values the three ways (symbolic, numeric, autodiff) and compare. ``graph=True``: the
+    computational graph swept at the points (``mode="reverse"`` or ``"forward"``), in ``r.graph``;
+    ``method="autodiff"``: values from reverse sweeps; ``against="jax"`` or ``"torch"``: the
+    framework's own derivative of a Python function beside ours. ``definition``: derive it from the
+    limit of the difference quotient, with the quotients at the points. ``implicit``: the name of y in
+    an equation of a curve (``"x^2 + y^2 = 25"``), y a function of x; points are ``x,y`` on the curve.
+    ``rate``: related rates, every quantity of the relation a function of this time variable, with
+    ``given`` rates (``"dr/dt = 2"``) and ``at`` the values at that moment (``"r = 5"``): returns a
     ``RatesResult``. Other keywords (``precision=6``,
     ``notation="prime"``, ...) override ``settings``.
     """
@@ -120,6 +137,10 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
     check, steps = _flag(check, "--check"), _flag(steps, "--steps")
     definition = _flag(definition, "--definition")
     order = _order(order)
+    graph = _flag(graph, "--graph")
+    mode = check_mode(mode, graph)
+    if graph and order != 1:
+        raise OptionError("--graph shows the sweep of a first derivative: leave out --order")
     wrt, at, range = _listed(wrt), _listed(at), _listed(range)
 
     if rate is not None or given is not None:
@@ -130,12 +151,17 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
     with _computing(settings):
         x_range = parse_range(range) if range is not None else None
         function = as_function(expression, namespace, settings.roots)
-        method = _choose_method(function, settings.backend if method is None else method, check)
+        method = _choose_method(function, settings.backend if method is None else method, check, autodiff=True)
+        if method == "autodiff" and order != 1:
+            raise OptionError("--method autodiff gives first derivatives here: use symbolic or numeric for --order")
         wrt_symbols = choose_wrt(function, wrt, order)
         if not function.variables:  # a constant: a function of the variable differentiated
             function = replace(function, variables=wrt_symbols[:1])
         points = parse_points(at, len(function.variables)) if at is not None else []
         refuse_huge_points([function.expr], function.variables, points)
+        framework = check_framework(against, function, points)
+        if framework and (order != 1 or len(wrt_symbols) != 1):
+            raise OptionError("--against compares first derivatives: leave out --order and give one --wrt variable")
         if method == "symbolic":
             refuse_if_huge(function.expr)
         if definition:
@@ -146,7 +172,18 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
             _from_first_principles(result, function, points)
         if check and not points:
             result.notes.append("Nothing to check: --check compares the values at the --at points.")
-        if plot:
+        if graph:
+            index = function.variables.index(wrt_symbols[0])
+            unit = tuple(int(k == index) for k in builtins.range(len(function.variables)))
+            result.graph = swept_graph(function.expr, function.variables, points, mode, unit, function.name or "f")
+            result.graph_verdicts = derivative_verdicts(result.graph, index, result.points, settings.precision, method)
+        if framework:
+            rows = derivative_rows(framework, function, function.variables.index(wrt_symbols[0]), result.points,
+                                   settings.precision)
+            result.against = FrameworkTable(framework, rows, settings.precision)
+        if plot and graph:
+            _figure_or_note(result, lambda: graph_figure(result.graph, settings), settings, function)
+        elif plot:
             _figure_or_note(result, lambda: derivative_figure(function, result, x_range, settings), settings, function)
         return for_the_user(result, given_symbols(expression, namespace))
 
@@ -301,20 +338,26 @@ def _differentiated(function: ParsedFunction, wrt_symbols, points, method: str, 
                 special.append(", ".join(texts))
             else:
                 values.append(symbolic_point(function, wrt_symbols, derivative, p))
+    elif method == "autodiff":
+        derivative = None
+        values = [autodiff_point(function, wrt_symbols[0], p) for p, _ in points]
     else:
         derivative = None
         values = [numeric_point(function, wrt_symbols, p) for p, _ in points]
     checks = []
     if check:
         other = [numeric_point(function, wrt_symbols, p) for p, _ in points]
-        checks = [Check(texts, latex_coordinates(p, texts), _ok_value(v), _ok_value(o))
-                  for v, o, (p, texts) in zip(values, other, points)]
+        third = ([autodiff_point(function, wrt_symbols[0], p) for p, _ in points] if len(wrt_symbols) == 1
+                 else [None] * len(points))
+        checks = [Check(texts, latex_coordinates(p, texts), _ok_value(v), _ok_value(o),
+                        *_autodiff_check(a))
+                  for v, o, a, (p, texts) in zip(values, other, third, points)]
     result = DerivativeResult(
         expr=function.expr, function_variables=function.variables, wrt=wrt_symbols,
         derivative=derivative, name=function.name, method=method,
         points=[labelled(v, *p) for v, p in zip(values, points)], checks=checks, steps=derivation_steps,
         display=Display.of(settings))
-    result.notes.extend(method_notes(function, method))
+    result.notes.extend(method_notes(function, method) if method != "autodiff" else [AUTODIFF_NOTE])
     result.notes.extend(special_case_note(function, special))
     return result
 
@@ -465,11 +508,17 @@ def worked_steps(expr, wrt, partial: bool, shown) -> list:
     return found
 
 
-def _choose_method(function: ParsedFunction | None, method: str, check: bool) -> str:
-    if not isinstance(method, str) or method not in METHODS:
-        raise OptionError(f"--method must be one of {', '.join(METHODS)}, got {shown_value(method)}")
+def _choose_method(function: ParsedFunction | None, method: str, check: bool, autodiff: bool = False) -> str:
+    choices = METHODS + ("autodiff",) if autodiff else METHODS
+    if not isinstance(method, str) or method not in choices:
+        raise OptionError(f"--method must be one of {', '.join(choices)}, got {shown_value(method)}")
     if function is None:  # a vector function: its Jacobian is symbolic
+        if method == "autodiff":
+            raise OptionError("--method autodiff sweeps a scalar function, not a vector")
         return "symbolic"
+    if method == "autodiff" and not function.is_symbolic:
+        raise OptionError(f"--method autodiff sweeps a formula, and {function.name} could not be traced with SymPy "
+                          "symbols: use --method numeric or auto")
     if check and not function.is_symbolic:
         raise OptionError(f"--check needs a symbolic derivative, and {function.name} could not be traced "
                           "with SymPy symbols")
@@ -481,6 +530,16 @@ def _choose_method(function: ParsedFunction | None, method: str, check: bool) ->
     return "symbolic" if check else method
 
 
+def _autodiff_check(point: PointValue | None) -> tuple:
+    """(value, why there is none) of the autodiff sweep for a --check row; (None, "") where it was not run."""
+    if point is None:
+        return None, ""
+    if point.status == "ok":
+        return point.value, ""
+    return None, point.reason.removeprefix("autodiff gives no number here: ").removesuffix(
+        " (--method symbolic analyses the point)")
+
+
 def _ok_value(point: PointValue) -> float | None:
     return point.value if point.status == "ok" else None
 
@@ -488,15 +547,18 @@ def _ok_value(point: PointValue) -> float | None:
 def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, critical: bool = False,
          descent: bool = False, start=None, rate: float | None = None, steps: int | None = None,
          range=None, plot: bool | None = None, method: str | None = None, simplify: bool | None = None,
-         derivation: bool = False, subject_to=None, namespace: dict | None = None,
-         settings: Settings | None = None, **overrides) -> GradientResult:
+         derivation: bool = False, subject_to=None, graph: bool = False, mode: str | None = None,
+         against: str | None = None, namespace: dict | None = None, settings: Settings | None = None,
+         **overrides) -> GradientResult:
     """The gradient (or, for a vector of expressions, the Jacobian) and what it says.
 
     Keywords mirror ``%grad``'s options: ``vars="x,y"``, ``at="1,2;0,0"``, ``hessian=True``,
     ``dir="1,1"``, ``critical=True``, ``descent=True`` with ``start="1,1"`` (``--from``),
     ``rate=0.1``, ``steps=30`` (descent iterations), ``range="-2,2"`` or ``"-2,2;-1,3"``, ``plot``,
-    ``method``, ``derivation=True`` (``--steps`` without a number: the partial derivatives step by step),
-    ``subject_to="x^2 + y^2 = 1"`` (constraints separated by ``;``: extrema by Lagrange multipliers).
+    ``method`` (also ``"autodiff"``), ``derivation=True`` (``--steps`` without a number: the partial
+    derivatives step by step), ``graph=True`` with ``mode="reverse"`` or ``"forward"`` (along ``dir``),
+    ``against="jax"`` or ``"torch"``, ``subject_to="x^2 + y^2 = 1"`` (constraints separated by ``;``:
+    extrema by Lagrange multipliers).
     """
     settings = _settings(grad, settings, overrides)
     namespace = _namespace(namespace)
@@ -504,6 +566,10 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
     simplify = _flag(simplify, "--simplify", settings.simplify)
     hessian, critical, descent = _flag(hessian, "--hessian"), _flag(critical, "--critical"), _flag(descent, "--descent")
     derivation = _flag(derivation, "--steps")
+    graph = _flag(graph, "--graph")
+    mode = check_mode(mode, graph)
+    if mode == "forward" and dir is None:
+        raise OptionError("--mode forward sweeps tangents along one direction: add --dir (1,0 for ∂f/∂x)")
     if steps is True:  # as --steps alone: the derivation, not a number of iterations
         derivation, steps = True, None
     iterations = 30 if steps is None else steps  # of --descent
@@ -519,13 +585,16 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         if not function.variables:
             raise VariableError("%grad needs a function of at least one variable")
         vector = function.components is not None
-        if vector and (hessian or critical or descent or dir is not None):
-            raise OptionError("--hessian, --dir, --critical and --descent need a scalar function, not a vector")
+        if vector and (hessian or critical or descent or dir is not None or graph):
+            raise OptionError("--hessian, --dir, --critical, --descent and --graph need a scalar function, not a vector")
         method = settings.backend if method is None else method
-        method = _choose_method(function.parsed, method, False) if not vector else _choose_method(None, method, False)
+        method = _choose_method(function.parsed if not vector else None, method, False, autodiff=True)
+        if method == "autodiff" and hessian:
+            raise OptionError("--method autodiff gives first derivatives here: use symbolic or numeric for --hessian")
         n = len(function.variables)
         points = parse_points(at, n) if at is not None else []
         refuse_huge_points([function.expr, *(function.components or ())], function.variables, points)
+        framework = check_framework(against, function.parsed if not vector else None, points)
         direction = unit_direction(dir, n) if dir is not None else None
         if start is not None and not descent:
             raise OptionError("--from is the start of --descent: add --descent")
@@ -533,13 +602,16 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         result = GradientResult(expr=function.expr, variables=function.variables, name=function.name,
                                 method=method, components=function.components,
                                 display=Display.of(settings))
-        if function.traced:
+        if function.traced and method != "autodiff":
             result.notes.append(f"{function.name} was traced with SymPy symbols and differentiated symbolically.")
         elif method == "numeric":
             result.notes.append(f"{function.name or 'f'} could not be traced with SymPy symbols, so it was "
                                 "differentiated numerically." if function.func is not None
                                 else "Differentiated numerically (method: numeric).")
-        engine = SymbolicGradient(function, simplify) if method == "symbolic" else NumericGradient(function)
+        if method == "autodiff":
+            result.notes.append(AUTODIFF_NOTE)
+        engine = (SymbolicGradient(function, simplify) if method == "symbolic" else AutodiffGradient(function)
+                  if method == "autodiff" else NumericGradient(function))
         refuse_if_huge(function.expr, *(function.components or ()))
         if vector:
             result.jacobian = engine.jacobian
@@ -558,6 +630,13 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
                          for p, texts in points]
         result.notes.extend(special_case_note(function.parsed, [", ".join(t) for t in special]))
         result.notes.extend(f"At ({', '.join(p.label)}): {p.note}." for p in result.points if p.note)
+        if graph:
+            result.graph = swept_graph(function.expr, function.variables, points, mode,
+                                       tuple(direction) if direction is not None else None, function.name or "f")
+            result.graph_verdicts = gradient_verdicts(result.graph, result.points, settings.precision, method)
+        if framework:
+            result.against = FrameworkTable(framework, gradient_rows(framework, function, result.points,
+                                                                     settings.precision), settings.precision)
         box = grad_box(range, points, start_point, n, settings)
         if critical:
             result.critical, result.critical_note = engine.critical_points(box, settings.timeout)
@@ -566,7 +645,9 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         if descent:
             result.descent = optimise.gradient_descent(engine.value, engine.gradient_at, start_point, rate,
                                                        iterations)
-        if plot and n == 1 and not vector:  # %deriv's plot of f and f', from what was computed here
+        if plot and graph:
+            _figure_or_note(result, lambda: graph_figure(result.graph, settings), settings, function.parsed)
+        elif plot and n == 1 and not vector:  # %deriv's plot of f and f', from what was computed here
             derivative = engine.gradient[0] if engine.gradient is not None else None
             _figure_or_note(result, lambda: derivative_figure(
                 function.parsed, _differentiated(function.parsed, function.variables, points, method, settings,
@@ -614,6 +695,23 @@ def _subject_to(result: GradientResult, function, subject_to, vector: bool, meth
     result.constraints = equations
     result.constrained, result.constrained_note = constrained_points(
         function.expr, function.variables, [e.lhs - e.rhs for e in equations], box, min(settings.timeout / 2, 5.0))
+
+
+def gradcheck(f, *, at, against: str = "jax", vars=None, namespace: dict | None = None,
+              settings: Settings | None = None, **overrides) -> FrameworkTable:
+    """Check a framework's gradient of ``f`` (written with jax.numpy or torch) at the points ``at``.
+
+    Returns the table (ours | theirs | difference | verdict, one row per point); raises
+    ``AssertionError`` carrying it when a gradient differs, a convention is hit at a corner, the
+    framework returns NaN or inf where the derivative exists, or there is no derivative to compare.
+    For a pytest suite: ``gradcheck(loss, at="0.5,1;0,0", against="jax")``.
+    """
+    result = grad(f, vars=vars, at=at, against=against, plot=False, namespace=namespace, settings=settings,
+                  **overrides)
+    table = FrameworkTable(result.against.framework, result.against.rows, max(result.display.precision, 6))
+    if not table.ok:
+        raise AssertionError("\n" + table.text())
+    return table
 
 
 def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: bool = False, delta=None,

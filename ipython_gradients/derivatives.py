@@ -19,6 +19,7 @@ from .errors import (
 from .expressions import (
     ParsedFunction,
     natural_key,
+    own_value,
     parse_function,
     parse_variable_names,
     real_symbol,
@@ -253,17 +254,16 @@ def traced_formula_disagrees(function: ParsedFunction, point) -> bool:
     """
     if not function.traced or function.func is None:
         return False
-    arguments = (np.array([float(c) for c in point]),) if function.vector_input else tuple(float(c) for c in point)
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            own = complex(function.func(*arguments))
+            own, tolerance = own_value(function.func, [float(c) for c in point], function.vector_input)
     except Exception:  # the function fails there: nothing to compare, the formula decides
         return False
     kind, formula = calculus.classify_number(function.expr.subs(dict(zip(function.variables, point))))
     if not math.isfinite(own.real) or own.imag:
         return False
-    return kind != "real" or abs(own.real - formula) > 1e-8 * max(1.0, abs(own.real))
+    return kind != "real" or abs(own.real - formula) > tolerance * max(1.0, abs(own.real))
 
 
 def special_case_note(function: ParsedFunction | None, places: list[str]) -> list[str]:

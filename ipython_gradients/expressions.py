@@ -17,6 +17,7 @@ import keyword
 import math
 import numbers
 import re
+import sys
 import tokenize
 import types
 import unicodedata
@@ -219,9 +220,55 @@ def trace_callable(func: Callable, name: str, params: str | None = None,
     vector_input = vector_size is not None
     if (not isinstance(expr, sp.Expr) or not expr.free_symbols <= set(variables) or expr.has(sp.nan, sp.zoo)
             or not _agrees_with(func, tidy_floats(expr), variables, vector_input)):
-        return ParsedFunction(None, variables, name=name, func=func, vector_input=vector_input)
-    return ParsedFunction(tidy_floats(expr), variables, name=name, func=func, traced=True,
-                          vector_input=vector_input)
+        return ParsedFunction(None, variables, name=name, func=_for_numbers(func, len(variables), vector_input),
+                              vector_input=vector_input)
+    return ParsedFunction(tidy_floats(expr), variables, name=name, func=_for_numbers(func, len(variables), vector_input),
+                          traced=True, vector_input=vector_input)
+
+
+class TensorCall:
+    """A function written for PyTorch tensors, called with numbers as the numeric engine calls it.
+
+    Floats (and NumPy arrays of them) go in as float64 tensors, complex ones (the complex step) as
+    complex128; the result comes back as a number or a NumPy array. ``wrapped`` is the user's function,
+    which ``--against torch`` differentiates with PyTorch itself.
+    """
+
+    def __init__(self, func: Callable):
+        self.wrapped = func
+        self.__name__ = getattr(func, "__name__", "f")
+
+    def __call__(self, *args):
+        import numpy
+
+        torch = sys.modules["torch"]
+        tensors = [torch.as_tensor(numpy.asarray(a), dtype=torch.complex128 if numpy.iscomplexobj(a)
+                                   else torch.float64) for a in args]
+        result = self.wrapped(*tensors)
+        if hasattr(result, "detach"):
+            result = result.detach()
+            return result.numpy() if result.ndim else result.item()
+        return result
+
+
+def _for_numbers(func: Callable, size: int, vector_input: bool) -> Callable:
+    """``func``, or a ``TensorCall`` of it where it takes PyTorch tensors and refuses plain numbers."""
+    if "torch" not in sys.modules or isinstance(func, TensorCall):
+        return func
+    probe = _PROBES[:size]
+    try:
+        func(*_arguments(probe, vector_input))
+        return func
+    except TypeError:
+        pass
+    except Exception:  # fails for another reason: not a question of tensors
+        return func
+    wrapped = TensorCall(func)
+    try:
+        wrapped(*_arguments(probe, vector_input))
+    except Exception:
+        return func
+    return wrapped
 
 
 def _arguments(values: Sequence, vector_input: bool, as_symbols: bool = False) -> tuple:
@@ -251,14 +298,35 @@ def _agrees_with(func: Callable, expr: sp.Expr, variables: tuple[sp.Symbol, ...]
         point = tuple(_PROBES[(k + i) % len(_PROBES)] for i in range(len(variables)))
         with numpy.errstate(all="ignore"):
             try:
-                own, twin = complex(func(*_arguments(point, vector_input))), complex(traced(*point))
+                (own, tolerance), twin = own_value(func, point, vector_input), complex(traced(*point))
             except Exception:  # undefined there for one of them: no comparison at this point
                 continue
         if not (cmath.isfinite(own) and cmath.isfinite(twin)):
             continue
-        if abs(own - twin) > 1e-8 * max(1.0, abs(own)):
+        if abs(own - twin) > tolerance * max(1.0, abs(own)):
             return False
     return True
+
+
+def own_value(func: Callable, point: Sequence[float], vector_input: bool) -> tuple[complex, float]:
+    """A Python function's own value at a point, and how closely a formula must agree with it.
+
+    Called with floats; a function written with PyTorch, which wants tensors, is called with
+    float64 tensors. JAX computes in float32 unless told otherwise: its values are compared to 1e-5.
+    """
+    try:
+        result = func(*_arguments(point, vector_input))
+    except TypeError:
+        torch = sys.modules.get("torch")
+        if torch is None:
+            raise
+        tensors = [torch.tensor(float(c), dtype=torch.float64) for c in point]
+        result = func(torch.stack(tensors)) if vector_input else func(*tensors)
+        if hasattr(result, "detach"):
+            result = result.detach()
+    dtype = getattr(result, "dtype", None)
+    single = getattr(dtype, "itemsize", 8) <= 4 or str(dtype) in ("torch.float32", "torch.float16", "torch.bfloat16")
+    return complex(result), 1e-5 if single else 1e-8
 
 
 def _numpy_and_math_counterparts() -> dict[str, Callable | sp.Expr]:
@@ -315,17 +383,51 @@ def symbolic_twin(func: Callable, depth: int = 2) -> Callable:
     module_twin = _SymbolicModule(**counterparts)
     by_identity = {id(getattr(module, name)): value for module in (numpy, math)
                    for name, value in counterparts.items() if hasattr(module, name)}
+    frameworks = _framework_twins(counterparts)  # jax.numpy, torch, ...: only those already imported
+    for module_name, twin in frameworks.items():
+        module = sys.modules.get(module_name)
+        by_identity.update({id(getattr(module, name)): value for name, value in vars(twin).items()
+                            if callable(value) and hasattr(module, name) and callable(getattr(module, name))})
     names = set(_global_names(func.__code__))
     twin_globals = dict(func.__globals__)
     for name in names & set(twin_globals):
         value = twin_globals[name]
-        if value is numpy or value is math:
+        if isinstance(value, types.ModuleType) and value.__name__ in frameworks:
+            twin_globals[name] = frameworks[value.__name__]
+        elif value is numpy or value is math:
             twin_globals[name] = module_twin
         elif id(value) in by_identity and callable(value):
             twin_globals[name] = by_identity[id(value)]
         elif depth > 0 and isinstance(value, types.FunctionType) and value is not func:
             twin_globals[name] = symbolic_twin(value, depth - 1)
     return types.FunctionType(func.__code__, twin_globals, func.__name__, func.__defaults__, func.__closure__)
+
+
+def _framework_twins(counterparts: dict) -> dict[str, _SymbolicModule]:
+    """SymPy stand-ins for jax.numpy, jax, jax.nn, torch, torch.nn and torch.nn.functional, by module name.
+
+    Only frameworks the user's session has imported are looked at (nothing is imported here): their
+    elementwise functions have NumPy's names, plus the activations and ``where`` (a Piecewise).
+    """
+    def clip(x, low=None, high=None, *, min=None, max=None, a_min=None, a_max=None):
+        low = next((v for v in (low, min, a_min) if v is not None), None)
+        high = next((v for v in (high, max, a_max) if v is not None), None)
+        x = x if low is None else sp.Max(x, low)
+        return x if high is None else sp.Min(x, high)
+
+    def where(condition, a, b):
+        return sp.Piecewise((a, condition), (b, True))
+
+    activations = {"relu": lambda x: sp.Max(x, 0), "sigmoid": lambda x: 1 / (1 + sp.exp(-x)),
+                   "softplus": lambda x: sp.log(1 + sp.exp(x)), "tanh": sp.tanh}
+    elementwise = {**counterparts, "where": where, "clip": clip, "clamp": clip}
+    nn = _SymbolicModule(**activations)
+    twins = {"jax.numpy": _SymbolicModule(**elementwise), "jax.nn": nn,
+             "torch": _SymbolicModule(**{**elementwise, **activations}, tensor=lambda v, **kwargs: v,
+                                      nn=_SymbolicModule(functional=nn)),
+             "torch.nn": _SymbolicModule(functional=nn), "torch.nn.functional": nn}
+    twins["jax"] = _SymbolicModule(numpy=twins["jax.numpy"], nn=nn)
+    return {name: twin for name, twin in twins.items() if name.split(".")[0] in sys.modules}
 
 
 def _global_names(code: types.CodeType):

@@ -102,10 +102,25 @@ PLOT = Option("--plot", "Draw the figure (--no-plot: equations and values only).
 METHOD = Option("--method", "How derivatives are computed: symbolic (SymPy), numeric (complex step, "
                 "extrapolated differences) or auto (symbolic when possible). Default: "
                 "GradientMagics.backend.", metavar="METHOD", choices=("auto", "symbolic", "numeric"))
+AUTODIFF_METHOD = Option("--method", "How derivatives are computed: symbolic (SymPy), numeric (complex step, "
+                         "extrapolated differences), autodiff (a reverse sweep over the expression's computational "
+                         "graph, in floating point) or auto (symbolic when possible). Default: GradientMagics.backend.",
+                         metavar="METHOD", choices=("auto", "symbolic", "numeric", "autodiff"))
 STEPS = Option("--steps", "Show a numbered derivation, each step naming its rule (product, chain, ...), "
                "ending equal to SymPy's derivative.")
-CHECK = Option("--check", "Compute the values at the points both ways, symbolically and numerically, "
-               "and show how well they agree.")
+CHECK = Option("--check", "Compute the values at the points the three ways, symbolically, numerically and by "
+               "automatic differentiation, and show how well they agree.")
+
+GRAPH = Option("--graph", "Automatic differentiation shown: the computational graph of f (inputs, each "
+               "elementary operation, the output) with its values and adjoints (or tangents) at the --at points, "
+               "drawn as the figure, and the sweep as a table, ending equal to the symbolic derivative.")
+MODE = Option("--mode", "The sweep --graph shows: reverse (adjoints from the output back to the inputs, the "
+              "gradient; the default) or forward (tangents, dual numbers, along --dir for a gradient).",
+              metavar="MODE", choices=("reverse", "forward"))
+AGAINST = Option("--against", "For a Python function written with jax.numpy or torch: call the framework's own "
+                 "gradient at each --at point and set it beside ours, with a verdict in words (agrees; differs; "
+                 "a convention at a corner; NaN where the derivative exists).", metavar="FRAMEWORK",
+                 choices=("jax", "torch"))
 
 DERIV = MagicSpec(
     name="deriv",
@@ -125,7 +140,7 @@ DERIV = MagicSpec(
         PLOT,
         Option("--simplify", "Simplify the derivative (--no-simplify: as SymPy gives it). Default: "
                "GradientMagics.simplify.", negatable=True),
-        METHOD,
+        AUTODIFF_METHOD,
         CHECK,
         STEPS,
         Option("--definition", "Derive from first principles: f'(x) as the limit of the difference "
@@ -139,6 +154,9 @@ DERIV = MagicSpec(
                "the one rate left is found.", metavar="T"),
         Option("--given", "With --rate: the rates known, as dr/dt = 2 (several separated by commas).",
                metavar="RATES", words=True),
+        GRAPH,
+        MODE,
+        AGAINST,
     ),
 )
 
@@ -170,10 +188,13 @@ GRAD = MagicSpec(
         Option("--range", "Plotting range: A,B for every axis, or A,B;C,D for x and y. Default: "
                "around the points asked for, else GradientMagics.x_range.", metavar="RANGE"),
         PLOT,
-        METHOD,
+        AUTODIFF_METHOD,
         Option("--subject-to", "Extrema of f on a constraint set by Lagrange multipliers: equations such as "
                "x^2 + y^2 = 1, several separated by ; (each point verified, classified by the bordered "
                "Hessian, with its multipliers and f there).", metavar="EQUATIONS", words=True),
+        GRAPH,
+        MODE,
+        AGAINST,
     ),
 )
 

@@ -582,3 +582,56 @@ def show_in_window(figure: Figure, backend: str, title: str = "") -> object:
     manager.show()
     figure.canvas.draw_idle()
     return manager
+
+
+@dataclass
+class GraphBox:
+    """One node of a computational graph as drawn: where, what it says, and what kind it is."""
+
+    x: float
+    y: float
+    text: str
+    kind: str  # "input", "operation", "output" (or "constant")
+
+
+@dataclass
+class GraphArrow:
+    """An edge from one box to another, labelled with its local partial (and its value)."""
+
+    source: int
+    target: int
+    label: str
+
+
+def graph_figure(boxes: list[GraphBox], arrows: list[GraphArrow], title: str, size: tuple[float, float]) -> Figure:
+    """A computational graph: boxes at their positions (inputs left, output right), arrows with their labels.
+
+    Drawn with matplotlib alone (no Graphviz); the figure grows with the graph's width and height.
+    """
+    from matplotlib.patches import FancyArrowPatch
+
+    columns = max(b.x for b in boxes) + 1 if boxes else 1
+    rows = max(b.y for b in boxes) + 1 if boxes else 1
+    width = max(size[0], 2.3 * columns)
+    height = max(size[1], 1.1 * rows + 0.8)
+    figure = Figure(figsize=(width, height), dpi=DPI)
+    axes = figure.add_axes((0.02, 0.02, 0.96, 0.88))
+    axes.set_axis_off()
+    axes.set_xlim(-0.6, columns - 0.4)
+    axes.set_ylim(rows - 0.5, -0.5)
+    colors = {"input": "#dbe9f6", "operation": "#f2f2f2", "output": "#fde0c5", "constant": "#f2f2f2"}
+    texts = []
+    for box in boxes:
+        texts.append(axes.text(box.x, box.y, box.text, ha="center", va="center", fontsize=8, zorder=3,
+                               bbox={"boxstyle": "round,pad=0.4", "facecolor": colors.get(box.kind, "#f2f2f2"),
+                                     "edgecolor": "#444444"}))
+    for arrow in arrows:
+        start, end = boxes[arrow.source], boxes[arrow.target]
+        axes.add_patch(FancyArrowPatch((start.x, start.y), (end.x, end.y), arrowstyle="-|>", mutation_scale=10,
+                                       color="#555555", linewidth=0.9, zorder=1, shrinkA=26, shrinkB=26,
+                                       connectionstyle="arc3,rad=0.08"))
+        axes.text(0.7 * start.x + 0.3 * end.x, 0.7 * start.y + 0.3 * end.y - 0.1, arrow.label, ha="center",
+                  va="center", fontsize=7, color="#8a2be2", zorder=2,
+                  bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+    figure.suptitle(title, fontsize=10)
+    return figure

@@ -16,12 +16,12 @@ PACKAGE = Path(__file__).resolve().parent.parent / "ipython_gradients"
 LAYERS = [
     ("front", {"__init__", "__main__", "magics", "completion", "kernelspec", "warmup"}),
     ("api", {"api"}),
-    ("commands", {"derivatives", "gradients", "tangents"}),
-    ("results", {"results", "results.derivative", "results.gradient", "results.tangent", "results.display",
+    ("commands", {"derivatives", "gradients", "tangents", "sweeps", "frameworks"}),
+    ("results", {"results", "results.derivative", "results.gradient", "results.tangent", "results.display", "results.graph",
                  "results.symbols", "results.rates"}),
     ("drawing", {"plotting"}),
-    ("engines", {"critical", "numeric", "optimise", "calculus", "branches", "steps", "definition", "implicit",
-                 "constrained", "rates"}),
+    ("engines", {"critical", "numeric", "optimise", "calculus", "branches", "steps", "autodiff", "definition",
+                 "implicit", "constrained", "rates"}),
     ("language", {"expressions", "sizes"}),
     ("foundations", {"results.values", "results.notation", "settings", "options", "errors", "timeouts"}),
 ]

@@ -40,6 +40,10 @@ def results():
         grad("abs(x y)", at="0,0", hessian=True), grad("cos(x) + x^2/2 + sin(y) - y", critical=True),
         grad("x^4/4 - 3x^2/2 + x + y^2", critical=True), grad("x^3 + y^3", critical=True, method="numeric"),
         tangent("x^2", at="1", method="numeric"), tangent("min(x, x^2)", at="1"),
+        # autodiff: the sweep tables of --graph, --method autodiff, the three-way --check
+        deriv("abs(x) + x^2", at="0,1", graph=True, check=True, plot=False),
+        grad("x y + sin(x)", at="1,2", graph=True, mode="forward", dir="1,0", plot=False),
+        grad("abs(x) + y^2", at="0,1;1,2", method="autodiff", plot=False),
     ]
 
 

@@ -33,11 +33,14 @@ def test_numeric_kinks_edges_higher_orders_and_partials(ip):
     assert r.values[(3.0, 2.0)] == pytest.approx(12.0, rel=1e-13) and "increasing in x" in r.text()
 
 
-def test_check_compares_both_ways(ip):
+def test_check_compares_the_three_ways(ip):
     r = ip.run_line_magic("deriv", "log(x) --at 0.05,1 --check --no-plot")
     assert r.method == "symbolic" and [c.symbolic for c in r.checks] == [20.0, 1.0]
     assert all(c.relative <= 1e-13 for c in r.checks)
-    assert "check, symbolic vs numeric:" in r.text() and "relative" in r.latex()
+    assert [c.autodiff for c in r.checks] == [20.0, 1.0]  # 1/x in floating point: exact at both points
+    assert "check, symbolic vs numeric vs autodiff:" in r.text() and "relative" in r.latex()
+    r = ip.run_line_magic("deriv", "x^2 y --wrt x,y --at 1,2 --check --no-plot")  # a mixed partial: no sweep
+    assert r.checks[0].autodiff is None and "check, symbolic vs numeric:" in r.text()
 
 
 def test_backend_trait_sets_the_default_method(ip):

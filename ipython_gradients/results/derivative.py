@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import sympy as sp
 
 from .display import Display, FigureOutput
+from .graph import against_blocks, sweep_blocks
 from .notation import Dialect, beside, format_number, prime_marks, runs, slope_words, superscript
 from .values import Check, PointValue, QuotientTable
 
@@ -36,6 +38,9 @@ class DerivativeResult(FigureOutput):
     steps: list = field(default_factory=list)  # steps.Step, with --steps (or --definition)
     quotients: list[QuotientTable] = field(default_factory=list)  # with --definition --at
     curve: sp.Eq | None = None  # with --implicit: the curve's equation, y (``name``) a function of x (``wrt``)
+    graph: Any = None  # autodiff.SweptGraph, with --graph
+    graph_verdicts: list[str] = field(default_factory=list)  # per sweep: how it compares with the symbolic one
+    against: Any = None  # graph.FrameworkTable, with --against jax|torch
 
     @property
     def order(self) -> int:
@@ -119,7 +124,13 @@ class DerivativeResult(FigureOutput):
             labels = [self._prime(d, d.label(c)) for c in self.checks]
             width = max(map(len, labels))
             rows = [d.remark(label, d.words(check_words(c)), width) for label, c in zip(labels, self.checks)]
-            sections.append([d.aligned(rows, heading="check, symbolic vs numeric:")])
+            three = any(c.autodiff is not None or c.autodiff_problem for c in self.checks)
+            heading = "check, symbolic vs numeric vs autodiff:" if three else "check, symbolic vs numeric:"
+            sections.append([d.aligned(rows, heading=heading)])
+        if self.graph is not None:
+            sections.append(sweep_blocks(d, self.graph, self.graph_verdicts, self.display.precision))
+        if self.against is not None:
+            sections.append(against_blocks(d, self.against.framework, self.against.rows, self.display.precision))
         sections.append([d.inline(d.words(note)) for note in self.notes])
         return sections
 
@@ -158,9 +169,10 @@ class DerivativeResult(FigureOutput):
                 lhs = sp.pretty(sp.Derivative(self.expr, *self.wrt, evaluate=False))
             else:
                 lhs = self._prime(d) if self.display.notation == "prime" else self._leibniz(d)
+            how = "by automatic differentiation" if self.method == "autodiff" else "numerically"
             if d.latex:
-                return rf"{lhs} \quad \text{{computed numerically at the points}}"
-            return beside(lhs, ": computed numerically at the points")
+                return rf"{lhs} \quad \text{{computed {how} at the points}}"
+            return beside(lhs, f": computed {how} at the points")
         if drawn:
             return sp.pretty(sp.Eq(sp.Derivative(self.expr, *self.wrt, evaluate=False), self.derivative,
                                    evaluate=False))
@@ -187,6 +199,8 @@ class DerivativeResult(FigureOutput):
                               (("left", p.left), ("right", p.right)) if v is not None)
             words = f"not differentiable ({p.reason})" + (f": {sides}" if sides else "")
             return words + (f"; {p.meaning}" if p.meaning else "")
+        if p.status == "unknown":
+            return f"unknown: {p.reason}"
         return f"undefined: {p.reason}"
 
 
@@ -209,6 +223,12 @@ def check_words(c: Check) -> str:
     words = f"symbolic {shown(c.symbolic)}, numeric {shown(c.numeric)}"
     if c.absolute is not None:
         words += f", |difference| {c.absolute:.1e}, relative {c.relative:.1e}"
+    if c.autodiff is not None:
+        words += f"; autodiff {shown(c.autodiff)}"
+        if c.symbolic is not None:
+            words += f", |difference| {abs(c.autodiff - c.symbolic):.1e}"
+    elif c.autodiff_problem:
+        words += f"; autodiff: no number ({c.autodiff_problem})"
     return words
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import sympy as sp
 
 from .display import Display, FigureOutput
+from .graph import against_blocks, sweep_blocks
 from .notation import TEXT, Dialect, format_number
 from .values import ConstrainedPoint, CriticalPoint, GradientPoint
 
@@ -43,6 +44,9 @@ class GradientResult(FigureOutput):
     steps: list = field(default_factory=list)  # (variable, [steps.Step]) per component, with --steps
     notes: list[str] = field(default_factory=list)
     display: Display = field(default_factory=Display)
+    graph: Any = None  # autodiff.SweptGraph, with --graph
+    graph_verdicts: list[str] = field(default_factory=list)  # per sweep: how it compares with the symbolic one
+    against: Any = None  # graph.FrameworkTable, with --against jax|torch
 
     @property
     def values(self) -> dict:
@@ -93,6 +97,10 @@ class GradientResult(FigureOutput):
             sections.append([d.inline(f"{d.words('Steps for ')}{d.sep}{partial}:"), d.steps(component)])
         if self.points:
             sections.append([d.aligned(*(self._point_rows(d, p) for p in self.points))])
+        if self.graph is not None:
+            sections.append(sweep_blocks(d, self.graph, self.graph_verdicts, self.display.precision))
+        if self.against is not None:
+            sections.append(against_blocks(d, self.against.framework, self.against.rows, self.display.precision))
         if self.critical_note:
             rows = [d.remark(d.args(_coordinates(c, d)), d.words(c.kind)) for c in self.critical]
             sections.append([d.inline(d.words(self.critical_note)), d.aligned(rows, indent=2) if rows else None])
@@ -130,9 +138,10 @@ class GradientResult(FigureOutput):
             lhs += rf" = \begin{{bmatrix}}{partials}\end{{bmatrix}}"
         if self.gradient is not None:
             return d.equation(lhs, self.gradient)
+        how = "by automatic differentiation" if self.method == "autodiff" else "numerically"
         if d.latex:
-            return rf"{lhs} = \text{{computed numerically at the points}}"
-        return f"{lhs}: computed numerically at the points"
+            return rf"{lhs} = \text{{computed {how} at the points}}"
+        return f"{lhs}: computed {how} at the points"
 
     def _directional_equation(self, d: Dialect, name: str) -> str:
         """D_u f = ∇f · u (= its formula), and the unit vector u."""
@@ -150,7 +159,7 @@ class GradientResult(FigureOutput):
             return [d.row(f"{d.subscript('J', name)}{at}", d.matrix(p.jacobian, digits))]
         gradient = f"{d.nabla}{name}{at}"
         if p.gradient is None:
-            return [d.row(gradient, None, d.words("undefined: " + p.reason))]
+            return [d.row(gradient, None, d.words(p.reason if p.reason.startswith("unknown:") else "undefined: " + p.reason))]
         norm = f"{d.norm(d.nabla + name)} = {d.number(p.norm, digits)},{d.space}{d.words(self._direction_words(p))}"
         rows = [d.row(gradient, d.numbers(p.gradient, digits), norm)]
         if p.directional is not None:

@@ -35,12 +35,14 @@ class PointValue:
 
 @dataclass(frozen=True)
 class Check:
-    """A value computed both ways, symbolically and numerically (--check)."""
+    """A value computed the three ways, symbolically, numerically and by autodiff (--check)."""
 
     label: tuple[str, ...]
     latex_label: tuple[str, ...]
     symbolic: float | None
     numeric: float | None
+    autodiff: float | None = None  # the autodiff sweep's value, for first derivatives
+    autodiff_problem: str = ""  # why the sweep gave no value, where it was run and did not
 
     @property
     def absolute(self) -> float | None:
@@ -174,3 +176,15 @@ class ConstrainedPoint:
     multipliers: tuple[float, ...]  # empty where the multiplier rule does not apply (dependent gradients)
     kind: str
     exact: tuple[sp.Expr, ...] | None = None
+
+
+@dataclass(frozen=True)
+class FrameworkRow:
+    """One point of ``--against jax|torch``: our derivative, the framework's, and the verdict in words."""
+
+    label: tuple[str, ...]
+    ours: tuple[float, ...] | None  # None where there is no derivative (the verdict says why)
+    theirs: tuple[float, ...] | None  # None where the framework failed to give one
+    difference: float | None  # the largest |ours - theirs| over the components
+    verdict: str  # "agrees", "differs beyond the error bound (...)", "not differentiable here (...): ..."
+    ok: bool  # False where a gradient is wrong, a convention or NaN was hit, or there is no comparison
