@@ -14,6 +14,7 @@ import difflib
 import inspect
 import math
 import numbers
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
@@ -37,6 +38,7 @@ from .derivatives import (
 from .errors import (
     ComputationTimeout,
     EvaluationError,
+    ExpressionError,
     GradientError,
     NoPlot,
     OptionError,
@@ -49,6 +51,7 @@ from .expressions import (
     parse_points,
     parse_range,
     parse_real,
+    parse_variable_names,
     shown_value,
 )
 from .gradients import (
@@ -82,6 +85,7 @@ from .tangents import (
     tangent_figure,
     tangent_points,
 )
+from .textbook import derivative_notation
 from .timeouts import time_limit
 
 
@@ -107,6 +111,7 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
 
     with _computing(settings):
         x_range = parse_range(range) if range is not None else None
+        expression, wrt, order = _derivative_notation(expression, wrt, order, namespace)
         function = as_function(expression, namespace, settings.roots)
         method = _choose_method(function, settings.backend if method is None else method, check)
         wrt_symbols = choose_wrt(function, wrt, order)
@@ -120,9 +125,40 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
                                  derivation=steps, check=check)
         if check and not points:
             result.notes.append("Nothing to check: --check compares the values at the --at points.")
+        _reading_note(result, function)
         if plot:
             _figure_or_note(result, lambda: derivative_figure(function, result, x_range, settings))
         return for_the_user(result, given_symbols(expression, namespace))
+
+
+def _derivative_notation(expression, wrt, order: int, namespace: dict):
+    """``d/dx x^2``, ``d²/dx² sin x``, ``∂/∂y (x^2 y)``, ``f'(x)``: the function, --wrt and --order they
+    stand for, which must agree with the options given."""
+    notation = derivative_notation(expression) if isinstance(expression, str) else None
+    if notation is None:
+        return expression, wrt, order
+    if notation.wrt:
+        given = parse_variable_names(wrt, "--wrt") if wrt is not None else None
+        if given is not None and given != list(notation.wrt):
+            raise OptionError(f"the line says {notation.written} but --wrt is {','.join(given)}: give one of them")
+        wrt = ",".join(notation.wrt)
+    if order != 1 and order != notation.order:
+        raise OptionError(f"the line says {notation.written} (order {notation.order}) but --order is {order}: "
+                          "give one of them")
+    if not notation.wrt:  # f'(x): f must be a function the notebook defines
+        name = re.match(r"\w+", notation.body).group()
+        if name not in namespace:
+            raise ExpressionError(f"{notation.written} is the derivative of a function {name} defined before: "
+                                  f"define it first ({name} = Lambda(x, x**2), or def {name}(x): ...), or write "
+                                  f"%deriv {name}(x) = x^2 --order {notation.order}")
+    return notation.body, wrt, notation.order
+
+
+def _reading_note(result, function) -> None:
+    """Say how textbook notation was read, where it was not read literally (sin x y as sin(x y))."""
+    reading = getattr(function, "reading", None)
+    if reading:
+        result.notes.insert(0, reading[:1].upper() + reading[1:] + ".")
 
 
 def _differentiated(function: ParsedFunction, wrt_symbols, points, method: str, settings: Settings, *,
@@ -360,6 +396,7 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         result = GradientResult(expr=function.expr, variables=function.variables, name=function.name,
                                 method=method, components=function.components,
                                 display=Display(settings.precision, settings.notation, settings.figure_format))
+        _reading_note(result, function.parsed)
         if function.traced:
             result.notes.append(f"{function.name} was traced with SymPy symbols and differentiated symbolically.")
         elif method == "numeric":
@@ -433,6 +470,8 @@ def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: b
                                                            settings.figure_format))
         for name, parsed in functions:
             result.functions.append((name, parsed.expr, parsed.variables))
+            if parsed.reading:
+                result.notes.append(f"{name}: {parsed.reading}.")
             for point, texts in tangent_points(points, parsed, box, range is not None):
                 result.lines.append(tangent_at(name, parsed, point, texts, order, normal, widths, deltas, method))
             if parsed.expr is None:

@@ -21,7 +21,7 @@ LAYERS = [
                  "results.symbols"}),
     ("drawing", {"plotting"}),
     ("engines", {"critical", "numeric", "optimise", "calculus", "branches", "steps"}),
-    ("language", {"expressions", "sizes"}),
+    ("language", {"expressions", "sizes", "textbook"}),
     ("foundations", {"results.values", "results.notation", "settings", "options", "errors", "timeouts"}),
 ]
 LAYER_OF = {module: depth for depth, (_, modules) in enumerate(LAYERS) for module in modules}
