@@ -70,6 +70,7 @@ from .results import (
     GradientResult,
     TangentResult,
 )
+from .results.notation import unicode_text
 from .results.symbols import for_the_user, given_symbols
 from .results.values import (
     Check,
@@ -325,7 +326,7 @@ def worked_steps(expr, wrt, partial: bool, shown) -> list:
         part, current = derivation(current, variable, partial)
         found += part
     if shown != current:  # --simplify: one more step to the form shown
-        found.append(Step("simplification", rf"{sp.latex(current)} = {sp.latex(shown)}", f"{current} = {shown}"))
+        found.append(Step("simplification", rf"{sp.latex(current)} = {sp.latex(shown)}", f"{unicode_text(current)} = {unicode_text(shown)}"))
     return found
 
 

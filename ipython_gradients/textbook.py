@@ -15,6 +15,7 @@ every other module of the package: the function names come in as an argument.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .errors import ExpressionError
@@ -58,7 +59,9 @@ class Reading:
 
 
 def _name_char(char: str) -> bool:
-    return (char.isalnum() or char == "_") and char not in SUPERSCRIPTS
+    """Letters, digits (subscripts too: x₁ is x1) and _, but not superscripts (x² is x^2), nor π, which
+    stands alone (πx is π·x), nor vulgar fractions such as ½."""
+    return (char.isalpha() or char.isdigit() or char == "_") and char not in SUPERSCRIPTS and char != "π"
 
 
 def _lex(text: str) -> list[_Token]:
@@ -77,11 +80,13 @@ def _lex(text: str) -> list[_Token]:
         if number and number.group() != ".":
             tokens.append(_Token("num", number.group(), i, space))
             i = number.end()
+        elif char == "π":
+            tokens.append(_Token("name", "π", i, space))
+            i += 1
         elif _name_char(char):
             while i < len(text) and _name_char(text[i]):
                 i += 1
-            name = text[start:i]
-            tokens.append(_Token("name", "e" if name == "ℯ" else name, start, space))
+            tokens.append(_Token("name", unicodedata.normalize("NFKC", text[start:i]), start, space))
         elif char in SUPERSCRIPTS:
             while i < len(text) and text[i] in SUPERSCRIPTS:
                 i += 1
@@ -95,8 +100,8 @@ def _lex(text: str) -> list[_Token]:
         elif char in "+-*/^":
             tokens.append(_Token("op", char, i, space))
             i += 1
-        elif char in "(),|":
-            tokens.append(_Token("bar" if char == "|" else char, char, i, space))
+        elif char in "(),|│":  # │: the bar SymPy's pretty printer draws
+            tokens.append(_Token("bar" if char in "|│" else char, char, i, space))
             i += 1
         elif char in _ROOTS:
             tokens.append(_Token("root", char, i, space))
@@ -172,9 +177,7 @@ class _Reader:
                                      "write abs(...), or * between the factors")
                 result.append(_Token(")", ")", token.column, token.space))
                 depth -= 1
-            elif after_operand:
-                self.fail(token, "unmatched '|': write |x| for the absolute value, as abs(x)")
-            else:
+            else:  # x|x|, 2|x|: a product with an absolute value
                 result.append(_Token("name", "abs", token.column, token.space))
                 result.append(_Token("(", "(", token.column))
                 depth += 1
@@ -354,6 +357,8 @@ class _Reader:
                 and not (parts and t.kind == "op"):
             parts.append(t)
             j += 1
+            if t.kind == "num":
+                break
         if bracketed:
             if self._at(j) is None or self._at(j).kind != ")":
                 parts = []
@@ -375,7 +380,11 @@ def read(text: str, functions: set[str]) -> Reading:
     out = reader.read()
     pieces, columns = [], []
     for index, token in enumerate(out):
-        spaced = token.space and index and not out[index - 1].text.endswith("(")
+        previous = out[index - 1].text if index else ""
+        spaced = token.space and index and not previous.endswith("(")
+        # two names, or a name and a number, that were apart in what was typed (πx, x|x|, π2) stay apart
+        glued = index and out[index - 1].kind == "name" and token.kind in ("name", "num")
+        spaced = spaced or glued
         piece = (" " if spaced else "") + token.text
         pieces.append(piece)
         columns.extend([token.column] * len(piece))

@@ -263,7 +263,7 @@ def test_the_magic_lists_verified_points(ip):
 
 def test_the_magic_shows_exact_real_roots_and_kinks(ip):
     text = ip.run_line_magic("grad", "x^4/4 - 3x^2/2 + x + y^2 --critical --no-plot").text()
-    assert "(2*cos(2*pi/9), 0)   local minimum" in text and "I" not in text.split("Critical points")[1]
+    assert "(2·cos(2·π/9), 0)   local minimum" in text and "I" not in text.split("Critical points")[1]
     r = ip.run_line_magic("grad", "abs(x) + abs(y) --critical --no-plot")
     assert "(0, 0)   gradient undefined; local minimum" in r.text()
     latex = r._repr_mimebundle_()["text/latex"]

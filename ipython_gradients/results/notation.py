@@ -103,6 +103,84 @@ def slope_words(left: float | None, right: float | None, digits: int) -> str:
     return f"not differentiable ({reason}): {sides}"
 
 
+# --- unicode math on one line -------------------------------------------------------------------
+
+
+def _unicode_printer():
+    from sympy.printing.precedence import PRECEDENCE, precedence
+    from sympy.printing.str import StrPrinter
+
+    class UnicodeLine(StrPrinter):
+        """x²·sin(x), √(x + 1), |x|, e^(-x²), x^(1/3), π: Unicode math that the expression language reads back."""
+
+        def _print_Mul(self, expr):
+            return super()._print_Mul(expr).replace("*", "·")
+
+        def _print_Pow(self, expr, rational=False):
+            base, exponent = expr.as_base_exp()
+            if exponent is sp.S.Half:
+                return "√" + self._root_argument(base)
+            if exponent is -sp.S.Half:
+                return "1/√" + self._root_argument(base)
+            if base is sp.E:
+                return "e^" + self._exponent(exponent)
+            shown = self.parenthesize(base, PRECEDENCE["Pow"], strict=True)
+            if isinstance(base, sp.Pow) or (base.is_Rational and (base.is_negative or not base.is_Integer)):
+                shown = f"({self._print(base)})"
+            if exponent.is_Integer:
+                return shown + superscript_number(int(exponent))
+            return f"{shown}^{self._exponent(exponent)}"
+
+        def _root_argument(self, base):
+            text = self._print(base)
+            return text if base.is_Symbol or (base.is_Integer and base.is_positive) else f"({text})"
+
+        def _exponent(self, exponent):
+            text = self._print(exponent)
+            return text if exponent.is_Symbol or (exponent.is_Integer and exponent.is_nonnegative) else f"({text})"
+
+        def _print_exp(self, expr):
+            return "e^" + self._exponent(expr.args[0])
+
+        def _print_Abs(self, expr):
+            return f"|{self._print(expr.args[0])}|"
+
+        def _print_Pi(self, expr):
+            return "π"
+
+        def _print_Exp1(self, expr):
+            return "e"
+
+        def _print_Infinity(self, expr):
+            return "∞"
+
+        def _print_NegativeInfinity(self, expr):
+            return "-∞"
+
+        def _print_Rational(self, expr):
+            return f"{expr.p}/{expr.q}" if expr.q != 1 else str(expr.p)
+
+    del precedence
+    return UnicodeLine
+
+
+_UNICODE_LINE = None
+
+
+def unicode_text(expr) -> str:
+    """An expression on one line in Unicode math (x²·sin(x), √x, |x|, π), never Python syntax: what the
+    terminal prints, and what the expression language reads back as the same expression."""
+    global _UNICODE_LINE
+    if _UNICODE_LINE is None:
+        _UNICODE_LINE = _unicode_printer()({"order": None})
+    return _UNICODE_LINE.doprint(sp.sympify(expr))
+
+
+def superscript_number(n: int) -> str:
+    """² for 2, ⁻¹ for -1, ¹⁰ for 10: an integer exponent in superscript (1 too, unlike ``superscript``)."""
+    return ("⁻" if n < 0 else "") + str(abs(n)).translate(_SUPERSCRIPTS)
+
+
 # --- unicode pictures ---------------------------------------------------------------------------
 
 
@@ -135,16 +213,17 @@ def rounded_polynomial(polynomial: sp.Expr, variables, digits: int, latex: bool)
     text = ""
     for coefficient, powers in zip(poly.coeffs(), poly.monoms()):
         value = float(coefficient)
-        monomial = " ".join(f"{sp.latex(v) if latex else v}" + (f"^{{{e}}}" if latex else f"**{e}") * (e > 1)
-                            for v, e in zip(variables, powers) if e)
-        term = (number(abs(value), digits) + (" " if latex else "*") + monomial) if monomial else number(abs(value), digits)
+        monomial = (" " if latex else "·").join(
+            f"{sp.latex(v) if latex else unicode_text(v)}" + (f"^{{{e}}}" if latex else superscript(e)) * (e > 1)
+            for v, e in zip(variables, powers) if e)
+        term = (number(abs(value), digits) + (" " if latex else "·") + monomial) if monomial else number(abs(value), digits)
         text += (" - " if value < 0 else " + ") + term if text else ("-" if value < 0 else "") + term
     return text
 
 
 def shifted_polynomial(coefficients, variables, center, latex: bool) -> str:
     """c₀ + c₁(x − a) + c₂(x − a)² ..., or z = c₀ + c₁(x − a) + c₂(y − b) for a plane."""
-    printer = sp.latex if latex else sp.sstr
+    printer = sp.latex if latex else unicode_text
     if len(variables) == 1:
         factors = [(variables[0], center[0], k) for k in range(len(coefficients))]
     else:
@@ -158,11 +237,11 @@ def shifted_polynomial(coefficients, variables, center, latex: bool) -> str:
         else:
             shift = printer(v - c) if c != 0 else printer(v)
             base = (rf"\left({shift}\right)" if latex else f"({shift})") if c != 0 else shift
-            power_text = "" if power == 1 else (f"^{{{power}}}" if latex else f"**{power}")
+            power_text = "" if power == 1 else (f"^{{{power}}}" if latex else superscript(power))
             size = abs(coefficient)
             factor = "" if size == 1 else (printer(size) if size.is_Atom or size.is_Pow or size.is_Function
                                            else (rf"\left({printer(size)}\right)" if latex else f"({printer(size)})"))
-            joiner = " " if latex and factor else ("*" if factor else "")
+            joiner = " " if latex and factor else ("·" if factor else "")
             term = f"{factor}{joiner}{base}{power_text}"
             if coefficient.is_extended_negative:
                 term = "-" + term
@@ -243,7 +322,7 @@ class Dialect:
 
     def symbol(self, expr) -> str:
         """A SymPy symbol or expression on one line."""
-        return sp.latex(expr) if self.latex else str(expr)
+        return sp.latex(expr) if self.latex else unicode_text(expr)
 
     def name(self, name: str) -> str:
         """A function's name."""
