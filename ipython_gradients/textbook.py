@@ -201,6 +201,8 @@ class _Reader:
         token = self.tokens[i]
         if token.kind == "root":
             return self._root(i, out)
+        if token.kind == "(":
+            return self._group(i, out)
         if token.kind == "name" and self._applies(token.text) and token.text not in _SEVERAL_ARGUMENTS:
             return self._application(i, out)
         out.append(token)
@@ -218,13 +220,11 @@ class _Reader:
         """A parenthesised group from i (a '('), read recursively; returns the index after its ')'."""
         out.append(self.tokens[i])
         i += 1
-        depth_out = len(out)
         while i < len(self.tokens) and self.tokens[i].kind != ")":
-            i = self._item(i, out)
+            i = self._item(i, out)  # a nested group is read whole by _item
         if i >= len(self.tokens):
             return i  # unbalanced: the checker says where
         out.append(self.tokens[i])
-        del depth_out
         return i + 1
 
     def _atom(self, i: int, out: list[_Token]) -> int:

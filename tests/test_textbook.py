@@ -47,6 +47,8 @@ READINGS = [
     ("exp -x^2", "exp(-x^2)"), ("x^2 sin(x)", "x^2*sin(x)"), ("x e^x", "x*exp(x)"), ("sin x^2 y", "sin(x^2*y)"),
     ("tan x sec x", "tan(x)*sec(x)"), ("1/ln x", "1/log(x)"), ("(1 + sin x)/(1 - cos x)", "(1+sin(x))/(1-cos(x))"),
     ("sin (x + 1)", "sin(x + 1)"), ("sin (x) y", "sin(x)*y"), ("sin 3", "sin(3)"),
+    ("√((x+1)(x-1))", "sqrt((x+1)*(x-1))"), ("sin (x+1)(x-1)", "sin(x+1)*(x-1)"), ("sin x (x+1)", "sin(x*(x+1))"),
+    ("(ln (x+1))^x", "log(x+1)^x"), ("∜(x^(2/3))", "x^(1/6)"),
 ]
 
 # typed → whether a "read as" note is expected (the reading is not the literal one)
@@ -80,6 +82,11 @@ REFUSALS = [
     ("√x + ]", "column 6 of '√x + ]'"),
     ("y = y^2", "y is on both sides"),
     ("sin = x", "built-in name"),
+    ("√(9^9^9)", "too large to compute"),  # sizes are checked for every new token
+    ("∜(2^(10^9))", "too large to compute"),
+    ("|9^9^9|", "too large to compute"),
+    ("x¹⁰⁰⁰⁰⁰⁰⁰", "beyond 1,000,000"),
+    ("x^(10^7)²", "beyond 1,000,000"),
 ]
 
 

@@ -10,6 +10,7 @@ engines, the value types and the result classes can all use it without importing
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import sympy as sp
@@ -76,13 +77,17 @@ def latex_name(name: str) -> str:
 # Plain-ASCII spellings for what our messages contain: LaTeX/PDF export (pdflatex) rejects other
 # characters inside \text{}, which MathJax and KaTeX would accept.
 _ASCII = {"≈": "about", "∞": "infinity", "×": "x", "∇": "grad ", "∂": "d", "π": "pi", "Δ": "delta ", "√": "sqrt",
-          "−": "-", "·": "*", "→": "->", "≤": "<=", "≥": ">=", "²": "^2", "³": "^3", "′": "'", "…": "..."}
+          "−": "-", "·": "*", "→": "->", "≤": "<=", "≥": ">=", "′": "'", "…": "..."}
+# Powers in words are written x**2 there: a bare ^ is LaTeX's superscript, and dropping it would turn
+# x^2 into x2 (superscript digits, which pdflatex rejects as well, are written the same way).
+_FROM_SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
 
 def escape_text(text: str) -> str:
     """Text safe inside \\text{} for MathJax, KaTeX and LaTeX (pdflatex) alike: ASCII, specials escaped."""
+    text = re.sub(r"[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: "**" + m.group().translate(_FROM_SUPERSCRIPTS), text)
     for char, replacement in (("\\", ""), ("{", "("), ("}", ")"), ("_", r"\_"), ("%", r"\%"),
-                              ("&", r"\&"), ("#", r"\#"), ("$", r"\$"), ("^", ""), ("~", "about")):
+                              ("&", r"\&"), ("#", r"\#"), ("$", r"\$"), ("^", "**"), ("~", "about")):
         text = text.replace(char, replacement)
     text = "".join(_ASCII.get(char, char) for char in text)
     return text.encode("ascii", "ignore").decode("ascii")
