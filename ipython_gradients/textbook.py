@@ -40,6 +40,7 @@ class _Token:
     text: str  # what the language writes for it
     column: int  # where it starts in what was typed (0-based)
     space: bool = False  # whitespace before it
+    raised: bool = False  # written as a superscript
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def _lex(text: str) -> list[_Token]:
 def _superscript(run: str, column: int, space: bool) -> list[_Token]:
     """x²: '^' then 2; x⁻¹ and e⁻ˣ: '^' then a parenthesised exponent, one token per character."""
     plain = "".join(SUPERSCRIPTS[c] for c in run)
-    tokens = [_Token("op", "^", column, space)]
+    tokens = [_Token("op", "^", column, space, raised=True)]
     wrap = not plain.isdigit() and not (plain.startswith("(") and plain.endswith(")"))
     if wrap:
         tokens.append(_Token("(", "(", column))
@@ -140,6 +141,8 @@ def _superscript(run: str, column: int, space: bool) -> list[_Token]:
         k += 1
     if wrap:
         tokens.append(_Token(")", ")", column + len(run) - 1))
+    for token in tokens:
+        token.raised = True
     return tokens
 
 
@@ -188,6 +191,28 @@ class _Reader:
 
     def _applies(self, name: str) -> bool:
         return name in self.functions or bool(_LOG_BASE.match(name))
+
+    def glued_exponents(self) -> None:
+        """e^2x is e^2·x, as SymPy reads it, but a textbook may mean e^(2x): the product is written out
+        (and so shown in the note); write e^(2x) for the other. Superscripts (x²y) are unambiguous."""
+        result: list[_Token] = []
+        tokens = self.tokens
+        for index, token in enumerate(tokens):
+            result.append(token)
+            if token.kind != "num" or token.raised or index == 0:
+                continue
+            at = index - 1
+            if tokens[at].kind == "op" and tokens[at].text in "+-" and at >= 1:
+                at -= 1
+            before = tokens[at]
+            if at >= 1 and tokens[at - 1].kind == "name" and self._applies(tokens[at - 1].text):
+                continue  # sin^2x: a power on a function's name (see _application)
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            if before.kind == "op" and before.text in ("^", "**") and not before.raised and following is not None \
+                    and following.kind in ("name", "(", "root") and not following.space and not following.raised:
+                result.append(_Token("op", "*", following.column))
+                self.literal = False
+        self.tokens = result
 
     # --- function application and roots --------------------------------------------------------
     def read(self) -> list[_Token]:
@@ -377,6 +402,7 @@ def read(text: str, functions: set[str]) -> Reading:
     tokens = _lex(text)
     reader = _Reader(text, tokens, functions)
     reader.bars()
+    reader.glued_exponents()
     out = reader.read()
     pieces, columns = [], []
     for index, token in enumerate(out):

@@ -48,13 +48,15 @@ READINGS = [
     ("tan x sec x", "tan(x)*sec(x)"), ("1/ln x", "1/log(x)"), ("(1 + sin x)/(1 - cos x)", "(1+sin(x))/(1-cos(x))"),
     ("sin (x + 1)", "sin(x + 1)"), ("sin (x) y", "sin(x)*y"), ("sin 3", "sin(3)"),
     ("√((x+1)(x-1))", "sqrt((x+1)*(x-1))"), ("sin (x+1)(x-1)", "sin(x+1)*(x-1)"), ("sin x (x+1)", "sin(x*(x+1))"),
-    ("(ln (x+1))^x", "log(x+1)^x"), ("∜(x^(2/3))", "x^(1/6)"),
+    ("(ln (x+1))^x", "log(x+1)^x"), ("∜(x^(2/3))", "x^(1/6)"), ("sin^2x", "sin(x)^2"),
+    ("e^2x", "exp(2)*x"), ("e^(2x)", "exp(2*x)"), ("x^2y", "x^2*y"), ("2^3x", "8*x"), ("e^2 x", "exp(2)*x"),
 ]
 
 # typed → whether a "read as" note is expected (the reading is not the literal one)
 NOTES = [("sin x", False), ("ln x", False), ("√x", False), ("|x|", False), ("x²", False), ("sin x + 1", False),
          ("sin 2x", True), ("sin x y", True), ("sin^2 x", True), ("sin^-1 x", True), ("log_2 x", True),
-         ("ln x^2", True), ("√2x", True), ("sin -x", True), ("2 sin x cos x", False), ("(ln x)^x", False)]
+         ("ln x^2", True), ("√2x", True), ("sin -x", True), ("2 sin x cos x", False), ("(ln x)^x", False),
+         ("e^2x", True), ("x^2y", True), ("x²y", False), ("e^(2x)", False), ("e^2 x", False)]
 
 REFUSALS = [
     ("|x|y|z|", "ambiguous '|'"),
