@@ -335,11 +335,7 @@ class _Reader:
                 self.fail(token, f"{token.text} needs an argument, as in {token.text}(x) or {token.text} x")
             out.append(token)  # the checker says that it needs parentheses
             return i + 1
-        head = _Token("name", name, token.column, token.space)
-        if exponent:
-            out.append(_Token("(", "(", token.column, token.space))
-            head.space = False
-        out.append(head)
+        out.append(_Token("name", name, token.column, token.space))  # sin(x)^2: the call binds first
         if call:
             argument: list[_Token] = []
             j = self._group(j, argument)
@@ -366,7 +362,6 @@ class _Reader:
             out.extend([_Token(",", ",", token.column), _Token("num" if base[0].isdigit() else "name", base,
                                                                token.column, True), _Token(")", ")", token.column)])
         if exponent:
-            out.append(_Token(")", ")", token.column))
             out.append(_Token("op", "^", token.column))
             out.extend(exponent)
         return j
@@ -407,7 +402,8 @@ def read(text: str, functions: set[str]) -> Reading:
     pieces, columns = [], []
     for index, token in enumerate(out):
         previous = out[index - 1].text if index else ""
-        spaced = token.space and index and not previous.endswith("(")
+        called = token.kind == "(" and index and out[index - 1].kind == "name" and out[index - 1].text in functions
+        spaced = token.space and index and not previous.endswith("(") and not called
         # two names, or a name and a number, that were apart in what was typed (πx, x|x|, π2) stay apart
         glued = index and out[index - 1].kind == "name" and token.kind in ("name", "num")
         spaced = spaced or glued

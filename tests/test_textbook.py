@@ -198,7 +198,7 @@ def test_each_command_shows_the_reading_note(ip):
     g = ip.run_line_magic("grad", "sin 2x + y² --at 0,1 --no-plot")
     assert "Read sin 2x + y² as sin(2x) + y^2." in g.text()
     t = ip.run_cell_magic("tangent", "--at 0 --no-plot", "f(x) = sin² x\nx³\n")
-    assert "f: read sin² x as (sin(x))^2." in t.text() and "read x³" not in t.text()
+    assert "f: read sin² x as sin(x)^2." in t.text() and "read x³" not in t.text()
     plain = ip.run_line_magic("deriv", "sin x --no-plot")
     assert plain.notes == [] and "Read" not in plain.text()
 
@@ -284,3 +284,20 @@ def test_fuzz_the_new_tokens_only_ever_read_or_refuse(text):
         assert "\n" not in str(error)
         return
     assert parsed.expr is None or isinstance(parsed.expr, sp.Expr)
+
+
+@pytest.mark.slow
+def test_the_terminal_writes_textbook_notation_for_the_cli(tmp_path):
+    """The command line reads textbook input and prints Unicode math (one process: the steps and a tangent)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "ipython_gradients", "deriv", "d/dx x² sin x", "--steps"],
+                            capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "d/dx (x²·sin(x)) = x²·cos(x) + 2·x·sin(x)" in result.stdout and "**" not in result.stdout
+
+
+def test_prime_notation_is_printed_as_textbooks_write_it():
+    r = api.deriv("g(t) = t^5", order=4, at=1, plot=False, notation="prime")
+    assert "g⁽⁴⁾(t) = 120⋅t" in r.text() and "g⁽⁴⁾(1) = 120.000" in r.text() and "g^{(4)}(1)" in r.latex()
