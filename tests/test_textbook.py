@@ -199,6 +199,7 @@ def test_each_command_shows_the_reading_note(ip):
     assert "Read sin 2x + y² as sin(2x) + y^2." in g.text()
     t = ip.run_cell_magic("tangent", "--at 0 --no-plot", "f(x) = sin² x\nx³\n")
     assert "f: read sin² x as sin(x)^2." in t.text() and "read x³" not in t.text()
+    assert r"\text{f: read sin**2 x as sin(x)**2.}" in t.latex()  # LaTeX words keep the powers (^ is markup)
     plain = ip.run_line_magic("deriv", "sin x --no-plot")
     assert plain.notes == [] and "Read" not in plain.text()
 

@@ -80,12 +80,13 @@ _ASCII = {"≈": "about", "∞": "infinity", "×": "x", "∇": "grad ", "∂": "
           "−": "-", "·": "*", "→": "->", "≤": "<=", "≥": ">=", "′": "'", "…": "..."}
 # Powers in words are written x**2 there: a bare ^ is LaTeX's superscript, and dropping it would turn
 # x^2 into x2 (superscript digits, which pdflatex rejects as well, are written the same way).
-_FROM_SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+_RAISED = "⁻⁺⁽⁾⁰¹²³⁴⁵⁶⁷⁸⁹ˣʸᶻⁿᵗⁱᵃᵇᵏᵐʳˢᵘᵛʷ"
+_FROM_SUPERSCRIPTS = str.maketrans(_RAISED, "-+()0123456789xyznti" + "abkmrsuvw")
 
 
 def escape_text(text: str) -> str:
     """Text safe inside \\text{} for MathJax, KaTeX and LaTeX (pdflatex) alike: ASCII, specials escaped."""
-    text = re.sub(r"[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: "**" + m.group().translate(_FROM_SUPERSCRIPTS), text)
+    text = re.sub(f"[{_RAISED}]+", lambda m: "**" + m.group().translate(_FROM_SUPERSCRIPTS), text)
     for char, replacement in (("\\", ""), ("{", "("), ("}", ")"), ("_", r"\_"), ("%", r"\%"),
                               ("&", r"\&"), ("#", r"\#"), ("$", r"\$"), ("^", "**"), ("~", "about")):
         text = text.replace(char, replacement)
