@@ -302,3 +302,18 @@ def test_the_terminal_writes_textbook_notation_for_the_cli(tmp_path):
 def test_prime_notation_is_printed_as_textbooks_write_it():
     r = api.deriv("g(t) = t^5", order=4, at=1, plot=False, notation="prime")
     assert "g⁽⁴⁾(t) = 120⋅t" in r.text() and "g⁽⁴⁾(1) = 120.000" in r.text() and "g^{(4)}(1)" in r.latex()
+
+
+def test_tangent_cells_take_derivative_notation(ip):
+    ip.run_cell("import sympy\nu = sympy.Symbol('u')\nk = sympy.Lambda(u, u**4)\n")
+    r = ip.run_cell_magic("tangent", "--at 1 --no-plot", "f(x) = x^3\nf'(x)\nf''\nd/dx sin x\nk'(u)\n")
+    names = [name for name, _, _ in r.functions]
+    assert names == ["f", "f'", "f''", "g", "k'"]
+    slopes = [line.slope for line in r.lines]
+    assert slopes[:3] == [3.0, 6.0, 6.0] and slopes[3] == pytest.approx(-0.8414709848) and slopes[4] == 12.0
+    assert "f'(x) = 3⋅x" in r.text() and "$$f'(x) = 3 x^{2}$$" in r.latex()
+    for cell, phrase in [("g'(x)", "line 1: g' is the derivative of a function g defined before"),
+                         ("f(x, y) = x y\nf'", "line 2: f': f has 2 variables"),
+                         ("d/dz x^2", "z is not a variable")]:
+        with pytest.raises(UsageError, match=phrase):
+            ip.run_cell_magic("tangent", "--at 1 --no-plot", cell)

@@ -69,7 +69,10 @@ def runs(symbols) -> list[tuple[sp.Symbol, int]]:
 
 
 def latex_name(name: str) -> str:
-    """f stays f; a longer name is an operator name: \\operatorname{my\\_f}."""
+    """f stays f, f' too; a longer name is an operator name: \\operatorname{my\\_f}."""
+    base = name.rstrip("'")
+    if base != name and base:
+        return latex_name(base) + name[len(base):]
     escaped = name.replace("_", r"\_")
     return name if len(name) == 1 else rf"\operatorname{{{escaped}}}"
 
