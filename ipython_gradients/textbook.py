@@ -238,8 +238,10 @@ class _Reader:
 
     def _starts_factor(self, i: int) -> bool:
         token = self._at(i)
+        following = self._at(i + 1)
         return token is not None and (token.kind in ("num", "(", "root") or (
-            token.kind == "name" and token.text not in _SEVERAL_ARGUMENTS))
+            token.kind == "name" and (token.text not in _SEVERAL_ARGUMENTS
+                                      or (following is not None and following.kind == "("))))
 
     def _group(self, i: int, out: list[_Token]) -> int:
         """A parenthesised group from i (a '('), read recursively; returns the index after its ')'."""
@@ -339,6 +341,8 @@ class _Reader:
         if call:
             argument: list[_Token] = []
             j = self._group(j, argument)
+            if base is not None and not (len(argument) > 1 and argument[-1].kind == ")"):
+                self.fail(following, "unbalanced '('")
             out.extend(argument[:-1] if base is not None else argument)
         else:
             out.append(_Token("(", "(", self.tokens[j].column))

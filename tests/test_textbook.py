@@ -49,6 +49,7 @@ READINGS = [
     ("sin (x + 1)", "sin(x + 1)"), ("sin (x) y", "sin(x)*y"), ("sin 3", "sin(3)"),
     ("√((x+1)(x-1))", "sqrt((x+1)*(x-1))"), ("sin (x+1)(x-1)", "sin(x+1)*(x-1)"), ("sin x (x+1)", "sin(x*(x+1))"),
     ("(ln (x+1))^x", "log(x+1)^x"), ("∜(x^(2/3))", "x^(1/6)"), ("sin^2x", "sin(x)^2"),
+    ("sin max(x, 1)", "sin(max(x, 1))"), ("sin x max(x, 1)", "sin(x)*max(x, 1)"), ("max(|x|, 1)", "max(abs(x), 1)"),
     ("e^2x", "exp(2)*x"), ("e^(2x)", "exp(2*x)"), ("x^2y", "x^2*y"), ("2^3x", "8*x"), ("e^2 x", "exp(2)*x"),
 ]
 
@@ -84,6 +85,9 @@ REFUSALS = [
     ("√x + ]", "column 6 of '√x + ]'"),
     ("y = y^2", "y is on both sides"),
     ("sin = x", "built-in name"),
+    ("log_2(x", "unbalanced '(' (column 6 of 'log_2(x')"),
+    ("√(x", "unbalanced '('"),
+    ("sin (x", "unbalanced '('"),
     ("√(9^9^9)", "too large to compute"),  # sizes are checked for every new token
     ("∜(2^(10^9))", "too large to compute"),
     ("|9^9^9|", "too large to compute"),
