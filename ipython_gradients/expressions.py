@@ -642,11 +642,23 @@ def _option_words() -> dict[str, bool]:
             for spec in MAGICS.values() for option in spec.options if option.takes_value}
 
 
+def _switch_words() -> set[str]:
+    """The magics' switches (steps, check, hessian, ...), which take no value."""
+    from .options import MAGICS
+
+    return {option.flag[2:] for spec in MAGICS.values() for option in spec.options if not option.takes_value}
+
+
 def _check_mistakes(tokens: list[tokenize.TokenInfo], namespace: dict, symbols: dict, fail) -> None:
     """Mistakes that would otherwise be read as symbols: an option without its dashes (x^2 at 1, read as
     the symbol at times 1) and derivative notation in the middle of an expression (d/dx with d and dx
     as symbols)."""
     words = _option_words()
+    last = tokens[-1] if tokens else None
+    if last is not None and len(tokens) > 1 and last.type == tokenize.NAME and last.string in _switch_words() \
+            and last.string not in symbols and last.string not in namespace and tokens[-2].string not in _BINARY | _SIGNS:
+        fail(last, f"{last.string!r} at the end is an option here, not a variable: did you mean --{last.string}? "
+                   "(options start with --)")
     for i, token in enumerate(tokens):
         following = tokens[i + 1] if i + 1 < len(tokens) else None
         if token.type != tokenize.NAME or following is None or token.string in symbols or token.string in namespace:
@@ -661,8 +673,8 @@ def _check_mistakes(tokens: list[tokenize.TokenInfo], namespace: dict, symbols: 
                     if t.type not in (tokenize.NUMBER, tokenize.NAME) and t.string not in (",", ";", "-", "+", "/"):
                         break
                     value += t.string
-                fail(token, f"{s!r} is an option here, not a variable: did you mean --{s} {value}? "
-                            "(options start with --)")
+                meant = (f"--wrt {value} (%deriv) or --vars {value} (%grad)" if words[s] else f"--{s} {value}")
+                fail(token, f"{s!r} is an option here, not a variable: did you mean {meant}? (options start with --)")
         if s == "d" and following.string == "/":
             fail(token, "d/dx is derivative notation: it starts a %deriv line, as in d/dx x^2 "
                         "(here d would be a symbol; write d*... for a product)")

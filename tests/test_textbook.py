@@ -74,9 +74,12 @@ REFUSALS = [
     ("sin^-2 x", "a power on the function sin"),
     ("x^2 at 1", "did you mean --at 1?"),
     ("x^2 at -1,2", "did you mean --at -1,2?"),
-    ("x^2 y wrt y", "did you mean --wrt y?"),
+    ("x^2 y wrt y", "did you mean --wrt y (%deriv) or --vars y (%grad)?"),
+    ("x y vars x,y", "did you mean --wrt x,y (%deriv) or --vars x,y (%grad)?"),
     ("x^2 order 2", "did you mean --order 2?"),
     ("sin(x) range 0,3", "did you mean --range 0,3?"),
+    ("x^2 sin(x) steps", "did you mean --steps?"),
+    ("x^2 + y^2 hessian", "did you mean --hessian?"),
     ("d/dx x^2", "d/dx is derivative notation"),
     ("x/dx", "looks like derivative notation"),
     ("∂/∂x x", "'∂' is derivative notation"),
@@ -186,7 +189,7 @@ def test_prime_notation_differentiates_a_function_defined_before(ip):
 
 def test_the_magics_refuse_mistakes_in_one_line_and_leave_the_namespace_alone(ip):
     before = user_names(ip)
-    for line, phrase in [("x^2 at 1", "did you mean --at 1?"), ("x^2 y wrt y", "did you mean --wrt y?"),
+    for line, phrase in [("x^2 at 1", "did you mean --at 1?"), ("x^2 y wrt y", "did you mean --wrt y"),
                          ("d/dx x^2 --wrt y", "the line says d/dx"), ("|x|y|z|", "ambiguous '|'")]:
         with pytest.raises(UsageError) as caught:
             ip.run_line_magic("deriv", line)
