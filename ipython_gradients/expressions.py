@@ -1,7 +1,8 @@
 """The expression language: text or a Python callable → a SymPy expression and its variables.
 
-The language is mathematics, not Python. SymPy's own parser ends in ``eval``, so the text is
-checked token by token first (with the column of any problem), then SymPy's transformations add
+The language is mathematics, not Python. Textbook and Unicode notation (``x²``, ``√x``, ``|x|``,
+``sin 2x``) is first written as the language's own text by ``textbook``. SymPy's own parser ends
+in ``eval``, so the text is checked token by token first (with the column of any problem), then SymPy's transformations add
 what lecture notes write (``x^2``, ``2x``, ``3 sin(x)``), and the resulting code is checked against
 a whitelist of syntax nodes and names before it is evaluated in a namespace of our own.
 """

@@ -9,7 +9,7 @@ a ``%deriv`` line (``d/dx``, ``d²/dx²``, ``∂/∂y``, ``f'(x)``).
 It writes plain text of the language (``sqrt(x)``, ``abs(x)``, ``sin(x)^2``, ``asin(x)``,
 ``log(x, 2)``), which ``expressions`` then checks token by token and against its syntax-tree
 whitelist as any other input: no new Python construct can come out of here. Avoids SymPy and
-every other module of the package: the function names come in as an argument.
+the rest of the package (it imports only ``errors``): the function names come in as an argument.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 r"""How the results write mathematics, in LaTeX (text/latex) and in unicode text (text/plain).
 
 Owns the spelling of everything a result shows: numbers (``format_number``, ``latex_number``),
+expressions on one line of Unicode math that the expression language reads back (``unicode_text``),
 names and primes, words made safe inside ``\text{}``, polynomials, worked steps, and ``Dialect``,
 the small vocabulary in which each result describes itself once (``LATEX`` and ``TEXT`` are its
 two dialects). Knows nothing about results, figures or IPython: it imports only SymPy, so the
