@@ -667,8 +667,11 @@ def _check_mistakes(tokens: list[tokenize.TokenInfo], namespace: dict, symbols: 
         s = token.string
         if s in words:
             wanted = tokenize.NAME if words[s] else tokenize.NUMBER
-            start = i + 2 if following.string in _SIGNS and wanted == tokenize.NUMBER else i + 1
-            if start < len(tokens) and tokens[start].type == wanted:
+            signed = following.string in _SIGNS and wanted == tokenize.NUMBER
+            start = i + 2 if signed else i + 1
+            apart = following.start[1] > token.end[1] and not (signed and start < len(tokens)
+                                                                and tokens[start].start[1] > following.end[1])
+            if apart and start < len(tokens) and tokens[start].type == wanted:
                 value = ""
                 for t in tokens[i + 1:]:
                     if t.type not in (tokenize.NUMBER, tokenize.NAME) and t.string not in (",", ";", "-", "+", "/"):
