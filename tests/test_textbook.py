@@ -324,3 +324,17 @@ def test_tangent_cells_take_derivative_notation(ip):
                          ("d/dz x^2", "z is not a variable")]:
         with pytest.raises(UsageError, match=phrase):
             ip.run_cell_magic("tangent", "--at 1 --no-plot", cell)
+
+
+@QUICK
+@given(st.from_regex(r"\A[xy+\-*/^() 0-9]{1,24}\Z"))
+def test_plain_input_is_read_literally(text):
+    """The language's own spelling passes the textbook layer unchanged: same text, no note."""
+    from ipython_gradients import textbook
+    from ipython_gradients.expressions import FUNCTIONS
+
+    reading = textbook.read(text, set(FUNCTIONS))
+    glued = any(a == "^" for a in text)  # e^2x: a number exponent glued to a factor gets a written-out *
+    assert reading.note is None or glued
+    if reading.note is None:
+        assert reading.text == " ".join(text.split()) or reading.text.replace(" ", "") == text.replace(" ", "")
