@@ -52,6 +52,7 @@ from .expressions import (
     parse_range,
     parse_real,
     parse_variable_names,
+    remembered_definition,
     shown_value,
 )
 from .gradients import (
@@ -112,7 +113,7 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
 
     with _computing(settings):
         x_range = parse_range(range) if range is not None else None
-        expression, wrt, order = _derivative_notation(expression, wrt, order, namespace)
+        expression, wrt, order, source = _derivative_notation(expression, wrt, order, namespace)
         function = as_function(expression, namespace, settings.roots)
         method = _choose_method(function, settings.backend if method is None else method, check)
         wrt_symbols = choose_wrt(function, wrt, order)
@@ -127,6 +128,8 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
         if check and not points:
             result.notes.append("Nothing to check: --check compares the values at the --at points.")
         _reading_note(result, function)
+        if source:
+            result.notes.insert(0, source)
         if plot:
             _figure_or_note(result, lambda: derivative_figure(function, result, x_range, settings))
         return for_the_user(result, given_symbols(expression, namespace))
@@ -134,10 +137,11 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
 
 def _derivative_notation(expression, wrt, order: int, namespace: dict):
     """``d/dx x^2``, ``d²/dx² sin x``, ``∂/∂y (x^2 y)``, ``f'(x)``: the function, --wrt and --order they
-    stand for, which must agree with the options given."""
+    stand for, which must agree with the options given, and a note when f is a definition remembered
+    from an earlier magic."""
     notation = derivative_notation(expression) if isinstance(expression, str) else None
     if notation is None:
-        return expression, wrt, order
+        return expression, wrt, order, None
     if notation.wrt:
         given = parse_variable_names(wrt, "--wrt") if wrt is not None else None
         if given is not None and given != list(notation.wrt):
@@ -146,13 +150,16 @@ def _derivative_notation(expression, wrt, order: int, namespace: dict):
     if order != 1 and order != notation.order:
         raise OptionError(f"the line says {notation.written} (order {notation.order}) but --order is {order}: "
                           "give one of them")
-    if not notation.wrt:  # f'(x): f must be a function the notebook defines
+    if not notation.wrt:  # f'(x): f is a function of the notebook, or one defined in an earlier magic
         name = re.match(r"\w+", notation.body).group()
         if name not in namespace:
-            raise ExpressionError(f"{notation.written} is the derivative of a function {name} defined before: "
-                                  f"define it first ({name} = Lambda(x, x**2), or def {name}(x): ...), or write "
-                                  f"%deriv {name}(x) = x^2 --order {notation.order}")
-    return notation.body, wrt, notation.order
+            definition = remembered_definition(name)
+            if definition is None:
+                raise ExpressionError(f"{notation.written} is the derivative of a function {name} defined before: "
+                                      f"define it first (%deriv {name}(x) = x^2, {name} = Lambda(x, x**2), or def "
+                                      f"{name}(x): ...)")
+            return definition, wrt, notation.order, f"{name} is {definition}, as defined in an earlier magic."
+    return notation.body, wrt, notation.order, None
 
 
 def _reading_note(result, function) -> None:

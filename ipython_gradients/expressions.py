@@ -139,6 +139,7 @@ def parse_function(text: str, namespace: dict | None = None, roots: str = "real"
         name, params, body = definition.groups()
         variables = parse_parameters(params, text)
         expr, reading = read_expression(body, namespace, {v.name: v for v in variables}, roots=roots)
+        _remember(name, text)
         return ParsedFunction(expr, variables, name=name, reading=reading)
     named = NAMED.match(text)
     if named:  # y = x^2: y as a function of the variables on the right
@@ -150,12 +151,31 @@ def parse_function(text: str, namespace: dict | None = None, roots: str = "real"
         if any(v.name == name for v in variables):
             raise ExpressionError(f"{name} is on both sides of {text.strip()!r}: write {name} = (an expression "
                                   "without it)")
+        _remember(name, text)
         return ParsedFunction(expr, variables, name=name, reading=reading)
     referenced = _namespace_function(text, namespace)
     if referenced is not None:
         return referenced
     expr, reading = read_expression(text, namespace, roots=roots)
     return ParsedFunction(expr, tuple(sorted(expr.free_symbols, key=natural_key)), reading=reading)
+
+
+# Definitions typed into the magics (f(x) = x^3, y = x^2), by name, the newest of each, so that f'(x) in a
+# later magic of the session can name them (the notebook's own f comes first). At most _REMEMBERED names.
+_DEFINITIONS: dict[str, str] = {}
+_REMEMBERED = 1000
+
+
+def _remember(name: str, text: str) -> None:
+    _DEFINITIONS.pop(name, None)
+    _DEFINITIONS[name] = " ".join(text.split())
+    while len(_DEFINITIONS) > _REMEMBERED:
+        _DEFINITIONS.pop(next(iter(_DEFINITIONS)))
+
+
+def remembered_definition(name: str) -> str | None:
+    """The newest definition of ``name`` typed into a magic in this session (``f(x) = x^3``), or None."""
+    return _DEFINITIONS.get(name)
 
 
 def parse_parameters(params: str, text: str) -> tuple[sp.Symbol, ...]:

@@ -22,6 +22,7 @@ from .expressions import (
     parse_points,
     parse_ranges,
     real_symbol,
+    remembered_definition,
 )
 from .results import TangentResult
 from .results.values import TangentLine
@@ -84,9 +85,11 @@ def _derivative_line(entry, earlier: dict[str, ParsedFunction], namespace, roots
         base = earlier.get(base_name)
         if base is None and base_name in namespace:
             base = as_function(notation.body, namespace, roots)
+        elif base is None and remembered_definition(base_name) is not None:  # from an earlier magic
+            base = as_function(remembered_definition(base_name), namespace, roots)
         if base is None:
             raise ExpressionError(f"{notation.written} is the derivative of a function {base_name} defined before: "
-                                  f"define it on an earlier line ({base_name}(x) = x^2) or in the notebook")
+                                  f"define it on an earlier line ({base_name}(x) = x^2), in an earlier magic or in the notebook")
         name = base_name + "'" * notation.order
     if base.expr is None:
         raise ExpressionError(f"{notation.written}: {base.name or 'the function'} is Python code SymPy could not "

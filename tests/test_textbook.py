@@ -183,8 +183,21 @@ def test_prime_notation_differentiates_a_function_defined_before(ip):
     assert ip.run_line_magic("deriv", "g'(t) --no-plot").derivative == 4 * sp.Symbol("t") ** 3
     assert ip.run_line_magic("deriv", "g''(t) --at 1 --no-plot").values == {1.0: 12.0}
     assert ip.run_line_magic("deriv", "h'' --at 2 --no-plot").values == {2.0: 12.0}
-    with pytest.raises(UsageError, match="f' is the derivative of a function f defined before"):
-        ip.run_line_magic("deriv", "f'(x)")
+    with pytest.raises(UsageError, match="never_defined' is the derivative of a function never_defined defined"):
+        ip.run_line_magic("deriv", "never_defined'(x)")
+
+
+def test_prime_notation_remembers_definitions_typed_into_earlier_magics(ip):
+    before = user_names(ip)
+    ip.run_line_magic("deriv", "cubic(x) = x^3 --no-plot")
+    r = ip.run_line_magic("deriv", "cubic''(x) --at 1 --no-plot")
+    assert r.values == {1.0: 6.0} and "cubic is cubic(x) = x^3, as defined in an earlier magic." in r.text()
+    assert user_names(ip) == before  # remembered by the package, not put into the notebook's variables
+    ip.run_cell_magic("tangent", "--at 1 --no-plot", "wave(t) = sin(t)\n")
+    t = ip.run_cell_magic("tangent", "--at 0 --no-plot", "wave'\n")
+    assert [name for name, _, _ in t.functions] == ["wave'"] and t.lines[0].slope == 0.0
+    ip.run_cell("def cubic(x):\n    return x**2\n")  # the notebook's own cubic comes first
+    assert ip.run_line_magic("deriv", "cubic'(x) --at 1 --no-plot").values == {1.0: 2.0}
 
 
 def test_the_magics_refuse_mistakes_in_one_line_and_leave_the_namespace_alone(ip):
@@ -319,7 +332,7 @@ def test_tangent_cells_take_derivative_notation(ip):
     slopes = [line.slope for line in r.lines]
     assert slopes[:3] == [3.0, 6.0, 6.0] and slopes[3] == pytest.approx(-0.8414709848) and slopes[4] == 12.0
     assert "f'(x) = 3⋅x" in r.text() and "$$f'(x) = 3 x^{2}$$" in r.latex()
-    for cell, phrase in [("g'(x)", "line 1: g' is the derivative of a function g defined before"),
+    for cell, phrase in [("unseen'(x)", "line 1: unseen' is the derivative of a function unseen defined before"),
                          ("f(x, y) = x y\nf'", "line 2: f': f has 2 variables"),
                          ("d/dz x^2", "z is not a variable")]:
         with pytest.raises(UsageError, match=phrase):
