@@ -117,7 +117,7 @@ def slope_words(left: float | None, right: float | None, digits: int) -> str:
 
 
 def _unicode_printer():
-    from sympy.printing.precedence import PRECEDENCE, precedence
+    from sympy.printing.precedence import PRECEDENCE
     from sympy.printing.str import StrPrinter
 
     class UnicodeLine(StrPrinter):
@@ -170,7 +170,6 @@ def _unicode_printer():
         def _print_Rational(self, expr):
             return f"{expr.p}/{expr.q}" if expr.q != 1 else str(expr.p)
 
-    del precedence
     return UnicodeLine
 
 
