@@ -41,6 +41,7 @@ from .derivatives import (
 from .errors import (
     ComputationTimeout,
     EvaluationError,
+    ExpressionError,
     GradientError,
     NoPlot,
     OptionError,
@@ -57,6 +58,7 @@ from .expressions import (
     parse_real,
     parse_variable_names,
     real_symbol,
+    remembered_definition,
     shown_value,
 )
 from .frameworks import check_framework, derivative_rows, gradient_rows
@@ -78,6 +80,7 @@ from .results import (
     TangentResult,
 )
 from .results.graph import FrameworkTable
+from .results.notation import unicode_text
 from .results.symbols import for_the_user, given_symbols
 from .results.rates import RatesResult
 from .results.values import (
@@ -105,6 +108,7 @@ from .tangents import (
     tangent_figure,
     tangent_points,
 )
+from .textbook import derivative_notation
 from .timeouts import time_limit
 
 
@@ -150,6 +154,7 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
                          namespace, settings)
     with _computing(settings):
         x_range = parse_range(range) if range is not None else None
+        expression, wrt, order, source = _derivative_notation(expression, wrt, order, namespace)
         function = as_function(expression, namespace, settings.roots)
         method = _choose_method(function, settings.backend if method is None else method, check, autodiff=True)
         if method == "autodiff" and order != 1:
@@ -172,6 +177,9 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
             _from_first_principles(result, function, points)
         if check and not points:
             result.notes.append("Nothing to check: --check compares the values at the --at points.")
+        _reading_note(result, function)
+        if source:
+            result.notes.insert(0, source)
         if graph:
             index = function.variables.index(wrt_symbols[0])
             unit = tuple(int(k == index) for k in builtins.range(len(function.variables)))
@@ -316,6 +324,40 @@ def _from_first_principles(result: DerivativeResult, function: ParsedFunction, p
                             "above is by the rules of differentiation.")
     result.quotients = [QuotientTable(texts, latex_coordinates(p, texts), quotients(function.expr, x, p[0]))
                         for p, texts in points]
+
+
+def _derivative_notation(expression, wrt, order: int, namespace: dict):
+    """``d/dx x^2``, ``d²/dx² sin x``, ``∂/∂y (x^2 y)``, ``f'(x)``: the function, --wrt and --order they
+    stand for, which must agree with the options given, and a note when f is a definition remembered
+    from an earlier magic."""
+    notation = derivative_notation(expression) if isinstance(expression, str) else None
+    if notation is None:
+        return expression, wrt, order, None
+    if notation.wrt:
+        given = parse_variable_names(wrt, "--wrt") if wrt is not None else None
+        if given is not None and given != list(notation.wrt):
+            raise OptionError(f"the line says {notation.written} but --wrt is {','.join(given)}: give one of them")
+        wrt = ",".join(notation.wrt)
+    if order != 1 and order != notation.order:
+        raise OptionError(f"the line says {notation.written} (order {notation.order}) but --order is {order}: "
+                          "give one of them")
+    if not notation.wrt:  # f'(x): f is a function of the notebook, or one defined in an earlier magic
+        name = re.match(r"\w+", notation.body).group()
+        if name not in namespace:
+            definition = remembered_definition(name)
+            if definition is None:
+                raise ExpressionError(f"{notation.written} is the derivative of a function {name} defined before: "
+                                      f"define it first (%deriv {name}(x) = x^2, {name} = Lambda(x, x**2), or def "
+                                      f"{name}(x): ...)")
+            return definition, wrt, notation.order, f"{name} is {definition}, as defined in an earlier magic."
+    return notation.body, wrt, notation.order, None
+
+
+def _reading_note(result, function) -> None:
+    """Say how textbook notation was read, where it was not read literally (sin x y as sin(x y))."""
+    reading = getattr(function, "reading", None)
+    if reading:
+        result.notes.insert(0, reading[:1].upper() + reading[1:] + ".")
 
 
 def _differentiated(function: ParsedFunction, wrt_symbols, points, method: str, settings: Settings, *,
@@ -504,7 +546,7 @@ def worked_steps(expr, wrt, partial: bool, shown) -> list:
         part, current = derivation(current, variable, partial)
         found += part
     if shown != current:  # --simplify: one more step to the form shown
-        found.append(Step("simplification", rf"{sp.latex(current)} = {sp.latex(shown)}", f"{current} = {shown}"))
+        found.append(Step("simplification", rf"{sp.latex(current)} = {sp.latex(shown)}", f"{unicode_text(current)} = {unicode_text(shown)}"))
     return found
 
 
@@ -602,6 +644,7 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         result = GradientResult(expr=function.expr, variables=function.variables, name=function.name,
                                 method=method, components=function.components,
                                 display=Display.of(settings))
+        _reading_note(result, function.parsed)
         if function.traced and method != "autodiff":
             result.notes.append(f"{function.name} was traced with SymPy symbols and differentiated symbolically.")
         elif method == "numeric":
@@ -743,6 +786,8 @@ def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: b
         result = TangentResult(order=order, display=Display.of(settings))
         for name, parsed in functions:
             result.functions.append((name, parsed.expr, parsed.variables))
+            if parsed.reading:
+                result.notes.append(f"{name}: {parsed.reading}.")
             for point, texts in tangent_points(points, parsed, box, range is not None):
                 result.lines.append(tangent_at(name, parsed, point, texts, order, normal, widths, deltas, method))
             if parsed.expr is None:

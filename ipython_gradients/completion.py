@@ -138,8 +138,16 @@ def _expression_text(tokens: list[str]) -> str:
     return " ".join(words)
 
 
+# Textbook notation (textbook.py, not imported here: completion stays light): superscripts are powers,
+# not letters of a name (x² is x), π stands alone, d/dx or ∂/∂y in front is no variable, y = names the function.
+_RAISED = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ˣʸᶻⁿᵗⁱᵃᵇᵏᵐʳˢᵘᵛʷπ]")
+_DERIVATIVE_PREFIX = re.compile(r"^\s*([d∂])[^/\s]*\s*/\s*(\1[^\W\d]\w*[^\s(]*\s*)+")
+_NAMED = re.compile(r"^\s*[^\W\d]\w*\s*=(?!=)")
+
+
 def expression_variables(text: str) -> list[str]:
     """The names in an expression that are not functions or constants, in order of appearance."""
+    text = _NAMED.sub("", _DERIVATIVE_PREFIX.sub("", _RAISED.sub(" ", text)))
     if "=" in text and "(" in text.split("=", 1)[0]:  # f(x, y) = ...: the definition names them
         head = text.split("=", 1)[0]
         return [n for n in _NAME.findall(head.split("(", 1)[1])]

@@ -54,6 +54,7 @@ import sympy as sp
 
 from . import calculus
 from .errors import ComputationTimeout
+from .results.notation import unicode_text
 from .results.values import CriticalPoint
 from .timeouts import time_limit
 
@@ -1524,10 +1525,10 @@ class CriticalPoints:
                     if f and not any(v == 0 and k not in self.variables for k, v in f.items())]
         implicit = [f for f in found.families if f and f not in explicit]
         if explicit:
-            shown = "; ".join(", ".join(f"{k} = {v}" for k, v in family.items()) for family in explicit)
+            shown = "; ".join(", ".join(f"{k} = {unicode_text(v)}" for k, v in family.items()) for family in explicit)
             parts.append(f"Also whole sets of critical points where {shown} (any value of the other variables).")
         if implicit:
-            shown = "; ".join(f"{sp.sstr(k)} = 0" for family in implicit for k in family)
+            shown = "; ".join(f"{unicode_text(k)} = 0" for family in implicit for k in family)
             parts.append(f"Also whole curves of critical points: {shown}.")
         if any(not f for f in found.families):
             parts.append("f is constant: every point is a critical point.")
@@ -1538,15 +1539,15 @@ class CriticalPoints:
             parts.append("At the points marked 'gradient undefined', ∇f does not exist: critical points by "
                          "definition.")
         if found.undefined_curves:
-            shown = " and ".join(f"{sp.sstr(c)} = 0" for c in found.undefined_curves)
+            shown = " and ".join(f"{unicode_text(c)} = 0" for c in found.undefined_curves)
             kind = "curves" if self.n == 2 else "curves or surfaces"
             parts.append(f"∇f does not exist anywhere on {shown} (whole {kind}, every point of which is critical by "
                          f"definition; listed are the points where such {kind} cross or f along them is stationary).")
         if found.edge_curves:
-            shown = " and ".join(f"{sp.sstr(c)} = 0" for c in found.edge_curves)
+            shown = " and ".join(f"{unicode_text(c)} = 0" for c in found.edge_curves)
             parts.append(f"∇f does not exist on {shown}, an edge of f's domain.")
         if found.edge_points:
-            shown = ", ".join("(" + ", ".join(sp.sstr(c) for c in p) + ")" for p in found.edge_points[:6])
+            shown = ", ".join("(" + ", ".join(unicode_text(c) for c in p) + ")" for p in found.edge_points[:6])
             parts.append(f"On the edge of f's domain ∇f does not exist at {shown} either (not listed: f is not "
                          "defined on every side there, so these are no interior critical points).")
         if found.solved != "complete" and found.starts:  # say so: a search is no proof there are no others
@@ -1873,13 +1874,13 @@ def sampled_verdict(rings, noise: float) -> str:
 
 
 def _direction_text(direction) -> str:
-    return "(" + ", ".join(sp.sstr(c) for c in direction) + ")"
+    return "(" + ", ".join(unicode_text(c) for c in direction) + ")"
 
 
 def _period_text(periods: dict) -> str:
     if not periods:
         return ""
-    return ", period " + ", ".join(f"{sp.sstr(p)} in {v}" for v, p in periods.items())
+    return ", period " + ", ".join(f"{unicode_text(p)} in {v}" for v, p in periods.items())
 
 
 def sphere_directions(n: int, count: int) -> list[tuple[float, ...]]:

@@ -1,7 +1,8 @@
 """The expression language: text or a Python callable → a SymPy expression and its variables.
 
-The language is mathematics, not Python. SymPy's own parser ends in ``eval``, so the text is
-checked token by token first (with the column of any problem), then SymPy's transformations add
+The language is mathematics, not Python. Textbook and Unicode notation (``x²``, ``√x``, ``|x|``,
+``sin 2x``) is first written as the language's own text by ``textbook``. SymPy's own parser ends
+in ``eval``, so the text is checked token by token first (with the column of any problem), then SymPy's transformations add
 what lecture notes write (``x^2``, ``2x``, ``3 sin(x)``), and the resulting code is checked against
 a whitelist of syntax nodes and names before it is evaluated in a namespace of our own.
 """
@@ -37,7 +38,7 @@ from sympy.parsing.sympy_parser import (
     implicit_multiplication,
 )
 
-from . import sizes
+from . import sizes, textbook
 from .errors import ExpressionError, GradientError, OptionError, VariableError
 from .settings import plot_range_problem
 
@@ -76,6 +77,7 @@ _ALLOWED_OPS = _BINARY | _SIGNS | {"(", ")", ","}
 _ALLOWED_NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Call, ast.Name, ast.Constant, ast.Load,
                   ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd)
 DEFINITION = re.compile(r"^\s*([^\W\d]\w*)\s*\(([^()]*)\)\s*=(?!=)(.*)$")
+NAMED = re.compile(r"^\s*([^\W\d]\w*)\s*=(?!=)(.*)$")
 _IDENTIFIER = re.compile(r"^[^\W\d]\w*$")
 _DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
@@ -90,6 +92,7 @@ class ParsedFunction:
     func: Callable | None = None  # the Python function, when one was given
     traced: bool = False  # True: expr came from calling func with symbols
     vector_input: bool = False  # func takes one vector f(v) rather than f(x, y)
+    reading: str | None = None  # "read sin x y as sin(x y)": how textbook notation was read, if not literally
 
     @property
     def is_symbolic(self) -> bool:
@@ -136,13 +139,44 @@ def parse_function(text: str, namespace: dict | None = None, roots: str = "real"
     if definition:
         name, params, body = definition.groups()
         variables = parse_parameters(params, text)
-        expr = parse_expression(body, namespace, {v.name: v for v in variables}, roots=roots)
-        return ParsedFunction(expr, variables, name=name)
+        expr, reading = read_expression(body, namespace, {v.name: v for v in variables}, roots=roots)
+        _remember(name, text)
+        return ParsedFunction(expr, variables, name=name, reading=reading)
+    named = NAMED.match(text)
+    if named:  # y = x^2: y as a function of the variables on the right
+        name, body = named.groups()
+        name = unicodedata.normalize("NFKC", name)
+        parse_parameters(name, text)  # a name that could be a variable
+        expr, reading = read_expression(body, namespace, roots=roots)
+        variables = tuple(sorted(expr.free_symbols, key=natural_key))
+        if any(v.name == name for v in variables):
+            raise ExpressionError(f"{name} is on both sides of {text.strip()!r}: write {name} = (an expression "
+                                  "without it)")
+        _remember(name, text)
+        return ParsedFunction(expr, variables, name=name, reading=reading)
     referenced = _namespace_function(text, namespace)
     if referenced is not None:
         return referenced
-    expr = parse_expression(text, namespace, roots=roots)
-    return ParsedFunction(expr, tuple(sorted(expr.free_symbols, key=natural_key)))
+    expr, reading = read_expression(text, namespace, roots=roots)
+    return ParsedFunction(expr, tuple(sorted(expr.free_symbols, key=natural_key)), reading=reading)
+
+
+# Definitions typed into the magics (f(x) = x^3, y = x^2), by name, the newest of each, so that f'(x) in a
+# later magic of the session can name them (the notebook's own f comes first). At most _REMEMBERED names.
+_DEFINITIONS: dict[str, str] = {}
+_REMEMBERED = 1000
+
+
+def _remember(name: str, text: str) -> None:
+    _DEFINITIONS.pop(name, None)
+    _DEFINITIONS[name] = " ".join(text.split())
+    while len(_DEFINITIONS) > _REMEMBERED:
+        _DEFINITIONS.pop(next(iter(_DEFINITIONS)))
+
+
+def remembered_definition(name: str) -> str | None:
+    """The newest definition of ``name`` typed into a magic in this session (``f(x) = x^3``), or None."""
+    return _DEFINITIONS.get(name)
 
 
 def parse_parameters(params: str, text: str) -> tuple[sp.Symbol, ...]:
@@ -539,6 +573,14 @@ def parse_expression(text: str, namespace: dict | None = None,
     ``roots="real"`` makes odd roots of negative numbers real (``real_roots``); "principal" keeps
     SymPy's complex principal root.
     """
+    return read_expression(text, namespace, symbols, roots)[0]
+
+
+def read_expression(text: str, namespace: dict | None = None, symbols: dict[str, sp.Symbol] | None = None,
+                    roots: str = "real") -> tuple[sp.Expr, str | None]:
+    """``parse_expression``, with how textbook notation was read when not literally ("read sin x y
+    as sin(x y)"), else None. Textbook and Unicode notation (``textbook``) becomes the language's own
+    text first, which is then checked as any typed text is."""
     namespace = namespace or {}
     symbols = symbols or {}
     text = text.strip()
@@ -546,8 +588,10 @@ def parse_expression(text: str, namespace: dict | None = None,
         raise ExpressionError("no expression given: write one, for example x^2 sin(x)")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"the expression is {len(text):,} characters long; the limit is {MAX_LENGTH:,}")
-    tokens = _tokens(text)
-    names = _check_tokens(text, tokens, namespace, symbols)
+    applicable = {f for f in FUNCTIONS if f not in symbols and not isinstance(namespace.get(f), sp.Expr)}
+    reading = textbook.read(text, applicable)
+    tokens = _tokens(reading.text, text)
+    names = _check_tokens(text, tokens, namespace, symbols, reading.column)
     local_dict: dict = {}
     for name in names:
         if name in symbols:
@@ -585,22 +629,25 @@ def parse_expression(text: str, namespace: dict | None = None,
     if any(max(abs(r.p), r.q).bit_length() * 0.302 > MAX_DIGITS for r in expr.atoms(sp.Rational)):
         raise ExpressionError(f"a number in {_short(text)} has more than {MAX_DIGITS:,} digits: too large to use")
     expr = tidy_floats(expr)
-    return real_roots(expr) if roots == "real" else expr
+    note = f"read {' '.join(text.split())} as {reading.text}" if reading.note else None
+    return (real_roots(expr) if roots == "real" else expr), note
 
 
-def _tokens(text: str) -> list[tokenize.TokenInfo]:
+def _tokens(text: str, typed: str | None = None) -> list[tokenize.TokenInfo]:
+    """The Python tokens of ``text`` (the language's own text of what was ``typed``)."""
+    typed = text if typed is None else typed
     if "\n" in text or "\r" in text:
         raise ExpressionError("an expression must fit on one line")
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except tokenize.TokenError:
-        raise ExpressionError(_bracket_problem(text)) from None
+        raise ExpressionError(_bracket_problem(typed)) from None
     except (SyntaxError, IndentationError) as error:
-        raise ExpressionError(f"cannot read {text!r}: {error.msg}") from None
+        raise ExpressionError(f"cannot read {typed!r}: {error.msg}") from None
     for t in tokens:  # "x^2  # the parabola" is a comment; "x^2 #+ sin(x)" would silently drop a term
         if t.type == tokenize.COMMENT and not (t.string == "#" or t.string[1].isspace()):
             raise ExpressionError(f"'#' is not an operator: a comment starts with '# ' and everything after it is "
-                                  f"ignored (column {t.start[1] + 1} of {text!r})")
+                                  f"ignored (column {typed.index('#') + 1} of {typed!r})")
     # Names as Python reads them (NFKC): fullwidth Ｓｙｍｂｏｌ is Symbol, and is checked as such
     return [t._replace(string=unicodedata.normalize("NFKC", t.string)) if t.type == tokenize.NAME else t
             for t in tokens if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER,
@@ -632,11 +679,16 @@ def _bracket_problem(text: str) -> str:
 
 
 def _check_tokens(text: str, tokens: list[tokenize.TokenInfo], namespace: dict,
-                  symbols: dict) -> list[str]:
-    """Refuse anything that is not mathematics, saying where; return the names used."""
+                  symbols: dict, column: Callable[[int], int] = lambda c: c) -> list[str]:
+    """Refuse anything that is not mathematics, saying where; return the names used.
+
+    ``tokens`` are those of the language's text of ``text``; ``column`` maps their columns to ``text``'s.
+    """
 
     def fail(token: tokenize.TokenInfo, message: str):
-        raise ExpressionError(f"{message} (column {token.start[1] + 1} of {text!r})")
+        raise ExpressionError(f"{message} (column {column(token.start[1]) + 1} of {text!r})")
+
+    _check_mistakes(tokens, namespace, symbols, fail)
 
     names = []
     plain_names = {t.string for i, t in enumerate(tokens) if t.type == tokenize.NAME
@@ -668,10 +720,6 @@ def _check_tokens(text: str, tokens: list[tokenize.TokenInfo], namespace: dict,
             if callable(value) and not isinstance(value, (sp.Basic, UndefinedFunction)) and s not in FUNCTIONS \
                     and s not in symbols:
                 fail(token, _unknown_function_message(s, namespace))
-            if s in FUNCTIONS and following is not None and following.string in ("^", "**") \
-                    and i + 2 < len(tokens) and tokens[i + 2].string == "-":
-                inverse = f"a{s}(x) for the inverse function, or " if f"a{s}" in FUNCTIONS else ""
-                fail(token, f"{s}^-1 is ambiguous: write {inverse}1/{s}(x)")
             called = following is not None and following.string == "("
             is_function = s in FUNCTIONS or isinstance(namespace.get(s), UndefinedFunction)
             if called and not is_function and s not in plain_names and s not in symbols:
@@ -679,7 +727,7 @@ def _check_tokens(text: str, tokens: list[tokenize.TokenInfo], namespace: dict,
             if is_function and not called and s not in symbols and not (
                     following is not None and following.string in ("^", "**")
                     and s in FUNCTIONS and s not in namespace):
-                fail(token, f"the function {s!r} needs parentheses, as in {s}(x)")
+                fail(token, f"the function {s!r} needs an argument, as in {s}(x) or {s} x")
             names.append(s)
         elif kind == tokenize.OP:
             if s not in _ALLOWED_OPS:
@@ -707,6 +755,61 @@ def _check_tokens(text: str, tokens: list[tokenize.TokenInfo], namespace: dict,
     if brackets:
         fail(brackets[-1][0], "unbalanced '('")
     return names
+
+
+def _option_words() -> dict[str, bool]:
+    """The magics' option names (at, wrt, order, range, ...), each with whether its value is names."""
+    from .options import MAGICS
+
+    return {option.flag[2:]: option.flag in ("--wrt", "--vars")
+            for spec in MAGICS.values() for option in spec.options if option.takes_value}
+
+
+def _switch_words() -> set[str]:
+    """The magics' switches (steps, check, hessian, ...), which take no value."""
+    from .options import MAGICS
+
+    return {option.flag[2:] for spec in MAGICS.values() for option in spec.options if not option.takes_value}
+
+
+def _check_mistakes(tokens: list[tokenize.TokenInfo], namespace: dict, symbols: dict, fail) -> None:
+    """Mistakes that would otherwise be read as symbols: an option without its dashes (x^2 at 1, read as
+    the symbol at times 1) and derivative notation in the middle of an expression (d/dx with d and dx
+    as symbols)."""
+    words = _option_words()
+    last = tokens[-1] if tokens else None
+    if last is not None and len(tokens) > 1 and last.type == tokenize.NAME and last.string in _switch_words() \
+            and last.string not in symbols and last.string not in namespace and tokens[-2].string not in _BINARY | _SIGNS:
+        fail(last, f"{last.string!r} at the end is an option here, not a variable: did you mean --{last.string}? "
+                   "(options start with --)")
+    for i, token in enumerate(tokens):
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if token.type != tokenize.NAME or following is None or token.string in symbols or token.string in namespace:
+            continue
+        s = token.string
+        if s in words:
+            wanted = tokenize.NAME if words[s] else tokenize.NUMBER
+            signed = following.string in _SIGNS and wanted == tokenize.NUMBER
+            start = i + 2 if signed else i + 1
+            apart = following.start[1] > token.end[1] and not (signed and start < len(tokens)
+                                                                and tokens[start].start[1] > following.end[1])
+            if apart and start < len(tokens) and tokens[start].type == wanted:
+                value = ""
+                for t in tokens[i + 1:]:
+                    if t.type not in (tokenize.NUMBER, tokenize.NAME) and t.string not in (",", ";", "-", "+", "/"):
+                        break
+                    value += t.string
+                meant = (f"--wrt {value} (%deriv) or --vars {value} (%grad)" if words[s] else f"--{s} {value}")
+                fail(token, f"{s!r} is an option here, not a variable: did you mean {meant}? (options start with --)")
+        if s == "d" and following.string == "/":
+            fail(token, "d/dx is derivative notation: it starts a %deriv line, as in d/dx x^2 "
+                        "(here d would be a symbol; write d*... for a product)")
+    for i, token in enumerate(tokens[1:], start=1):
+        if token.type == tokenize.NAME and re.fullmatch(r"d[^\W\d_]", token.string) and tokens[i - 1].string == "/" \
+                and token.string not in symbols and token.string not in namespace:
+            fail(token, f"'/{token.string}' looks like derivative notation: d/{token.string} starts a %deriv line, "
+                        f"as in d/{token.string} {token.string[1]}^2 (a symbol named {token.string} would "
+                        "be read here)")
 
 
 def _unknown_function_message(name: str, namespace: dict) -> str:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 
 import sympy as sp
 
+from .results.notation import unicode_text
+
 RULES_BY_FUNCTION = {
     **{f: "trigonometric" for f in (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)},
     **{f: "inverse trigonometric" for f in (sp.asin, sp.acos, sp.atan, sp.acot, sp.asec, sp.acsc)},
@@ -58,7 +60,7 @@ class _Deriver:
             return self.done[e]
         index = len(self.steps)
         result = self._rule(e)
-        self.steps[index] = replace(self.steps[index], text=f"{self.text_operator}[{sp.sstr(e)}] = {sp.sstr(result)}")
+        self.steps[index] = replace(self.steps[index], text=f"{self.text_operator} ({unicode_text(e)}) = {unicode_text(result)}")
         self.done[e] = result
         return result
 
@@ -68,7 +70,7 @@ class _Deriver:
     def _record(self, rule: str, e: sp.Expr, rhs: str, where: sp.Expr | None = None) -> None:
         """A step; ``where``: an expression whose zeros the rule does not cover (|u| at u = 0)."""
         notes = {} if where is None else {
-            "note": f"not differentiable where {sp.sstr(where)} = 0",
+            "note": f"not differentiable where {unicode_text(where)} = 0",
             "note_latex": rf"\text{{not differentiable where }} {sp.latex(where)} = 0"}
         self.steps.append(Step(rule, rf"{self.show(e)} = {rhs}", **notes))
 
@@ -195,8 +197,8 @@ def derivation(expr: sp.Expr, x: sp.Symbol, partial: bool = False) -> tuple[list
     if not _equal(assembled, target):  # a wrong rule above: fail loudly, never show it
         raise AssertionError(f"the derivation of {expr} disagrees with SymPy: {assembled} vs {target}")
     steps = deriver.steps + [Step("result", rf"{deriver.show(expr)} = {sp.latex(assembled)}",
-                                  f"{deriver.text_operator}[{sp.sstr(expr)}] = {sp.sstr(assembled)}")]
+                                  f"{deriver.text_operator} ({unicode_text(expr)}) = {unicode_text(assembled)}")]
     if assembled != target:  # same value, another form: show how the steps' form becomes SymPy's
         steps.append(Step("simplification", rf"{sp.latex(assembled)} = {sp.latex(target)}",
-                          f"{sp.sstr(assembled)} = {sp.sstr(target)}"))
+                          f"{unicode_text(assembled)} = {unicode_text(target)}"))
     return steps, target

@@ -22,11 +22,13 @@ from .expressions import (
     parse_points,
     parse_ranges,
     real_symbol,
+    remembered_definition,
 )
 from .results import TangentResult
 from .results.values import TangentLine
 from .settings import Settings
 from .sizes import refuse_huge_points
+from .textbook import derivative_notation
 
 UNNAMED = ("f", "g", "h", "p", "q", "r", "s", "u")  # then f9, f10, ... for longer cells
 
@@ -49,7 +51,9 @@ def cell_functions(cell, namespace, roots: str = "real") -> list[tuple[str, Pars
     functions, used = [], set()
     for number, entry in entries:
         try:
-            parsed = as_function(entry, namespace, roots)
+            parsed = _derivative_line(entry, dict(functions), namespace, roots)
+            if parsed is None:
+                parsed = as_function(entry, namespace, roots)
         except GradientError as error:
             raise type(error)(f"line {number}: {error}") from None
         if parsed.expr is None and parsed.func is None:
@@ -65,6 +69,43 @@ def cell_functions(cell, namespace, roots: str = "real") -> list[tuple[str, Pars
         used.add(name)
         functions.append((name, parsed))
     return functions
+
+
+def _derivative_line(entry, earlier: dict[str, ParsedFunction], namespace, roots: str) -> ParsedFunction | None:
+    """A line in derivative notation, as the function it stands for: f'(x) or f'' after f is defined (on
+    an earlier line or in the notebook), d/dx x^3, ∂/∂x (x^2 y); None for any other line."""
+    notation = derivative_notation(entry) if isinstance(entry, str) else None
+    if notation is None:
+        return None
+    name = base_name = None
+    if notation.wrt:
+        base = as_function(notation.body, namespace, roots)
+    else:
+        base_name = notation.body.split("(")[0]
+        base = earlier.get(base_name)
+        if base is None and base_name in namespace:
+            base = as_function(notation.body, namespace, roots)
+        elif base is None and remembered_definition(base_name) is not None:  # from an earlier magic
+            base = as_function(remembered_definition(base_name), namespace, roots)
+        if base is None:
+            raise ExpressionError(f"{notation.written} is the derivative of a function {base_name} defined before: "
+                                  f"define it on an earlier line ({base_name}(x) = x^2), in an earlier magic or in the notebook")
+        name = base_name + "'" * notation.order
+    if base.expr is None:
+        raise ExpressionError(f"{notation.written}: {base.name or 'the function'} is Python code SymPy could not "
+                              "trace; %%tangent draws derivatives of formulas only")
+    by_name = {v.name: v for v in base.variables}
+    if notation.wrt:
+        missing = [w for w in notation.wrt if w not in by_name]
+        if missing:
+            raise VariableError(f"{notation.written}: {missing[0]} is not a variable of {notation.body!r}")
+        wrt = [by_name[w] for w in notation.wrt] * (notation.order if len(notation.wrt) == 1 else 1)
+    elif len(base.variables) == 1:
+        wrt = [base.variables[0]] * notation.order
+    else:
+        raise VariableError(f"{notation.written}: {base_name} has {len(base.variables)} variables; write "
+                            f"∂/∂x {base_name}(x, y) for a partial derivative")
+    return ParsedFunction(calculus.derivative(base.expr, wrt), base.variables, name=name, reading=base.reading)
 
 
 def at_points(at, functions) -> dict[int, list]:

@@ -22,7 +22,7 @@ LAYERS = [
     ("drawing", {"plotting"}),
     ("engines", {"critical", "numeric", "optimise", "calculus", "branches", "steps", "autodiff", "definition",
                  "implicit", "constrained", "rates"}),
-    ("language", {"expressions", "sizes"}),
+    ("language", {"expressions", "sizes", "textbook"}),
     ("foundations", {"results.values", "results.notation", "settings", "options", "errors", "timeouts"}),
 ]
 LAYER_OF = {module: depth for depth, (_, modules) in enumerate(LAYERS) for module in modules}

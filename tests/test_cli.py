@@ -46,6 +46,8 @@ def test_latex_and_figures(tmp_path):
     (("grad", "x y", "--save", "out.txt"), "--save writes a .png or .svg file"),
     (("deriv",), "deriv needs an expression"),
     (("frobnicate",), "unknown command 'frobnicate'"),
+    (("deriv", "x^2 at 1"), "did you mean --at 1?"),
+    (("deriv", "d/dx x y", "--wrt", "y"), "the line says d/dx but --wrt is y"),
 ])
 def test_bad_input_is_one_line_and_exit_status_2(args, phrase):
     result = run(*args)

@@ -36,6 +36,10 @@ def shell_with_jedi(ip, request):
     ("%deriv arcs", ["arcsec", "arcsin", "arcsinh"]),
     ("r = %grad x y --he", ["--hessian"]),
     ("%grad f(a, b) = a b --vars ", ["a", "b"]),
+    ("%deriv x² y + πt --wrt ", ["t", "x", "y"]),  # textbook notation: x² is x, πt is π·t
+    ("%deriv d/dx x y --wrt ", ["x", "y"]),
+    ("%deriv ∂²/∂x∂y (x^2 y) --wrt ", ["x", "y"]),
+    ("%deriv z = u v --wrt ", ["u", "v"]),
     ("%%tangent --no", ["--no-plot", "--normal"]),
     ("%%tangent --at 1\nx^2 + si", ["sign", "sin", "sinh"]),
 ])

@@ -129,6 +129,9 @@ WEIRD = st.one_of(
     st.text(max_size=200),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=50),
     st.text(alphabet="()[]{}^*/+-,.=;:'\"\\$%!#@&|~x1e9 \t\n\x00\x07", max_size=80),
+    st.lists(st.sampled_from(["x", "2", "²", "⁻¹", "ˣ", "√", "∛", "∜", "π", "ℯ", "·", "×", "÷", "−", "⁄", "|", "│",
+                              "(", ")", " ", "sin", "ln", "log_2", "^", "d/dx", "∂/∂y", "f'", "at 1", "=", "∞"]),
+             max_size=12).map("".join),  # textbook and Unicode notation (textbook.py)
     st.sampled_from(["__import__('os').system('echo hi')", "x" * 20_000, "9" * 5000, "(" * 300 + "x",
                      "lambda: 0", "[x for x in ()]", "open('/etc/passwd')", "1e999999 x", "x^-0", "x^(1/0)"]),
 )

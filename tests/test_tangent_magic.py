@@ -22,7 +22,7 @@ def test_the_design_example_shows_math_then_figure_and_is_the_cells_value(ip):
     assert r"\text{tangent line at } x = -0.5: & \quad y = \frac{1}{4} - \left(x + \frac{1}{2}\right)" in latex
     assert r"& \quad y = - x - \frac{1}{4}" in latex
     assert "y = 1/4 - (x + 1/2)" in math_output.data["text/plain"]
-    assert "y ≈ 0.878*x - 0.041" in math_output.data["text/plain"]
+    assert "y ≈ 0.878·x - 0.041" in math_output.data["text/plain"]
     assert figure.data["image/png"][:4] == b"\x89PNG"
     result = ip.user_ns["_"]  # the cell's value: _ and Out[n]
     assert isinstance(result, TangentResult) and result is ip.user_ns["Out"][max(ip.user_ns["Out"])]
@@ -68,7 +68,7 @@ def test_tangent_plane_and_its_3d_plot(ip):
     [plane] = r.lines
     assert plane.kind == "plane" and plane.slopes == (2.0, 4.0)
     assert plane.equation == sp.Eq(sp.Symbol("z"), 2 * x + 4 * y - 5)
-    assert "z = 5 + 2*(x - 1) + 4*(y - 2)" in r.text()
+    assert "z = 5 + 2·(x - 1) + 4·(y - 2)" in r.text()
     assert r.figure.axes[0].name == "3d"
 
 

@@ -70,7 +70,7 @@ def test_the_magic_with_method_numeric(ip):
     f_line, g_line = r.lines
     assert f_line.slope == pytest.approx(2.0, abs=f_line.errors[1])
     assert g_line.slope == pytest.approx(math.cos(1.0), abs=g_line.errors[1])
-    assert "y ≈ 2.000*x - 1.000" in r.text()
+    assert "y ≈ 2.000·x - 1.000" in r.text()
     assert "1.00000000" not in r.text()  # numeric coefficients are shown rounded, not to 15 noisy digits
     r = ip.run_cell_magic("tangent", "--at 0.5 --order 2 --method numeric --no-plot", "exp(x)\n")
     assert r.lines[0].kind == "taylor" and r.lines[0].coefficients[2] == pytest.approx(math.exp(0.5) / 2, rel=1e-12)

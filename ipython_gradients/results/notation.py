@@ -1,6 +1,7 @@
 r"""How the results write mathematics, in LaTeX (text/latex) and in unicode text (text/plain).
 
 Owns the spelling of everything a result shows: numbers (``format_number``, ``latex_number``),
+expressions on one line of Unicode math that the expression language reads back (``unicode_text``),
 names and primes, words made safe inside ``\text{}``, polynomials, worked steps, and ``Dialect``,
 the small vocabulary in which each result describes itself once (``LATEX`` and ``TEXT`` are its
 two dialects). Knows nothing about results, figures or IPython: it imports only SymPy, so the
@@ -10,6 +11,7 @@ engines, the value types and the result classes can all use it without importing
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import sympy as sp
@@ -68,7 +70,10 @@ def runs(symbols) -> list[tuple[sp.Symbol, int]]:
 
 
 def latex_name(name: str) -> str:
-    """f stays f; a longer name is an operator name: \\operatorname{my\\_f}."""
+    """f stays f, f' too; a longer name is an operator name: \\operatorname{my\\_f}."""
+    base = name.rstrip("'")
+    if base != name and base:
+        return latex_name(base) + name[len(base):]
     escaped = name.replace("_", r"\_")
     return name if len(name) == 1 else rf"\operatorname{{{escaped}}}"
 
@@ -76,13 +81,18 @@ def latex_name(name: str) -> str:
 # Plain-ASCII spellings for what our messages contain: LaTeX/PDF export (pdflatex) rejects other
 # characters inside \text{}, which MathJax and KaTeX would accept.
 _ASCII = {"≈": "about", "∞": "infinity", "×": "x", "∇": "grad ", "∂": "d", "π": "pi", "Δ": "delta ", "√": "sqrt",
-          "−": "-", "·": "*", "→": "->", "≤": "<=", "≥": ">=", "²": "^2", "³": "^3", "′": "'", "…": "..."}
+          "−": "-", "·": "*", "→": "->", "≤": "<=", "≥": ">=", "′": "'", "…": "..."}
+# Powers in words are written x**2 there: a bare ^ is LaTeX's superscript, and dropping it would turn
+# x^2 into x2 (superscript digits, which pdflatex rejects as well, are written the same way).
+_RAISED = "⁻⁺⁽⁾⁰¹²³⁴⁵⁶⁷⁸⁹ˣʸᶻⁿᵗⁱᵃᵇᵏᵐʳˢᵘᵛʷ"
+_FROM_SUPERSCRIPTS = str.maketrans(_RAISED, "-+()0123456789xyznti" + "abkmrsuvw")
 
 
 def escape_text(text: str) -> str:
     """Text safe inside \\text{} for MathJax, KaTeX and LaTeX (pdflatex) alike: ASCII, specials escaped."""
+    text = re.sub(f"[{_RAISED}]+", lambda m: "**" + m.group().translate(_FROM_SUPERSCRIPTS), text)
     for char, replacement in (("\\", ""), ("{", "("), ("}", ")"), ("_", r"\_"), ("%", r"\%"),
-                              ("&", r"\&"), ("#", r"\#"), ("$", r"\$"), ("^", ""), ("~", "about")):
+                              ("&", r"\&"), ("#", r"\#"), ("$", r"\$"), ("^", "**"), ("~", "about")):
         text = text.replace(char, replacement)
     text = "".join(_ASCII.get(char, char) for char in text)
     return text.encode("ascii", "ignore").decode("ascii")
@@ -101,6 +111,83 @@ def slope_words(left: float | None, right: float | None, digits: int) -> str:
     sides = ", ".join(f"{side} {format_number(v, digits)}" for side, v in (("left", left), ("right", right))
                       if v is not None)
     return f"not differentiable ({reason}): {sides}"
+
+
+# --- unicode math on one line -------------------------------------------------------------------
+
+
+def _unicode_printer():
+    from sympy.printing.precedence import PRECEDENCE
+    from sympy.printing.str import StrPrinter
+
+    class UnicodeLine(StrPrinter):
+        """x²·sin(x), √(x + 1), |x|, e^(-x²), x^(1/3), π: Unicode math that the expression language reads back."""
+
+        def _print_Mul(self, expr):
+            return super()._print_Mul(expr).replace("*", "·")
+
+        def _print_Pow(self, expr, rational=False):
+            base, exponent = expr.as_base_exp()
+            if exponent is sp.S.Half:
+                return "√" + self._root_argument(base)
+            if exponent is -sp.S.Half:
+                return "1/√" + self._root_argument(base)
+            if base is sp.E:
+                return "e^" + self._exponent(exponent)
+            shown = self.parenthesize(base, PRECEDENCE["Pow"], strict=True)
+            if isinstance(base, sp.Pow) or (base.is_Rational and (base.is_negative or not base.is_Integer)):
+                shown = f"({self._print(base)})"
+            if exponent.is_Integer:
+                return shown + superscript_number(int(exponent))
+            return f"{shown}^{self._exponent(exponent)}"
+
+        def _root_argument(self, base):
+            text = self._print(base)
+            return text if base.is_Symbol or (base.is_Integer and base.is_positive) else f"({text})"
+
+        def _exponent(self, exponent):
+            text = self._print(exponent)
+            return text if exponent.is_Symbol or (exponent.is_Integer and exponent.is_nonnegative) else f"({text})"
+
+        def _print_exp(self, expr):
+            return "e^" + self._exponent(expr.args[0])
+
+        def _print_Abs(self, expr):
+            return f"|{self._print(expr.args[0])}|"
+
+        def _print_Pi(self, expr):
+            return "π"
+
+        def _print_Exp1(self, expr):
+            return "e"
+
+        def _print_Infinity(self, expr):
+            return "∞"
+
+        def _print_NegativeInfinity(self, expr):
+            return "-∞"
+
+        def _print_Rational(self, expr):
+            return f"{expr.p}/{expr.q}" if expr.q != 1 else str(expr.p)
+
+    return UnicodeLine
+
+
+_UNICODE_LINE = None
+
+
+def unicode_text(expr) -> str:
+    """An expression on one line in Unicode math (x²·sin(x), √x, |x|, π), never Python syntax: what the
+    terminal prints, and what the expression language reads back as the same expression."""
+    global _UNICODE_LINE
+    if _UNICODE_LINE is None:
+        _UNICODE_LINE = _unicode_printer()({"order": None})
+    return _UNICODE_LINE.doprint(sp.sympify(expr))
+
+
+def superscript_number(n: int) -> str:
+    """² for 2, ⁻¹ for -1, ¹⁰ for 10: an integer exponent in superscript (1 too, unlike ``superscript``)."""
+    return ("⁻" if n < 0 else "") + str(abs(n)).translate(_SUPERSCRIPTS)
 
 
 # --- unicode pictures ---------------------------------------------------------------------------
@@ -135,16 +222,17 @@ def rounded_polynomial(polynomial: sp.Expr, variables, digits: int, latex: bool)
     text = ""
     for coefficient, powers in zip(poly.coeffs(), poly.monoms()):
         value = float(coefficient)
-        monomial = " ".join(f"{sp.latex(v) if latex else v}" + (f"^{{{e}}}" if latex else f"**{e}") * (e > 1)
-                            for v, e in zip(variables, powers) if e)
-        term = (number(abs(value), digits) + (" " if latex else "*") + monomial) if monomial else number(abs(value), digits)
+        monomial = (" " if latex else "·").join(
+            f"{sp.latex(v) if latex else unicode_text(v)}" + (f"^{{{e}}}" if latex else superscript(e)) * (e > 1)
+            for v, e in zip(variables, powers) if e)
+        term = (number(abs(value), digits) + (" " if latex else "·") + monomial) if monomial else number(abs(value), digits)
         text += (" - " if value < 0 else " + ") + term if text else ("-" if value < 0 else "") + term
     return text
 
 
 def shifted_polynomial(coefficients, variables, center, latex: bool) -> str:
     """c₀ + c₁(x − a) + c₂(x − a)² ..., or z = c₀ + c₁(x − a) + c₂(y − b) for a plane."""
-    printer = sp.latex if latex else sp.sstr
+    printer = sp.latex if latex else unicode_text
     if len(variables) == 1:
         factors = [(variables[0], center[0], k) for k in range(len(coefficients))]
     else:
@@ -158,11 +246,11 @@ def shifted_polynomial(coefficients, variables, center, latex: bool) -> str:
         else:
             shift = printer(v - c) if c != 0 else printer(v)
             base = (rf"\left({shift}\right)" if latex else f"({shift})") if c != 0 else shift
-            power_text = "" if power == 1 else (f"^{{{power}}}" if latex else f"**{power}")
+            power_text = "" if power == 1 else (f"^{{{power}}}" if latex else superscript(power))
             size = abs(coefficient)
             factor = "" if size == 1 else (printer(size) if size.is_Atom or size.is_Pow or size.is_Function
                                            else (rf"\left({printer(size)}\right)" if latex else f"({printer(size)})"))
-            joiner = " " if latex and factor else ("*" if factor else "")
+            joiner = " " if latex and factor else ("·" if factor else "")
             term = f"{factor}{joiner}{base}{power_text}"
             if coefficient.is_extended_negative:
                 term = "-" + term
@@ -243,7 +331,7 @@ class Dialect:
 
     def symbol(self, expr) -> str:
         """A SymPy symbol or expression on one line."""
-        return sp.latex(expr) if self.latex else str(expr)
+        return sp.latex(expr) if self.latex else unicode_text(expr)
 
     def name(self, name: str) -> str:
         """A function's name."""
