@@ -291,7 +291,7 @@ def _implicit(expression, implicit, wrt, order: int, at, range, plot: bool, step
             for k, later in enumerate(derivatives[1:], start=2):
                 worked.append(Step(f"differentiate again: order {k}",
                                    rf"\frac{{d^{{{k}}}{sp.latex(y)}}}{{d{sp.latex(x)}^{{{k}}}}} = {sp.latex(later)}",
-                                   f"d^{k}{y}/d{x}^{k} = {sp.sstr(later)}  (with the lower derivatives substituted)"))
+                                   f"d^{k}{y}/d{x}^{k} = {unicode_text(later)}  (with the lower derivatives substituted)"))
         result = DerivativeResult(
             expr=F, function_variables=(x, y), wrt=(x,) * order, derivative=derivative, name=y.name,
             curve=sp.Eq(lhs, rhs, evaluate=False),

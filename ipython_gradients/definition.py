@@ -20,7 +20,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .branches import bounded_limit
-from .results.notation import escape_text
+from .results.notation import escape_text, unicode_text
 from .steps import Step
 
 # The widths h of the quotient table, on both sides of the point.
@@ -29,7 +29,7 @@ _DIGITS = 30
 
 
 def _text(expr) -> str:
-    return sp.sstr(expr)
+    return unicode_text(expr)
 
 
 def width_symbol(*taken: sp.Symbol) -> sp.Symbol:

@@ -27,6 +27,7 @@ from .expressions import (
     user_expression,
 )
 from .results import DerivativeResult
+from .results.notation import unicode_text
 from .results.values import PointValue
 from .settings import Settings
 
@@ -382,6 +383,6 @@ def implicit_figure(result: DerivativeResult, x_range, settings: Settings):
                                     label, color, "--"))
         elif p.reason.startswith("vertical tangent"):
             segments.append(Segment(np.array([x0, x0]), np.array([y0 - span, y0 + span]), label, color, "--"))
-    title = f"{sp.sstr(result.curve.lhs)} = {sp.sstr(result.curve.rhs)}"
+    title = f"{unicode_text(result.curve.lhs)} = {unicode_text(result.curve.rhs)}"
     return implicit_curve_figure(CurveData(grid_x, grid_y, np.array(heights), marked, segments,
                                            (x.name, y.name), title), settings.figure_size)

@@ -41,6 +41,7 @@ from .expressions import (
     user_expression,
 )
 from .results import GradientResult
+from .results.notation import unicode_text
 from .results.values import (
     CriticalPoint,
     GradientPoint,
@@ -662,7 +663,7 @@ def constrained_figure(function: GradFunction, result: GradientResult, box, fixe
             values = sp.lambdify((x, y), expr, "numpy")(grid_x, grid_y)
         return np.array(np.broadcast_to(np.asarray(values, dtype=float), grid_x.shape))
 
-    constraints = [(on_grid(c.lhs - c.rhs), f"{sp.sstr(c.lhs)} = {sp.sstr(c.rhs)}") for c in result.constraints]
+    constraints = [(on_grid(c.lhs - c.rhs), f"{unicode_text(c.lhs)} = {unicode_text(c.rhs)}") for c in result.constraints]
     data = LevelData(grid_x, grid_y, on_grid(function.expr), [c.value for c in result.constrained], constraints,
                      [(c.point, c.kind) for c in result.constrained], (x.name, y.name))
     return level_curves_figure(data, settings.figure_size)

@@ -19,6 +19,7 @@ import re
 import sympy as sp
 
 from .errors import EvaluationError, ExpressionError
+from .results.notation import unicode_text
 from .results.values import PointValue
 from .steps import Step
 
@@ -84,15 +85,15 @@ def first_steps(lhs: sp.Expr, rhs: sp.Expr, x: sp.Symbol, y: sp.Symbol, result: 
     return [
         _Step("differentiate both sides",
               rf"{operator}\left({sp.latex(lhs)}\right) = {operator}\left({sp.latex(rhs)}\right)",
-              f"{text_operator} ({sp.sstr(lhs)}) = {text_operator} ({sp.sstr(rhs)})",
+              f"{text_operator} ({unicode_text(lhs)}) = {text_operator} ({unicode_text(rhs)})",
               note=f"{y} is a function of {x}: the chain rule gives each term in {y} a factor {y}'",
               note_latex=rf"\text{{{y} is a function of {x}: the chain rule on its terms}}"),
         _Step("the derivatives", rf"{sp.latex(written(lhs, lprime))} = {sp.latex(written(rhs, lprime))}",
-              f"{sp.sstr(left)} = {sp.sstr(right)}"),
+              f"{unicode_text(left)} = {unicode_text(right)}"),
         _Step(f"collect the {y}' terms",
               rf"\left({sp.latex(coefficient)}\right) {sp.latex(lprime)} = {sp.latex(-rest)}",
-              f"({sp.sstr(coefficient)})·{prime} = {sp.sstr(-rest)}"),
-        _Step(f"solve for {y}'", rf"{sp.latex(lprime)} = {sp.latex(result)}", f"{prime} = {sp.sstr(result)}"),
+              f"({unicode_text(coefficient)})·{prime} = {unicode_text(-rest)}"),
+        _Step(f"solve for {y}'", rf"{sp.latex(lprime)} = {sp.latex(result)}", f"{prime} = {unicode_text(result)}"),
     ]
 
 
@@ -112,7 +113,7 @@ def at_point(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, derivative: sp.Expr, order:
     if not residual.is_number or not residual.is_real or abs(float(residual)) > ON_CURVE * size:
         shown = "undefined" if not residual.is_number or not residual.is_real else f"{float(residual):.6g}"
         raise EvaluationError(f"the point ({point[0]}, {point[1]}) is not on the curve: "
-                              f"{sp.sstr(F)} = {shown} there, not 0")
+                              f"{unicode_text(F)} = {shown} there, not 0")
     fx, fy = (sp.N(sp.diff(F, v).xreplace(at), 30) for v in (x, y))
     if abs(fy) <= 1e-25 * max(1.0, abs(fx)):
         if abs(fx) > 1e-25:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .errors import EvaluationError, OptionError
+from .results.notation import unicode_text
 from .steps import Step
 
 
@@ -68,34 +69,34 @@ def related_rates(lhs: sp.Expr, rhs: sp.Expr, t: sp.Symbol, given: dict, values:
         raise EvaluationError(f"d{unknown.name}/d{t.name} cannot be solved for from the differentiated relation")
     formula = sp.simplify(solutions[0])
     relation = sp.Eq(lhs, rhs, evaluate=False)
-    steps = [_Step("the relation", sp.latex(relation), f"{sp.sstr(lhs)} = {sp.sstr(rhs)}"),
+    steps = [_Step("the relation", sp.latex(relation), f"{unicode_text(lhs)} = {unicode_text(rhs)}"),
              _Step(f"differentiate both sides with respect to {t}",
-                   rf"{sp.latex(left)} = {sp.latex(right)}", f"{sp.sstr(left)} = {sp.sstr(right)}",
+                   rf"{sp.latex(left)} = {sp.latex(right)}", f"{unicode_text(left)} = {unicode_text(right)}",
                    note=f"each quantity is a function of {t}: the chain rule gives each a factor d·/d{t}"),
              _Step(f"solve for d{unknown.name}/d{t.name}", rf"{sp.latex(target)} = {sp.latex(formula)}",
-                   f"{target} = {sp.sstr(formula)}")]
+                   f"{target} = {unicode_text(formula)}")]
     moment = dict(values)
     missing = [v for v in quantities if v not in moment and formula.has(v)]
     if len(missing) == 1 and moment:  # the relation gives the last value: x² + y² = 10² with x = 6 gives y = 8
         v = missing[0]
         candidates = [s for s in sp.solve(sp.Eq(lhs, rhs).xreplace(moment), v) if s.is_real]
         if len(candidates) != 1:
-            shown = ", ".join(sp.sstr(c) for c in candidates) or "no real value"
+            shown = ", ".join(unicode_text(c) for c in candidates) or "no real value"
             raise OptionError(f"the relation gives {v} = {shown} at that moment: give {v} with --at ({v}=...)")
         moment[v] = candidates[0]
         steps.append(_Step(f"{v} from the relation", rf"{sp.latex(v)} = {sp.latex(candidates[0])}",
-                           f"{v} = {sp.sstr(candidates[0])}"))
+                           f"{v} = {unicode_text(candidates[0])}"))
     value = None
     if all(v in moment for v in quantities):  # every value given: they must satisfy the relation
         residual = sp.N((lhs - rhs).xreplace(moment), 30)
         size = max([1.0] + [abs(float(sp.N(term.xreplace(moment), 30))) for term in sp.Add.make_args(sp.expand(lhs - rhs))])
         if not residual.is_number or abs(complex(residual)) > 1e-12 * size:
-            raise OptionError(f"the values given are not on the relation: {sp.sstr(lhs)} - ({sp.sstr(rhs)}) = "
+            raise OptionError(f"the values given are not on the relation: {unicode_text(lhs)} - ({unicode_text(rhs)}) = "
                               f"{float(sp.re(residual)):.6g} there, not 0")
     if not [v for v in quantities if v not in moment and formula.has(v)]:
         value = sp.simplify(formula.xreplace({rate_symbol(v, t): r for v, r in given.items()}).xreplace(moment))
-        shown = ", ".join(f"{v} = {sp.sstr(moment[v])}" for v in quantities if v in moment)
-        shown_rates = ", ".join(f"d{v.name}/d{t.name} = {sp.sstr(r)}" for v, r in given.items())
+        shown = ", ".join(f"{v} = {unicode_text(moment[v])}" for v in quantities if v in moment)
+        shown_rates = ", ".join(f"d{v.name}/d{t.name} = {unicode_text(r)}" for v, r in given.items())
         steps.append(_Step("substitute the values", rf"{sp.latex(target)} = {sp.latex(value)}",
-                           f"at {shown}; {shown_rates}: {target} = {sp.sstr(value)}"))
+                           f"at {shown}; {shown_rates}: {target} = {unicode_text(value)}"))
     return Rates(relation, t, unknown, formula, value, moment, dict(given), steps)

@@ -53,7 +53,7 @@ def test_the_steps_name_the_chain_rule_on_y():
     result = deriv("x^2 + y^2 = 25", implicit="y", steps=True, plot=False)
     titles = [s.title for s in result.steps]
     assert titles == ["differentiate both sides", "the derivatives", "collect the y' terms", "solve for y'"]
-    assert "chain rule" in result.steps[0].note and "2*y*y'" in result.steps[1].text
+    assert "chain rule" in result.steps[0].note and "2·y·y'" in result.steps[1].text
 
 
 @pytest.mark.parametrize("equation, at, reason", [

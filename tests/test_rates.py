@@ -31,7 +31,7 @@ def test_textbook_problems(relation, given, at, unknown, expected):
 def test_the_output_and_the_steps(ip):
     result = ip.run_line_magic("deriv", "V = 4/3 pi r^3 --rate t --given dr/dt = 2 --at r=5 --steps")
     text = result.text()
-    assert "dV/dt = 200*pi ≈ 628.319" in text and "related rates" in text
+    assert "dV/dt = 200·π ≈ 628.319" in text and "related rates" in text
     assert [s.title for s in result.steps] == ["the relation", "differentiate both sides with respect to t",
                                                 "solve for dV/dt", "substitute the values"]
     assert "chain rule" in result.steps[1].note

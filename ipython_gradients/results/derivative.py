@@ -17,7 +17,7 @@ import sympy as sp
 
 from .display import Display, FigureOutput
 from .graph import against_blocks, sweep_blocks
-from .notation import Dialect, beside, format_number, prime_marks, runs, slope_words, superscript
+from .notation import Dialect, beside, format_number, prime_marks, runs, slope_words, superscript, unicode_text
 from .values import Check, PointValue, QuotientTable
 
 
@@ -114,7 +114,7 @@ class DerivativeResult(FigureOutput):
         sections = [[d.display(self._equation(d))], [self._point_block(d)] if self.points else []]
         if self.curve is not None:
             sections[0].insert(0, d.inline(d.words(f"along the curve ") + (
-                sp.latex(self.curve) if d.latex else f"{sp.sstr(self.curve.lhs)} = {sp.sstr(self.curve.rhs)}")
+                sp.latex(self.curve) if d.latex else f"{unicode_text(self.curve.lhs)} = {unicode_text(self.curve.rhs)}")
                 + d.words(f", {self.name} a function of {self.wrt[0]}:")))
         if self.steps:
             sections.append([None if d.latex else "Steps:", d.steps(self.steps)])

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .display import Display, FigureOutput
-from .notation import Dialect, format_number
+from .notation import Dialect, format_number, unicode_text
 
 
 @dataclass(repr=False, eq=False)
@@ -40,13 +40,13 @@ class RatesResult(FigureOutput):
         target = (rf"\frac{{d{sp.latex(self.unknown)}}}{{d{sp.latex(self.time)}}}" if d.latex
                   else f"d{self.unknown}/d{self.time}")
         relation = (sp.latex(self.relation) if d.latex
-                    else f"{sp.sstr(self.relation.lhs)} = {sp.sstr(self.relation.rhs)}")
+                    else f"{unicode_text(self.relation.lhs)} = {unicode_text(self.relation.rhs)}")
         blocks = [d.inline(d.words("related rates: ") + relation + d.words(f", every quantity a function of {self.time}")),
                   d.display(d.equation(target, self.formula))]
         if self.value is not None:
-            at = ", ".join(f"{v} = {sp.sstr(value)}" for v, value in self.values.items())
-            given = ", ".join(f"d{v}/d{self.time} = {sp.sstr(r)}" for v, r in self.rates.items())
-            exact = sp.latex(self.value) if d.latex else sp.sstr(self.value)
+            at = ", ".join(f"{v} = {unicode_text(value)}" for v, value in self.values.items())
+            given = ", ".join(f"d{v}/d{self.time} = {unicode_text(r)}" for v, r in self.rates.items())
+            exact = sp.latex(self.value) if d.latex else unicode_text(self.value)
             approx = "" if self.value.is_Rational else f"{d.approx}{format_number(float(self.value), self.display.precision)}"
             blocks.append(d.display(f"{target} = {exact}{approx}") if d.latex
                           else f"at {at}; {given}:\n{target} = {exact}{approx}")
