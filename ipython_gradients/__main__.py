@@ -67,6 +67,7 @@ def _run_magic(name: str, argv: list[str]) -> int:
     from .errors import ComputationTimeout
 
     values = MAGICS[name].keywords(vars(args))
+    interactive = values.pop("interactive", None)  # no sliders here: the result, and the figure with --save
     if args.save:
         values["plot"] = True
         values.setdefault("figure_format", "svg" if args.save.lower().endswith(".svg") else "png")
@@ -79,6 +80,9 @@ def _run_magic(name: str, argv: list[str]) -> int:
     except (GradientError, ComputationTimeout) as error:
         raise _BadInput(str(error)) from None
     print(result.latex() if args.latex else result.text())
+    if interactive:
+        print("Note: --interactive needs Jupyter with ipywidgets; the command line shows the static result"
+              + (f", and the figure in {args.save}." if args.save else " (--save FILE.png writes the figure)."))
     if args.save:
         if result.figure is None:
             raise _BadInput("there is no figure to save: " + ("; ".join(result.notes) or "nothing was plotted"))

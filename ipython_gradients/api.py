@@ -87,19 +87,22 @@ from .timeouts import time_limit
 
 def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bool | None = None,
           simplify: bool | None = None, method: str | None = None, check: bool = False, steps: bool = False,
-          namespace: dict | None = None, settings: Settings | None = None, **overrides) -> DerivativeResult:
+          interactive: bool = False, namespace: dict | None = None, settings: Settings | None = None,
+          **overrides) -> DerivativeResult:
     """Differentiate ``expression`` and, optionally, evaluate and interpret it at points.
 
     ``expression``: text in the expression language (``"x^2 sin(x)"``, ``"f(x) = x^2"``), a
     SymPy expression, or a Python function. ``wrt``: ``"x"``, ``"x,y"`` (mixed partial) or a list.
     ``at``: ``"-0.5,0.5,0"`` or a list of numbers (tuples for several variables). ``range``:
     ``"A,B"`` or a pair. ``method``: ``"symbolic"``, ``"numeric"`` or ``"auto"``; ``check``:
-    compute the values both ways and compare. Other keywords (``precision=6``,
-    ``notation="prime"``, ...) override ``settings``.
+    compute the values both ways and compare. ``interactive``: a slider for the point a, with the
+    tangent and f'(a) and its meaning as ``at`` gives them (``result.live``; shown in Jupyter with
+    ipywidgets). Other keywords (``precision=6``, ``notation="prime"``, ...) override ``settings``.
     """
     settings = _settings(deriv, settings, overrides)
     namespace = _namespace(namespace)
-    plot = _flag(plot, "--plot", settings.plot)
+    interactive = _flag(interactive, "--interactive")
+    plot = _interactive_plot(interactive, plot, settings)
     simplify = _flag(simplify, "--simplify", settings.simplify)
     check, steps = _flag(check, "--check"), _flag(steps, "--steps")
     order = _order(order)
@@ -122,7 +125,59 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
             result.notes.append("Nothing to check: --check compares the values at the --at points.")
         if plot:
             _figure_or_note(result, lambda: derivative_figure(function, result, x_range, settings))
+        if interactive:
+            _live_or_note(result, lambda: _derivative_live(function, wrt_symbols, method, result, x_range, settings))
         return for_the_user(result, given_symbols(expression, namespace))
+
+
+def _interactive_plot(interactive: bool, plot, settings: Settings) -> bool:
+    """--plot as asked; with --interactive the figure is what moves, so it is drawn (--no-plot refused)."""
+    if interactive and plot is False:
+        raise OptionError("--interactive moves a point on the figure: it cannot go with --no-plot")
+    return True if interactive else _flag(plot, "--plot", settings.plot)
+
+
+def _derivative_live(function: ParsedFunction, wrt_symbols, method: str, result: DerivativeResult, x_range,
+                     settings: Settings):
+    """The slider view of %deriv --interactive over the figure just drawn; each point is computed as --at
+    computes it (``_differentiated`` with the derivative found once), under the time limit."""
+    from .derivatives import function_values, plot_range
+    from .interactive import DerivativeLive
+
+    if len(function.variables) != 1 or len(wrt_symbols) != 1:
+        raise NoPlot("--interactive moves the point of a function of one variable, first derivative")
+    derivative = result.derivative  # the engine's symbols: the result's are handed to the user below
+
+    def analyse(text: str) -> DerivativeResult:
+        with _computing(settings):
+            points = parse_points(text, 1)
+            refuse_huge_points([function.expr], function.variables, points)
+            return _differentiated(function, wrt_symbols, points, method, settings, derivative=derivative)
+
+    low, high = plot_range(result, x_range, settings)
+    start = result.points[0].point[0] if result.points else (low + high) / 2
+    return DerivativeLive(result.figure, low, high, start, analyse, function_values(function),
+                          name=function.name or "f", variable=function.variables[0].name,
+                          precision=settings.precision, timeout=settings.timeout)
+
+
+def _live_or_note(result, build: Callable) -> None:
+    """Attach the live view, or say in one note why there is none (the static figure stays)."""
+    from .interactive import widgets_problem
+
+    if result.figure is None:
+        result.notes.append("No sliders: --interactive moves a point on the figure, and there is none.")
+        return
+    problem = widgets_problem()
+    if problem:
+        result.notes.append(f"No sliders: {problem}; the figure is static.")
+        return
+    try:
+        result.live = build()
+    except NoPlot as reason:
+        result.notes.append(f"No sliders: {reason}.")
+    except (GradientError, ArithmeticError, ValueError, TypeError, AttributeError, RuntimeError) as error:
+        result.notes.append(f"No sliders: they could not be set up ({type(error).__name__}: {str(error)[:80]}).")
 
 
 def _differentiated(function: ParsedFunction, wrt_symbols, points, method: str, settings: Settings, *,

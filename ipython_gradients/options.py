@@ -103,6 +103,8 @@ METHOD = Option("--method", "How derivatives are computed: symbolic (SymPy), num
                 "GradientMagics.backend.", metavar="METHOD", choices=("auto", "symbolic", "numeric"))
 STEPS = Option("--steps", "Show a numbered derivation, each step naming its rule (product, chain, ...), "
                "ending equal to SymPy's derivative.")
+INTERACTIVE = Option("--interactive", "In Jupyter with ipywidgets: a slider for the point a, the figure's tangent "
+                     "and f'(a) with its meaning updating as it moves (as --at says for that point).")
 CHECK = Option("--check", "Compute the values at the points both ways, symbolically and numerically, "
                "and show how well they agree.")
 
@@ -127,6 +129,7 @@ DERIV = MagicSpec(
         METHOD,
         CHECK,
         STEPS,
+        INTERACTIVE,
     ),
 )
 

@@ -24,7 +24,7 @@ def shell_with_jedi(ip, request):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("%deriv x^2 --", ["--at", "--check", "--method", "--no-plot", "--no-simplify", "--order", "--plot",
+    ("%deriv x^2 --", ["--at", "--check", "--interactive", "--method", "--no-plot", "--no-simplify", "--order", "--plot",
                        "--range", "--simplify", "--steps", "--wrt"]),
     ("%deriv x^2 --me", ["--method"]),
     ("%deriv x^2 --method sym", ["symbolic"]),

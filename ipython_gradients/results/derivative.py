@@ -15,7 +15,7 @@ from typing import Any
 import sympy as sp
 
 from .display import Display, FigureOutput
-from .notation import Dialect, beside, format_number, prime_marks, runs, slope_words, superscript
+from .notation import TEXT, Dialect, beside, format_number, prime_marks, runs, slope_words, superscript
 from .values import Check, PointValue
 
 
@@ -35,6 +35,7 @@ class DerivativeResult(FigureOutput):
     display: Display = field(default_factory=Display)
     checks: list[Check] = field(default_factory=list)
     steps: list = field(default_factory=list)  # steps.Step, with --steps
+    live: Any = None  # with --interactive: the slider view (interactive.DerivativeLive)
 
     @property
     def order(self) -> int:
@@ -132,6 +133,10 @@ class DerivativeResult(FigureOutput):
                                    evaluate=False))
         lhs = self._prime(d) if self.display.notation == "prime" else self._leibniz(d)
         return d.equation(lhs, self.derivative)
+
+    def point_rows(self) -> str:
+        """The rows of the points in text, as ``text()`` shows them: "f'(0.5) = 1.000   increasing"."""
+        return self._point_block(TEXT) if self.points else ""
 
     def _point_block(self, d: Dialect) -> str:
         """f'(a) = value and what it means, one row per point (or why there is no value)."""

@@ -67,6 +67,9 @@ class FigureOutput:
             # as IPython itself does for multi-line reprs.
             text = self.text()
             print("\n" + text if "\n" in text else text)
+            live = getattr(self, "live", None)
+            if live is not None:  # no widgets here: the figure as it starts, and one line saying so
+                print(live.note())
             if self.figure is not None and not self._shown_in_window(shell):
                 try:
                     print(f"Figure saved to {self.save_figure()}")
@@ -75,7 +78,10 @@ class FigureOutput:
                           + (f": {error.filename}" if error.filename else ""))
             return
         display(self._repr_mimebundle_(), raw=True)
-        if self.figure is not None:
+        live = getattr(self, "live", None)
+        if live is not None:
+            display(live.bundle(), raw=True)
+        elif self.figure is not None:
             data, metadata = self.figure_bundle()
             display(data, raw=True, metadata=metadata)
 

@@ -1,0 +1,269 @@
+"""Live views: a result's figure with sliders (ipywidgets), redrawn as the point moves.
+
+Owns the widgets and what a slider does: ``DerivativeLive`` (the point a of ``%deriv --interactive``:
+f, f' and the tangent at a, with f(a), f'(a) and their meaning beside the figure). A live view is
+built from plain parts the API hands in: a figure already drawn (its curves do not change with the
+point), a function of xs giving f, and ``analyse``, the API's own computation of ``--at`` for one
+point, so what a slider shows for a point is what ``%deriv f --at a`` says there. The symbolic work
+(parsing, differentiating) is done once; a move of the slider runs ``analyse`` for that one point,
+moves a few artists and renders the figure again, never rebuilding it.
+
+Avoids IPython (``results/display.py`` shows the view), pyplot, and mathematics of its own.
+ipywidgets is imported only when the view is first shown (``widget()``); ``widgets_problem`` says
+in one line what to install where it is missing. Every callback is bounded by the time limit and
+turns any failure into one line in the view, never a traceback.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import ComputationTimeout, GradientError
+from .results.notation import format_number
+from .timeouts import time_limit
+
+INSTALL = 'pip install "ipython_gradients[widgets]"'
+
+
+def widgets_problem() -> str | None:
+    """None where ipywidgets 8 or later can be imported; else one line saying what to install."""
+    try:
+        import ipywidgets
+    except ImportError:
+        return f"the sliders need ipywidgets, which is not installed: {INSTALL}"
+    except Exception as error:  # a broken installation
+        return f"the sliders need ipywidgets, which fails to import ({type(error).__name__}): {INSTALL}"
+    major = str(getattr(ipywidgets, "__version__", "0")).split(".")[0]
+    if not major.isdigit() or int(major) < 8:
+        return f"the sliders need ipywidgets 8 or later (found {ipywidgets.__version__}): {INSTALL}"
+    return None
+
+
+def slider_grid(low: float, high: float, intervals: int = 200) -> tuple[float, int]:
+    """A round step (1, 2 or 5 times a power of ten) giving about ``intervals`` steps over [low, high],
+    and the decimals that write each multiple of it exactly."""
+    raw = (high - low) / intervals
+    power = math.floor(math.log10(raw))
+    step = next(m * 10.0 ** power for m in (1, 2, 5, 10) if m * 10.0 ** power >= raw)
+    return step, max(0, -math.floor(math.log10(step) + 1e-9))
+
+
+def point_text(value: float, decimals: int) -> str:
+    """A slider value as the number ``--at`` reads: "0.52", "-1", never "-0"."""
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def one_line(error: BaseException) -> str:
+    """An error as the one line a view shows."""
+    if isinstance(error, ComputationTimeout):
+        return "the computation took too long"
+    text = " ".join(str(error).split())
+    if isinstance(error, GradientError):
+        return text
+    return f"{type(error).__name__}: {text}"[:300]
+
+
+def guarded(widget_class, refused: Callable[[dict, BaseException], None]):
+    """``widget_class`` whose state sent by a frontend, where the widget refuses it (a slider's value that
+    is no number), goes to ``refused`` instead of raising in the kernel's comm handler (a traceback)."""
+
+    class Guarded(widget_class):
+        def set_state(self, sync_data):
+            try:
+                super().set_state(sync_data)
+            except Exception as error:
+                refused(sync_data, error)
+
+    Guarded.__name__ = Guarded.__qualname__ = widget_class.__name__
+    return Guarded
+
+
+@dataclass(eq=False)
+class DerivativeLive:
+    """``%deriv f --interactive``: a slider for the point a over the plotted range."""
+
+    figure: Any  # the result's figure: f and f' over the range, drawn once
+    low: float
+    high: float
+    start: float
+    analyse: Callable[[str], Any]  # point text -> DerivativeResult at that one point (the API's --at)
+    values: Callable[[np.ndarray], np.ndarray]  # f on xs, NaN where undefined
+    name: str = "f"
+    variable: str = "x"
+    precision: int = 3
+    timeout: float = 10.0
+    step: float = field(init=False)
+    decimals: int = field(init=False)
+    readout: str = field(init=False, default="")  # the text beside the figure, as last shown
+    problem: str | None = field(init=False, default=None)  # the one line of the last failure, if any
+    _widget: Any = field(init=False, default=None, repr=False)
+    _background: Any = field(init=False, default=None, repr=False)  # the pixels that never move
+
+    def __post_init__(self):
+        self.step, self.decimals = slider_grid(self.low, self.high)
+        axes = self.figure.axes[0]
+        axes.set_ylim(axes.get_ylim())  # frozen: the lines moved below never rescale the axes
+        axes.set_autoscale_on(False)
+        self._tangent, = axes.plot([], [], "--", color="#2ca02c", linewidth=1.6, zorder=3, label="tangent at a")
+        self._on_f, = axes.plot([], [], "o", color="#1f77b4", markersize=8, markeredgecolor="black", zorder=5)
+        self._on_derivative, = axes.plot([], [], "o", color="#d62728", markersize=8, markeredgecolor="black",
+                                         zorder=5)
+        self._open_on_f, = axes.plot([], [], "o", markerfacecolor="white", markeredgecolor="black", markersize=8,
+                                     zorder=5)
+        axes.legend(loc="best", fontsize="small").set_in_layout(False)
+        self.move(self.start)
+
+    # --- the point -------------------------------------------------------------------------
+    def snapped(self, value: float) -> str:
+        """The slider's value on its grid, as the text ``--at`` would be given."""
+        value = min(max(float(value), self.low), self.high)
+        return point_text(round((value - self.low) / self.step) * self.step + self.low, self.decimals)
+
+    def move(self, value, render: bool = False) -> bytes | bool:
+        """Show the point nearest ``value``: the analysis at it, the tangent, the markers, and with
+        ``render`` the new PNG (returned). On any failure (or a value that is no number) the figure
+        stays as it was, ``problem`` holds one line, and False is returned. Bounded by the time limit."""
+        try:
+            with time_limit(self.timeout):
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                    raise GradientError(f"a must be a number within [{self.low:g}, {self.high:g}], got {value!r}")
+                text = self.snapped(value)
+                at = self.analyse(text)
+                self.readout = self._describe(text, at)
+                self._draw(float(text), at.points[0])
+                self.problem = None
+                return self.png() if render else True
+        except (Exception, ComputationTimeout) as error:
+            self.problem = f"could not show a = {value!r}: {one_line(error)}"
+            return False
+
+    def _f(self, a: float) -> float:
+        with np.errstate(all="ignore"):
+            value = float(np.asarray(self.values(np.array([a])), dtype=float)[0])
+        return value
+
+    def _describe(self, text: str, at) -> str:
+        fa = self._f(float(text))
+        value = format_number(fa, self.precision) if math.isfinite(fa) else "undefined"
+        return f"a = {text}\n{self.name}({text}) = {value}\n{at.point_rows()}"
+
+    def _draw(self, a: float, point) -> None:
+        fa = self._f(a)
+        finite = math.isfinite(fa)
+        self._on_f.set_data([a], [fa]) if finite and point.status == "ok" else self._on_f.set_data([], [])
+        self._open_on_f.set_data([a], [fa]) if finite and point.status != "ok" else self._open_on_f.set_data([], [])
+        if point.status == "ok" and point.value is not None and math.isfinite(point.value):
+            self._on_derivative.set_data([a], [point.value])
+        else:
+            self._on_derivative.set_data([], [])
+        left, right = self._slopes(point)
+        if not finite or (left is None and right is None):
+            self._tangent.set_data([], [])
+        elif math.isinf(left or 0) or math.isinf(right or 0):  # vertical: x = a
+            bottom, top = self.figure.axes[0].get_ylim()
+            self._tangent.set_data([a, a], [bottom, top])
+        else:  # one line, or at a corner a half-line each way with its one-sided slope
+            xs, ys = [], []
+            if left is not None:
+                xs += [self.low, a]
+                ys += [fa + left * (self.low - a), fa]
+            if right is not None:
+                xs += [a, self.high]
+                ys += [fa, fa + right * (self.high - a)]
+            self._tangent.set_data(xs, ys)
+
+    @staticmethod
+    def _slopes(point) -> tuple[float | None, float | None]:
+        """The slopes of the line(s) drawn at the point: f'(a) both ways, or the one-sided slopes."""
+        if point.status == "ok" and point.value is not None:
+            return point.value, point.value
+        if point.status in ("not differentiable", "infinite"):
+            return point.left, point.right
+        return None, None
+
+    def png(self) -> bytes:
+        """The figure as PNG: the parts that never move are drawn once and kept as pixels; each call
+        puts them back and draws only the moving lines and markers on them (matplotlib's blitting)."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from PIL import Image
+
+        moving = (self._tangent, self._on_f, self._on_derivative, self._open_on_f)
+        canvas = self.figure.canvas
+        if not isinstance(canvas, FigureCanvasAgg) or self._background is None:
+            canvas = FigureCanvasAgg(self.figure)
+            for artist in moving:  # animated artists are left out of a full draw
+                artist.set_animated(True)
+            try:
+                canvas.draw()
+            finally:
+                for artist in moving:
+                    artist.set_animated(False)
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        canvas.restore_region(self._background)
+        for artist in moving:
+            self.figure.draw_artist(artist)
+        buffer = io.BytesIO()
+        Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+    # --- the widgets -----------------------------------------------------------------------
+    def widget(self):
+        """The slider, the figure and the readout beside it (ipywidgets), built on first use."""
+        if self._widget is None:
+            import ipywidgets as widgets
+
+            slider = guarded(widgets.FloatSlider, self._refused)(value=float(self.snapped(self.start)), min=self.low, max=self.high,
+                                         step=self.step, description="a", readout_format=f".{self.decimals}f",
+                                         continuous_update=True, layout=widgets.Layout(width="60%"))
+            width, height = self.figure.get_size_inches() * 100
+            image = widgets.Image(value=self.png(), format="png", width=int(width), height=int(height))
+            readout = widgets.HTML(value=self._html())
+            box = widgets.VBox([slider, widgets.HBox([image, readout])])
+            box.slider, box.image, box.readout = slider, image, readout
+
+            def changed(change):  # in the kernel's main thread: bounded, and never raises
+                png = self.move(change["new"], render=True)
+                try:
+                    if png:
+                        image.value = png
+                except Exception as error:  # the widget refused the bytes: one line, as every problem
+                    self.problem = f"could not show a = {change['new']!r}: {one_line(error)}"
+                readout.value = self._html()
+
+            slider.observe(changed, names="value")
+            self._widget = box
+        return self._widget
+
+    def _refused(self, state: dict, error: BaseException) -> None:
+        """A value from the frontend the slider itself refused (not a number): one line in the view."""
+        self.problem = f"could not show a = {state.get('value')!r}: {one_line(error)}"
+        if self._widget is not None:
+            self._widget.readout.value = self._html()
+
+    def bundle(self) -> dict:
+        """What a frontend is sent: the widget, and for frontends without widgets (an exported notebook
+        without its widget state, a viewer) the figure as it stands and the readout as text."""
+        data = dict(self.widget()._repr_mimebundle_())
+        data["image/png"] = self.png()
+        data["text/plain"] = self.readout
+        return data
+
+    def _html(self) -> str:
+        text = html.escape(self.readout, quote=False)
+        problem = f'<div style="color:#b00">{html.escape(self.problem, quote=False)}</div>' if self.problem else ""
+        return f'<pre style="font-size:13px;line-height:1.4">{text}</pre>{problem}'
+
+    def note(self) -> str:
+        """For the terminal and the command line, which show no sliders."""
+        return (f"--interactive: the slider for a needs a Jupyter frontend with widgets (JupyterLab, Notebook 7, "
+                f"VS Code); here, the figure at a = {self.snapped(self.start)}.")

@@ -1,0 +1,188 @@
+"""%deriv --interactive: the slider's view of a point is what --at says there, bad values are one line,
+and where sliders cannot be shown (no ipywidgets, a terminal, the command line) the static figure
+and one line saying why. The widgets are real ipywidgets objects; the real kernel's comm is tested
+in test_kernel_widgets.py."""
+
+import io
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from IPython.core.error import UsageError
+from PIL import Image
+
+from conftest import user_names
+from ipython_gradients import deriv
+from ipython_gradients.interactive import point_text, slider_grid
+
+
+def image_of(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+@pytest.mark.parametrize("expression, range, points", [
+    ("abs(x)", "-1,1", [0, 0.5, -0.25]),                 # a corner with its one-sided slopes
+    ("x^2", "-1,1", [0, -0.5, 0.5]),                     # stationary: local minimum
+    ("x^3 - 3x", "-2,2", [-1, 1, 0, 1.5]),               # local maximum and minimum
+    ("sqrt(x)", "-1,1", [0, 0.25]),                      # the edge of the domain, slope +inf
+    ("log(x)", "-1,2", [-0.5, 0, 1]),                    # undefined, and a value
+    ("max(sin(x), cos(x))", "-2,2", [0.78, 0]),          # pieces
+])
+def test_the_slider_shows_what_at_says_for_that_point(expression, range, points):
+    live = deriv(expression, range=range, interactive=True).live
+    assert live is not None
+    for a in points:
+        assert live.move(a) is True, live.problem
+        text = live.snapped(a)
+        expected = deriv(expression, at=text, plot=False)
+        assert live.readout.splitlines()[2:] == expected.point_rows().splitlines()
+        assert expected.point_rows() in expected.text()  # the same rows the static output shows
+
+
+def test_a_python_function_differentiated_numerically_agrees_too():
+    def relu(x):
+        return x if x > 0 else 0.0
+
+    live = deriv(relu, range="-1,1", interactive=True).live
+    for a in (-0.5, 0, 0.5):
+        live.move(a)
+        assert live.readout.splitlines()[2:] == deriv(relu, at=live.snapped(a), plot=False).point_rows().splitlines()
+    assert "not differentiable" in deriv(relu, at="0", plot=False).point_rows()
+
+
+def test_moving_the_slider_redraws_the_tangent_and_the_readout():
+    result = deriv("x^2", range="-1,1", interactive=True)
+    box = result.live.widget()
+    first = image_of(box.image.value)
+    box.slider.value = 0.5
+    assert "f(0.5) = 0.250" in box.readout.value and "f'(0.5) = 1.000   increasing" in box.readout.value
+    moved = image_of(box.image.value)
+    assert first.shape == moved.shape and (first != moved).any(axis=2).sum() > 200  # the lines moved
+    box.slider.value = 0.0
+    assert "f'(0) = 0.000   stationary: local minimum" in box.readout.value
+    assert (image_of(box.image.value) == first).all()  # back at the start: the same pixels
+    # the kept background is the figure itself: a full draw at the same point gives the same picture
+    buffer = io.BytesIO()
+    result.figure.savefig(buffer, format="png")
+    assert (image_of(buffer.getvalue()) == first).all()
+
+
+def test_the_tangent_at_a_corner_is_two_half_lines_with_the_one_sided_slopes():
+    live = deriv("abs(x)", range="-1,1", interactive=True).live
+    live.move(0)
+    xs, ys = live._tangent.get_data()
+    assert list(xs) == [-1, 0, 0, 1] and list(ys) == [1, 0, 0, 1]  # slopes -1 left, 1 right
+    live.move(0.5)
+    assert list(live._tangent.get_data()[1]) == [-1.0, 0.5, 0.5, 1.0]  # one line: y = x at both ends
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), "0.5", None, True])
+def test_a_bad_value_is_one_line_and_the_view_stays(value):
+    live = deriv("x^2", range="-1,1", interactive=True).live
+    box = live.widget()
+    before, readout = box.image.value, live.readout
+    assert live.move(value) is False
+    assert live.problem.startswith(f"could not show a = {value!r}: a must be a number") and "\n" not in live.problem
+    assert live.readout == readout and box.image.value == before
+
+
+def test_a_value_beyond_the_range_is_the_end_of_the_range():
+    live = deriv("x^2", range="-1,1", interactive=True).live
+    assert live.move(1e300) is True and live.readout.startswith("a = 1\n")
+
+
+def test_a_failure_while_computing_is_one_line_in_the_view():
+    calls = []
+
+    def fragile(x):
+        calls.append(x)
+        if 0.45 < x < 0.55:
+            raise ValueError("no value here")
+        return x * x if x > 0 else -x  # not traceable: numeric
+
+    box = deriv(fragile, range="-1,1", interactive=True).live.widget()
+    box.slider.value = 0.5
+    assert "could not show a = 0.5" in box.readout.value and "Traceback" not in box.readout.value
+    box.slider.value = -0.5
+    assert "f" in box.readout.value and "could not" not in box.readout.value
+
+
+def test_the_slider_grid_writes_points_as_at_reads_them():
+    assert slider_grid(-1, 1) == (0.01, 2) and slider_grid(-5, 5) == (0.05, 2) and slider_grid(0, 1000)[0] == 5
+    assert point_text(-0.0, 2) == "0" and point_text(0.5, 2) == "0.5" and point_text(-1.0, 2) == "-1"
+    live = deriv("x^2", range="-1,1", interactive=True).live
+    assert live.snapped(0.30000000000000004) == "0.3" and live.snapped(0.1234) == "0.12"
+
+
+def test_the_slider_starts_at_the_first_at_point():
+    live = deriv("x^2", at="0.5,-0.5", interactive=True).live
+    assert live.readout.startswith("a = 0.5\n") and live.low == -1.0 and live.high == 1.0  # as --at's plot
+
+
+def test_without_a_figure_or_one_variable_the_note_says_why(ip):
+    before = user_names(ip)
+    with pytest.raises(UsageError, match="^--interactive moves a point on the figure: it cannot go with --no-plot$"):
+        ip.run_line_magic("deriv", "x^2 --interactive --no-plot")
+    assert user_names(ip) == before
+    result = ip.run_line_magic("deriv", "x y --wrt x --interactive")
+    assert result.live is None and any(n.startswith("No sliders: --interactive moves a point") for n in result.notes)
+    result = ip.run_line_magic("deriv", "x^3 --order 2 --interactive")
+    assert result.live is None and "No sliders: --interactive moves the point of a function of one variable" in \
+        " ".join(result.notes)
+
+
+def test_the_magic_gives_a_result_with_its_live_view(ip):
+    result = ip.run_line_magic("deriv", "x^2 --interactive --range -1,1")
+    assert result.live is not None and result.figure is result.live.figure and result.notes == []
+    bundle = result.live.bundle()
+    assert set(bundle) == {"text/plain", "application/vnd.jupyter.widget-view+json", "image/png"}
+    assert bundle["text/plain"].startswith("a = 0\nf(0) = 0.000\nf'(0) = 0.000   stationary: local minimum")
+
+
+@pytest.mark.external
+def test_without_ipywidgets_one_line_says_what_to_install_and_the_figure_is_static():
+    code = textwrap.dedent("""
+        import sys
+        sys.modules["ipywidgets"] = None  # importing it fails, as where it is not installed
+        from ipython_gradients import deriv
+        r = deriv("x^2", interactive=True)
+        print(r.live, r.figure is not None)
+        print(r.notes)
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "None True",
+        "['No sliders: the sliders need ipywidgets, which is not installed: "
+        "pip install \"ipython_gradients[widgets]\"; the figure is static.']"]
+
+
+@pytest.mark.external
+def test_in_the_terminal_the_static_figure_and_a_note(tmp_path):
+    code = textwrap.dedent("""
+        from IPython.terminal.interactiveshell import TerminalInteractiveShell
+        ip = TerminalInteractiveShell.instance()
+        ip.history_manager.enabled = False
+        ip.run_line_magic("load_ext", "ipython_gradients")
+        ip.run_cell("%deriv x^2 --interactive --at 0.5")
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={**__import__("os").environ, "TMPDIR": str(tmp_path), "DISPLAY": ""})
+    assert result.returncode == 0, result.stderr
+    assert ("--interactive: the slider for a needs a Jupyter frontend with widgets (JupyterLab, Notebook 7, "
+            "VS Code); here, the figure at a = 0.5.") in result.stdout
+    assert "Figure saved to " in result.stdout and "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.external
+def test_the_command_line_shows_the_static_result_and_says_so(tmp_path):
+    target = tmp_path / "a.png"
+    result = subprocess.run([sys.executable, "-m", "ipython_gradients", "deriv", "x^2", "--at", "0.5", "--interactive",
+                             "--save", str(target)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "f'(0.5) = 1.000   increasing" in result.stdout
+    assert result.stdout.rstrip().endswith("Note: --interactive needs Jupyter with ipywidgets; the command line "
+                                           f"shows the static result, and the figure in {target}.")
+    assert target.read_bytes()[:4] == b"\x89PNG"
