@@ -4,7 +4,8 @@ image widget (and the readout), against rebuilding the figure for each point as 
 
 Run: python benchmarks/bench_interactive.py [--clock cpu|wall]
 
-Goal: under 100 ms warm. Each case moves the slider over 40 points of its range, in turns with the
+Goal: under 100 ms warm. Then --animate: the time of the whole call (computing and drawing every
+frame), of the HTML player and of the GIF, and their sizes (wall clock, warm). Each case moves the slider over 40 points of its range, in turns with the
 rebuild; medians in milliseconds. Everything printed is measured in this run.
 """
 
@@ -52,6 +53,44 @@ def main() -> None:
         print(f"{expression:22} {1000 * statistics.median(moves):15.1f} {1000 * statistics.median(rebuilds):9.1f}")
     print(f"all moves: median {1000 * statistics.median(everything):.1f} ms, "
           f"slowest {1000 * max(everything):.1f} ms")
+    animations()
+
+
+ANIMATIONS = [
+    ("%grad Rosenbrock --descent --rate 0.001,0.002 --steps 500 --animate",
+     lambda deriv, grad, tangent: grad("(1-x)^2 + 100(y-x^2)^2", descent=True, start="-1,1", rate="0.001,0.002",
+                                       steps=500, animate=True)),
+    ("%grad x^2 + 3y^2 --descent --from 1,1 --animate",
+     lambda deriv, grad, tangent: grad("x^2 + 3y^2", descent=True, start="1,1", animate=True)),
+    ("%%tangent --at 1 --secant 0.5 --animate (x^3)",
+     lambda deriv, grad, tangent: tangent("x^3", at="1", secant="0.5", animate=True)),
+]
+
+
+def animations() -> None:
+    """--animate: the whole call (computing, drawing every frame), the player's HTML, the GIF; sizes."""
+    import os
+    import tempfile
+
+    from ipython_gradients import deriv, grad, tangent
+
+    print(f"\n{'animation':62} {'frames':>6} {'call':>7} {'player':>7} {'GIF':>7} {'HTML':>8} {'GIF':>7}")
+    for label, make in ANIMATIONS:
+        make(deriv, grad, tangent)  # warm
+        start = time.perf_counter()
+        result = make(deriv, grad, tangent)
+        call = time.perf_counter() - start
+        start = time.perf_counter()
+        html = result.live.html()
+        player = time.perf_counter() - start
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "a.gif")
+            start = time.perf_counter()
+            result.live.save_gif(path)
+            gif = time.perf_counter() - start
+            size = os.path.getsize(path)
+        print(f"{label:62} {len(result.live.frames):6} {call:6.2f}s {player:6.2f}s {gif:6.2f}s "
+              f"{len(html) / 1e6:6.2f}MB {size / 1e6:5.2f}MB")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import difflib
 import inspect
 import math
 import numbers
+import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
@@ -53,6 +54,7 @@ from .expressions import (
 )
 from .gradients import (
     NumericGradient,
+    descent_panel,
     SymbolicGradient,
     as_grad_function,
     descent_start,
@@ -77,11 +79,13 @@ from .sizes import refuse_huge_points
 from .tangents import (
     at_points,
     cell_functions,
+    secant_parts,
     tangent_at,
     tangent_box,
     tangent_figure,
     tangent_points,
 )
+from .interactive import descent_animation, secant_animation
 from .timeouts import time_limit
 
 
@@ -371,14 +375,16 @@ def _ok_value(point: PointValue) -> float | None:
 def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, critical: bool = False,
          descent: bool = False, start=None, rate: float | None = None, steps: int | None = None,
          range=None, plot: bool | None = None, method: str | None = None, simplify: bool | None = None,
-         derivation: bool = False, namespace: dict | None = None, settings: Settings | None = None,
-         **overrides) -> GradientResult:
+         derivation: bool = False, animate: bool = False, save: str | None = None,
+         namespace: dict | None = None, settings: Settings | None = None, **overrides) -> GradientResult:
     """The gradient (or, for a vector of expressions, the Jacobian) and what it says.
 
     Keywords mirror ``%grad``'s options: ``vars="x,y"``, ``at="1,2;0,0"``, ``hessian=True``,
     ``dir="1,1"``, ``critical=True``, ``descent=True`` with ``start="1,1"`` (``--from``),
     ``rate=0.1``, ``steps=30`` (descent iterations), ``range="-2,2"`` or ``"-2,2;-1,3"``, ``plot``,
     ``method``, ``derivation=True`` (``--steps`` without a number: the partial derivatives step by step).
+    ``animate=True``: the descent step by step in a player (``result.live``), for one rate or several
+    side by side (``rate="0.001,0.01"``); ``save="descent.gif"`` writes it as a GIF.
     """
     settings = _settings(grad, settings, overrides)
     namespace = _namespace(namespace)
@@ -393,7 +399,14 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         raise OptionError(f"--steps must be a positive integer, got {shown_value(iterations)}")
     if iterations > 100_000:
         raise OptionError(f"--steps is capped at 100000, got {iterations}")
-    iterations, rate = int(iterations), _rate(rate)
+    animate = _flag(animate, "--animate")
+    if animate and not descent:
+        raise OptionError("--animate shows --descent step by step: add --descent")
+    save = _gif_target(save, animate)
+    rates = _rates(rate)
+    if len(rates) > 1 and not animate:
+        raise OptionError("several --rate values are compared side by side by --animate: add it, or give one rate")
+    iterations, rate = int(iterations), rates[0]
     vars, at, dir, start, range = _listed(vars), _listed(at), _listed(dir), _listed(start), _listed(range)
 
     with _computing(settings):
@@ -455,21 +468,92 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         elif plot:
             _figure_or_note(result, lambda: gradient_figure(function, engine, result, box, range is not None,
                                                             settings))
+        if animate:
+            runs = [result.descent] + [optimise.gradient_descent(engine.value, engine.gradient_at, start_point, r,
+                                                                 iterations) for r in rates[1:]]
+            if len(rates) > 1:
+                result.notes.append("The table above is the descent at the first rate, "
+                                    f"{rates[0]:g}; the animation compares the rates {', '.join(f'{r:g}' for r in rates)}.")
+            _animation_or_note(result, lambda: descent_animation(
+                [descent_panel(function, engine, runs, box, range is not None, settings.samples)] * len(runs), runs,
+                rates, function.variables[0].name, function.name or "f", settings.precision,
+                settings.figure_size), save)
         return for_the_user(result, given_symbols(expression, namespace))
 
 
+def _rates(rate) -> list[float]:
+    """--rate: one positive number (default 0.1), or several ("0.001,0.01", a list) for --animate."""
+    if isinstance(rate, str) and ("," in rate or ";" in rate):
+        values = [_rate(part) for part in rate.replace(";", ",").split(",") if part.strip()]
+    elif isinstance(rate, (list, tuple)):
+        values = [_rate(part) for part in rate]
+    else:
+        values = [_rate(rate)]
+    if not values:
+        raise OptionError(f"--rate must be a positive number, got {shown_value(rate)}")
+    if len(values) > 6:
+        raise OptionError(f"--rate compares at most 6 rates side by side, got {len(values)}")
+    return values
+
+
+def _gif_target(save, animate: bool) -> str | None:
+    """--save's file, checked before anything is computed: a .gif in a folder that can be written."""
+    if save is None:
+        return None
+    if not isinstance(save, (str, os.PathLike)):
+        raise OptionError(f"--save must be a file name, got {shown_value(save)}")
+    save = os.fspath(save)
+    if not animate:
+        raise OptionError("--save writes the animation: add --animate")
+    if not save.lower().endswith(".gif"):
+        raise OptionError(f"--save {save}: the animation is written as a .gif file")
+    if os.path.isdir(save):
+        raise OptionError(f"--save {save}: that is a folder; give the name of a .gif file")
+    folder = os.path.dirname(os.path.abspath(save))
+    if not os.path.isdir(folder):
+        raise OptionError(f"--save {save}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise OptionError(f"--save {save}: cannot write in the folder {folder} (permission denied)")
+    return save
+
+
+def _animation_or_note(result, build: Callable, save: str | None) -> None:
+    """Draw the animation's frames (under the caller's time limit) as ``result.live`` and write the GIF if
+    asked; a problem drawing it is a note (the static result stands), one writing the file an error."""
+    try:
+        result.live = build().render()
+    except NoPlot as reason:
+        result.notes.append(f"No animation: {reason}.")
+    except (GradientError, ArithmeticError, ValueError, TypeError, AttributeError, RuntimeError) as error:
+        result.notes.append(f"No animation: it could not be drawn ({type(error).__name__}: {str(error)[:80]}).")
+    if save is None:
+        return
+    if result.live is None:
+        raise EvaluationError(f"--save {save}: there is no animation to write ({result.notes[-1]})")
+    try:
+        result.live.save_gif(save)
+    except OSError as error:
+        raise EvaluationError(f"--save {save}: cannot write it ({(error.strerror or str(error)).lower()})") from None
+    result.notes.append(f"Animation saved to {save} ({len(result.live.frames)} frames).")
+
+
 def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: bool = False, delta=None,
-            plot: bool | None = None, method: str | None = None, namespace: dict | None = None,
-            settings: Settings | None = None, **overrides) -> TangentResult:
+            plot: bool | None = None, method: str | None = None, animate: bool = False, save: str | None = None,
+            namespace: dict | None = None, settings: Settings | None = None, **overrides) -> TangentResult:
     """Tangent lines (Taylor polynomials, tangent planes) of each function in ``cell`` at the points.
 
     ``cell``: the text of a ``%%tangent`` cell, one function per line, or a list of functions.
     Keywords mirror the options: ``at="-0.5,0.5"``, ``range="-1,1"``, ``order=2``, ``secant="0.5,0.1"``,
-    ``normal=True``, ``delta="0.1"``, ``plot``, ``method``.
+    ``normal=True``, ``delta="0.1"``, ``plot``, ``method``; ``animate=True`` with ``secant``: the secant
+    as h shrinks to 0 in a player (``result.live``), ``save="secant.gif"`` writes it as a GIF.
     """
     settings = _settings(tangent, settings, overrides)
     namespace = _namespace(namespace)
     plot = _flag(plot, "--plot", settings.plot)
+    animate = _flag(animate, "--animate")
+    if animate and secant is None:
+        raise OptionError("--animate shrinks the secant's width h to 0: add --secant H (the width to start from)")
+    save = _gif_target(save, animate)
     normal = _flag(normal, "--normal")
     order = _order(order)
     at, range, secant, delta = _listed(at), _listed(range), _listed(secant), _listed(delta)
@@ -497,4 +581,10 @@ def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: b
                                     f"{name}, of two, gets its tangent plane (first order).")
         if plot:
             _figure_or_note(result, lambda: tangent_figure(result, functions, box, settings))
+        if animate:
+            def build():
+                figure, parts = secant_parts(result, functions, box, settings)
+                return secant_animation(figure, parts, max(widths, key=abs), settings.precision)
+
+            _animation_or_note(result, build, save)
         return for_the_user(result, given_symbols(cell, namespace))

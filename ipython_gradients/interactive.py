@@ -267,3 +267,258 @@ class DerivativeLive:
         """For the terminal and the command line, which show no sliders."""
         return (f"--interactive: the slider for a needs a Jupyter frontend with widgets (JupyterLab, Notebook 7, "
                 f"VS Code); here, the figure at a = {self.snapped(self.start)}.")
+
+
+# --- animations: a self-contained player, and GIF files ---------------------------------------------
+
+# Frames of an animation at most: subsampled evenly (the first and the last always kept).
+MAX_FRAMES = 60
+
+
+def frame_indices(last: int, most: int = MAX_FRAMES) -> list[int]:
+    """Up to ``most`` indices from 0 to ``last``, evenly spread, both ends included."""
+    if last + 1 <= most:
+        return list(range(last + 1))
+    return sorted({round(k) for k in np.linspace(0, last, most)})
+
+
+@dataclass(eq=False)
+class Animation:
+    """Frames drawn from one figure: the parts that do not move are drawn once, each frame puts its
+    moving artists on them (blitting). Shown as an HTML/JavaScript player that needs no kernel and
+    survives export (``html``), or written as a GIF (``save_gif``)."""
+
+    figure: Any
+    moving: tuple  # the artists ``show`` changes
+    show: Callable[[int], str]  # puts the artists at frame j; returns its caption
+    count: int
+    fps: float = 6.0
+    what: str = "the animation"
+    frames: list = field(init=False, default_factory=list)  # (RGB array, caption) of each frame
+    _palette: Any = field(init=False, default=None, repr=False)
+    _html: str | None = field(init=False, default=None, repr=False)
+
+    def render(self) -> "Animation":
+        """Draw every frame (once)."""
+        if self.frames:
+            return self
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        canvas = FigureCanvasAgg(self.figure)
+        for artist in self.moving:
+            artist.set_animated(True)
+        try:
+            canvas.draw()
+        finally:
+            for artist in self.moving:
+                artist.set_animated(False)
+        background = canvas.copy_from_bbox(self.figure.bbox)
+        for j in range(self.count):
+            caption = self.show(j)
+            canvas.restore_region(background)
+            for artist in self.moving:
+                self.figure.draw_artist(artist)
+            self.frames.append((np.asarray(canvas.buffer_rgba())[:, :, :3].copy(), caption))
+        return self
+
+    def _paletted(self, rgb: np.ndarray):
+        """A frame with the animation's one palette of 255 colours, taken from the last frame (which holds
+        every colour the frames draw): a third of the bytes of full colour, for a tenth of the time
+        of a palette per frame."""
+        from PIL import Image
+
+        if self._palette is None:
+            self._palette = Image.fromarray(self.frames[-1][0]).quantize(255, method=Image.Quantize.MEDIANCUT)
+        return Image.fromarray(rgb).quantize(palette=self._palette, dither=Image.Dither.NONE)
+
+    def _png(self, rgb: np.ndarray) -> bytes:
+        buffer = io.BytesIO()
+        self._paletted(rgb).save(buffer, format="png")
+        return buffer.getvalue()
+
+    def last_png(self) -> bytes:
+        return self._png(self.render().frames[-1][0])
+
+    def html(self) -> str:
+        """The player: every frame embedded as PNG, buttons and a slider in plain JavaScript (no kernel,
+        no network); the last frame and its caption show even where scripts do not run."""
+        import base64
+        import json
+        import uuid
+
+        if self._html is not None:
+            return self._html
+        self.render()
+        pictures = [base64.b64encode(self._png(rgb)).decode("ascii") for rgb, _ in self.frames]
+        captions = [caption for _, caption in self.frames]
+        height, width = self.frames[0][0].shape[:2]
+        last = len(pictures) - 1
+        data = json.dumps({"frames": pictures, "captions": captions}).replace("</", "<\\/")
+        self._html = PLAYER.format(id="ipython-gradients-player-" + uuid.uuid4().hex, last=last,
+                                   picture=pictures[-1], width=width, height=height,
+                                   caption=html.escape(captions[-1], quote=False), alt=html.escape(self.what),
+                                   data=data, interval=round(1000 / self.fps))
+        return self._html
+
+    def save_gif(self, path: str) -> None:
+        """Write the frames as a looping GIF (Pillow), whole or not at all."""
+        import os
+
+        self.render()
+        pictures = [self._paletted(rgb) for rgb, _ in self.frames]
+        buffer = io.BytesIO()
+        pictures[0].save(buffer, format="gif", save_all=True, append_images=pictures[1:],
+                         duration=round(1000 / self.fps), loop=0)
+        try:
+            with open(path, "wb") as handle:
+                handle.write(buffer.getvalue())
+        except OSError:
+            if os.path.exists(path) and os.path.getsize(path) != len(buffer.getvalue()):
+                os.remove(path)
+            raise
+
+    def bundle(self) -> dict:
+        return {"text/html": self.html(), "image/png": self.last_png(), "text/plain": self.frames[-1][1]}
+
+    def note(self) -> str:
+        return (f"--animate: the player of {self.what} ({len(self.render().frames)} frames) needs a browser "
+                "(Jupyter, VS Code, exported HTML); here, the figure at the end. --save FILE.gif writes it as a GIF.")
+
+
+PLAYER = """<div class="ipython-gradients-player" id="{id}" data-frame="{last}">
+<img src="data:image/png;base64,{picture}" width="{width}" height="{height}" style="max-width:100%;height:auto" alt="{alt}">
+<div style="display:flex;align-items:center;gap:6px;max-width:{width}px">
+<button type="button" data-do="first" title="first frame">&#x23EE;</button>
+<button type="button" data-do="back" title="one frame back">&#x25C0;</button>
+<button type="button" data-do="play" title="play or pause">&#x25B6;</button>
+<button type="button" data-do="next" title="one frame on">&#x25B6;|</button>
+<input type="range" min="0" max="{last}" value="{last}" step="1" style="flex:1" aria-label="frame">
+</div>
+<pre class="ipython-gradients-caption" style="margin:4px 0;white-space:pre-wrap">{caption}</pre>
+<script>
+(function () {{
+  var root = document.getElementById("{id}");
+  if (!root || root.getAttribute("data-ready")) return;
+  var data = {data};
+  var image = root.querySelector("img"), range = root.querySelector("input"),
+      caption = root.querySelector("pre"), play = root.querySelector('[data-do="play"]');
+  var at = data.frames.length - 1, timer = null;
+  function show(j) {{
+    at = Math.max(0, Math.min(data.frames.length - 1, j));
+    image.src = "data:image/png;base64," + data.frames[at];
+    range.value = at; caption.textContent = data.captions[at]; root.setAttribute("data-frame", at);
+  }}
+  function stop() {{ if (timer) {{ clearInterval(timer); timer = null; }} play.innerHTML = "&#x25B6;"; }}
+  function start() {{
+    if (at >= data.frames.length - 1) show(0);
+    play.innerHTML = "&#x23F8;";
+    timer = setInterval(function () {{ if (at >= data.frames.length - 1) stop(); else show(at + 1); }}, {interval});
+  }}
+  root.addEventListener("click", function (event) {{
+    var button = event.target.closest("button");
+    if (!button) return;
+    var what = button.getAttribute("data-do");
+    if (what === "play") {{ if (timer) stop(); else start(); return; }}
+    stop();
+    show(what === "first" ? 0 : what === "back" ? at - 1 : at + 1);
+  }});
+  range.addEventListener("input", function () {{ stop(); show(parseInt(range.value, 10)); }});
+  root.setAttribute("data-ready", "1");
+  if (root.hasAttribute("data-autoplay")) start();
+}})();
+</script>
+</div>"""
+
+
+def descent_animation(panels: list, runs: list, rates: list[float], x_label: str, name: str, precision: int,
+                      size: tuple[float, float]) -> Animation:
+    """Gradient descent step by step, one panel per rate side by side (its path on the contour plot, or
+    on the curve for one variable), and f(x_k) against k for every rate."""
+    from .plotting import COLORS, descent_panels_figure
+
+    titles = [f"rate {rate:g}: {run.status}" for rate, run in zip(rates, runs)]
+    figure, run_axes, values_axes = descent_panels_figure(panels, titles, x_label, size)
+    longest = max(len(run.values) for run in runs) - 1
+    moving = []
+    paths, heads, curves = [], [], []
+    for axes, run, color in zip(run_axes, runs, COLORS[1:] * 4):
+        path, = axes.plot([], [], "-o", color="#e377c2", markersize=3, linewidth=1.5, zorder=4)
+        head, = axes.plot([], [], "o", color="#e377c2", markeredgecolor="black", markersize=8, zorder=5)
+        paths.append(path), heads.append(head)
+    finite = np.concatenate([run.values[np.isfinite(run.values) & (np.abs(run.values) < 1e100)] for run in runs])
+    for run, rate, color in zip(runs, rates, COLORS * 4):
+        curve, = values_axes.plot([], [], "-o", color=color, markersize=2.5, linewidth=1.4, label=f"rate {rate:g}")
+        curves.append(curve)
+    values_axes.set_xlim(-0.02 * max(longest, 1), max(longest, 1) * 1.02)
+    if finite.size:
+        low, high = float(finite.min()), float(finite.max())
+        if low > 0 and high / low > 100:
+            values_axes.set_yscale("log")
+            values_axes.set_ylim(low / 2, high * 2)
+        else:
+            pad = 0.08 * (high - low) if high > low else 1.0
+            values_axes.set_ylim(low - pad, high + pad)
+    values_axes.legend(loc="upper right", fontsize="small").set_in_layout(False)
+    moving = (*paths, *heads, *curves)
+    steps = frame_indices(longest)
+    one_variable = runs[0].path.shape[1] == 1
+
+    def show(j: int) -> str:
+        k = steps[j]
+        words = []
+        for run, rate, path, head, curve in zip(runs, rates, paths, heads, curves):
+            shown = min(k, len(run.values) - 1)
+            xs = run.path[: shown + 1]
+            ys = run.values[: shown + 1]
+            if one_variable:
+                path.set_data(xs[:, 0], ys)
+                head.set_data(xs[-1:, 0], ys[-1:])
+            else:
+                path.set_data(xs[:, 0], xs[:, 1])
+                head.set_data(xs[-1:, 0], xs[-1:, 1])
+            curve.set_data(np.arange(shown + 1), np.where(np.abs(ys) < 1e100, ys, np.nan))
+            state = run.status if shown == len(run.values) - 1 else "running"
+            words.append(f"rate {rate:g}: {name}(x_{shown}) = {format_number(float(ys[-1]), precision)} ({state})")
+        return f"step {k} of {longest}\n" + "\n".join(words)
+
+    return Animation(figure, moving, show, len(steps), what=f"gradient descent on {name}")
+
+
+def secant_animation(figure, lines: list, first: float, precision: int) -> Animation:
+    """The secant through (a, f(a)) and (a + h, f(a + h)) as h shrinks from ``first`` to a thousandth of it, for
+    each tangent line in ``lines`` (``(name, a, f(a), f'(a) or None, why not, colour, f)``): the line
+    across the window around a, the point a + h, and its slope next to f'(a)."""
+    axes = figure.axes[0]
+    axes.set_autoscale_on(False)
+    hs = [first * 10.0 ** (-3 * j / (SECANT_FRAMES - 1)) for j in range(SECANT_FRAMES)]  # to h/1000
+    low, high = axes.get_xlim()
+    secants, ends = [], []
+    for _, _, _, _, _, color, _ in lines:
+        secant, = axes.plot([], [], "-", color=color, linewidth=1.6, alpha=0.9, zorder=4)
+        end, = axes.plot([], [], "s", color=color, markeredgecolor="black", markersize=6, zorder=5)
+        secants.append(secant), ends.append(end)
+
+    def show(j: int) -> str:
+        h = hs[j]
+        words = [f"h = {h:.3g}"]
+        for (name, a, fa, slope, why, _, f), secant, end in zip(lines, secants, ends):
+            fh = f(a + h)
+            rise = (fh - fa) / h
+            if math.isfinite(rise):
+                secant.set_data([low, high], [fa + rise * (low - a), fa + rise * (high - a)])
+                end.set_data([a + h], [fh])
+            else:
+                secant.set_data([], []), end.set_data([], [])
+            at = f"{name} at {a:g}: secant slope {format_number(rise, precision) if math.isfinite(rise) else 'undefined'}"
+            if slope is not None:
+                at += f", {name}'({a:g}) = {format_number(slope, precision)}, difference {abs(rise - slope):.2g}"
+            else:
+                side = "right" if h > 0 else "left"
+                at += f"; no {name}'({a:g}): {why}, so the secants approach the {side}-hand slope at most"
+            words.append(at)
+        return "\n".join(words)
+
+    return Animation(figure, (*secants, *ends), show, len(hs), fps=8.0, what="secants shrinking to the tangent")
+
+
+SECANT_FRAMES = 40

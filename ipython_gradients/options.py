@@ -103,6 +103,11 @@ METHOD = Option("--method", "How derivatives are computed: symbolic (SymPy), num
                 "GradientMagics.backend.", metavar="METHOD", choices=("auto", "symbolic", "numeric"))
 STEPS = Option("--steps", "Show a numbered derivation, each step naming its rule (product, chain, ...), "
                "ending equal to SymPy's derivative.")
+ANIMATE_DESCENT = Option("--animate", "Gradient descent step by step in a player that needs no kernel "
+                         "(survives HTML export): the path for each --rate side by side, and f(x_k) against k.")
+ANIMATE_SECANT = Option("--animate", "The secant through a and a + h as h shrinks to 0, in a player that needs "
+                        "no kernel (survives HTML export), its slope approaching f'(a).")
+SAVE = Option("--save", "With --animate: write the animation to FILE.gif as well.", metavar="FILE")
 INTERACTIVE = Option("--interactive", "In Jupyter with ipywidgets: a slider for the point a, the figure's tangent "
                      "and f'(a) with its meaning updating as it moves (as --at says for that point).")
 CHECK = Option("--check", "Compute the values at the points both ways, symbolically and numerically, "
@@ -153,8 +158,8 @@ GRAD = MagicSpec(
                "exist) and classify each: minimum, maximum, saddle or degenerate."),
         Option("--descent", "Run gradient descent (from --from, or the first --at point)."),
         Option("--from", "Start point of --descent.", metavar="POINT", keyword="start"),
-        Option("--rate", "Learning rate of --descent (positive). Default: 0.1.", metavar="LR",
-               type=float),
+        Option("--rate", "Learning rate of --descent (positive). Default: 0.1. With --animate, several "
+               "rates (0.001,0.01) run side by side.", metavar="LR"),
         Option("--steps", "Alone: the partial derivatives step by step, each step naming its rule. "
                "With a number N: the number of --descent iterations (default 30).", metavar="N", type=int,
                optional_value=True, alone="derivation"),
@@ -162,6 +167,8 @@ GRAD = MagicSpec(
                "around the points asked for, else GradientMagics.x_range.", metavar="RANGE"),
         PLOT,
         METHOD,
+        ANIMATE_DESCENT,
+        SAVE,
     ),
 )
 
@@ -184,6 +191,8 @@ TANGENT = MagicSpec(
                "with the error, for each Δx.", metavar="DX"),
         PLOT,
         METHOD,
+        ANIMATE_SECANT,
+        SAVE,
     ),
 )
 

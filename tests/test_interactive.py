@@ -167,6 +167,7 @@ def test_in_the_terminal_the_static_figure_and_a_note(tmp_path):
         ip.history_manager.enabled = False
         ip.run_line_magic("load_ext", "ipython_gradients")
         ip.run_cell("%deriv x^2 --interactive --at 0.5")
+        ip.run_cell("%grad x^2 + y^2 --descent --from 1,1 --animate")
     """)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                             env={**__import__("os").environ, "TMPDIR": str(tmp_path), "DISPLAY": ""})
@@ -174,6 +175,9 @@ def test_in_the_terminal_the_static_figure_and_a_note(tmp_path):
     assert ("--interactive: the slider for a needs a Jupyter frontend with widgets (JupyterLab, Notebook 7, "
             "VS Code); here, the figure at a = 0.5.") in result.stdout
     assert "Figure saved to " in result.stdout and "Traceback" not in result.stdout + result.stderr
+    assert ("--animate: the player of gradient descent on f (31 frames) needs a browser (Jupyter, VS Code, exported "
+            "HTML); here, the figure at the end. --save FILE.gif writes it as a GIF.") in result.stdout
+    assert result.stdout.count("Figure saved to ") == 2
 
 
 @pytest.mark.external

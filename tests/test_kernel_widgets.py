@@ -113,3 +113,14 @@ def test_a_bad_value_through_the_comm_is_one_line_never_a_traceback(kernel):
     assert problem.startswith("could not show a = 'not a number': TraitError:") and "Traceback" not in problem
     reply, messages = run(kernel, "print('alive')")  # and the kernel carries on
     assert reply["status"] == "ok" and messages[-1]["content"]["text"] == "alive\n"
+
+
+def test_an_animation_is_shown_as_the_player_after_the_math(kernel):
+    run(kernel, "%load_ext ipython_gradients")
+    reply, messages = run(kernel, "%grad x^2 + 3y^2 --descent --from 1,1 --rate 0.1,0.3 --animate")
+    assert reply["status"] == "ok"
+    shown = [m["content"]["data"] for m in messages if m["msg_type"] == "display_data"]
+    assert len(shown) == 2 and "text/latex" in shown[0]
+    assert set(shown[1]) == {"text/html", "image/png", "text/plain"}
+    assert 'class="ipython-gradients-player"' in shown[1]["text/html"] and shown[1]["text/plain"].startswith("step ")
+    assert not [m for m in messages if m["msg_type"] in ("error", "stream")]

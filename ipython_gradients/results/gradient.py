@@ -37,6 +37,7 @@ class GradientResult(FigureOutput):
     critical: list[CriticalPoint] = field(default_factory=list)
     critical_note: str = ""  # how the critical points were found, or why not
     descent: Any = None  # numeric.DescentRun
+    live: Any = None  # with --animate (or --interactive): the player or the slider view (interactive.py)
     steps: list = field(default_factory=list)  # (variable, [steps.Step]) per component, with --steps
     figure: Any = None
     notes: list[str] = field(default_factory=list)
