@@ -165,11 +165,11 @@ def _derivative_live(function: ParsedFunction, wrt_symbols, method: str, result:
                           precision=settings.precision, timeout=settings.timeout)
 
 
-def _live_or_note(result, build: Callable) -> None:
+def _live_or_note(result, build: Callable, figure_needed: bool = True) -> None:
     """Attach the live view, or say in one note why there is none (the static figure stays)."""
     from .interactive import widgets_problem
 
-    if result.figure is None:
+    if figure_needed and result.figure is None:
         result.notes.append("No sliders: --interactive moves a point on the figure, and there is none.")
         return
     problem = widgets_problem()
@@ -375,7 +375,7 @@ def _ok_value(point: PointValue) -> float | None:
 def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, critical: bool = False,
          descent: bool = False, start=None, rate: float | None = None, steps: int | None = None,
          range=None, plot: bool | None = None, method: str | None = None, simplify: bool | None = None,
-         derivation: bool = False, animate: bool = False, save: str | None = None,
+         derivation: bool = False, animate: bool = False, save: str | None = None, interactive: bool = False,
          namespace: dict | None = None, settings: Settings | None = None, **overrides) -> GradientResult:
     """The gradient (or, for a vector of expressions, the Jacobian) and what it says.
 
@@ -384,7 +384,8 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
     ``rate=0.1``, ``steps=30`` (descent iterations), ``range="-2,2"`` or ``"-2,2;-1,3"``, ``plot``,
     ``method``, ``derivation=True`` (``--steps`` without a number: the partial derivatives step by step).
     ``animate=True``: the descent step by step in a player (``result.live``), for one rate or several
-    side by side (``rate="0.001,0.01"``); ``save="descent.gif"`` writes it as a GIF.
+    side by side (``rate="0.001,0.01"``); ``save="descent.gif"`` writes it as a GIF. ``interactive=True``:
+    sliders for the rate, the steps and the start of the descent (``result.live``; Jupyter with ipywidgets).
     """
     settings = _settings(grad, settings, overrides)
     namespace = _namespace(namespace)
@@ -406,6 +407,11 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
     rates = _rates(rate)
     if len(rates) > 1 and not animate:
         raise OptionError("several --rate values are compared side by side by --animate: add it, or give one rate")
+    interactive = _flag(interactive, "--interactive")
+    if interactive and not descent:
+        raise OptionError("--interactive moves the rate, the steps and the start of --descent: add --descent")
+    if interactive and animate:
+        raise OptionError("--interactive and --animate are two views of the descent: choose one")
     iterations, rate = int(iterations), rates[0]
     vars, at, dir, start, range = _listed(vars), _listed(at), _listed(dir), _listed(start), _listed(range)
 
@@ -468,6 +474,9 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         elif plot:
             _figure_or_note(result, lambda: gradient_figure(function, engine, result, box, range is not None,
                                                             settings))
+        if interactive:
+            _live_or_note(result, lambda: _descent_live(function, engine, result, start_point, rate, iterations, box,
+                                                        range is not None, settings), figure_needed=False)
         if animate:
             runs = [result.descent] + [optimise.gradient_descent(engine.value, engine.gradient_at, start_point, r,
                                                                  iterations) for r in rates[1:]]
@@ -479,6 +488,34 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
                 rates, function.variables[0].name, function.name or "f", settings.precision,
                 settings.figure_size), save)
         return for_the_user(result, given_symbols(expression, namespace))
+
+
+def _descent_live(function, engine, result: GradientResult, start_point, rate: float, iterations: int, box,
+                  fixed_range: bool, settings: Settings):
+    """The slider view of %grad --descent --interactive: each move runs ``optimise.gradient_descent`` as
+    --descent does, under the time limit, on the contour plot (or curve) drawn once."""
+    from .interactive import MAX_LIVE_STEPS, DescentLive
+    from .plotting import Curve, descent_panels_figure
+
+    if iterations > MAX_LIVE_STEPS:
+        raise NoPlot(f"the steps slider goes up to {MAX_LIVE_STEPS}, and --steps is {iterations}")
+    panel = descent_panel(function, engine, [result.descent], box, fixed_range, settings.samples)
+    name = function.name or "f"
+    figure, (path_axes,), values_axes = descent_panels_figure([panel], [f"gradient descent on {name}"],
+                                                              function.variables[0].name, settings.figure_size)
+    if isinstance(panel, Curve):
+        start_box = [(float(panel.xs[0]), float(panel.xs[-1]))]
+    else:
+        start_box = [(float(panel.grid_x.min()), float(panel.grid_x.max())),
+                     (float(panel.grid_y.min()), float(panel.grid_y.max()))]
+
+    def run(start, rate, steps):
+        with _computing(settings):
+            return optimise.gradient_descent(engine.value, engine.gradient_at, start, rate, steps)
+
+    return DescentLive(figure, path_axes, values_axes, run, tuple(start_point), rate, iterations, start_box,
+                       tuple(v.name for v in function.variables), name=name, precision=settings.precision,
+                       timeout=settings.timeout)
 
 
 def _rates(rate) -> list[float]:

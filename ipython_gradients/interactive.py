@@ -522,3 +522,218 @@ def secant_animation(figure, lines: list, first: float, precision: int) -> Anima
 
 
 SECANT_FRAMES = 40
+
+
+# --- %grad --descent --interactive -------------------------------------------------------------------
+
+# The most iterations the steps slider offers: each move runs the whole descent again.
+MAX_LIVE_STEPS = 1000
+
+
+@dataclass(eq=False)
+class DescentLive:
+    """``%grad f --descent --interactive``: sliders for the rate, the number of steps and the start point;
+    the path, f along it and the run's status as ``--descent`` computes them (``run``, handed in by the API)."""
+
+    figure: Any
+    path_axes: Any
+    values_axes: Any
+    run: Callable  # (start, rate, steps) -> optimise.DescentRun, under the time limit
+    start: tuple
+    rate: float
+    steps: int
+    box: list  # (low, high) of each coordinate of the start point
+    variables: tuple
+    name: str = "f"
+    precision: int = 3
+    timeout: float = 10.0
+    readout: str = field(init=False, default="")
+    problem: str | None = field(init=False, default=None)
+    descent: Any = field(init=False, default=None)  # the run shown
+    _widget: Any = field(init=False, default=None, repr=False)
+    _background: Any = field(init=False, default=None, repr=False)
+    _values_background: Any = field(init=False, default=None, repr=False)
+    _limits: tuple | None = field(init=False, default=None, repr=False)
+
+    def __post_init__(self):
+        self.grids = [slider_grid(low, high) for low, high in self.box]
+        self._path, = self.path_axes.plot([], [], "-o", color="#e377c2", markersize=3, linewidth=1.5, zorder=4)
+        self._head, = self.path_axes.plot([], [], "o", color="#e377c2", markeredgecolor="black", markersize=8,
+                                          zorder=5)
+        self._first, = self.path_axes.plot([], [], "s", color="#e377c2", markeredgecolor="black", markersize=7,
+                                           zorder=5)
+        self._values, = self.values_axes.plot([], [], "-o", color="#1f77b4", markersize=2.5, linewidth=1.4)
+        for axes in (self.path_axes, self.values_axes):
+            axes.set_autoscale_on(False)
+        self.move()
+
+    def move(self, start=None, rate=None, steps=None, render: bool = False) -> bytes | bool:
+        """Run the descent with the values given (the others as they are) and show it; False and one line
+        in ``problem`` where that fails. Bounded by the time limit."""
+        try:
+            with time_limit(self.timeout):
+                start = self.start if start is None else tuple(start)
+                rate = self.rate if rate is None else rate
+                steps = self.steps if steps is None else steps
+                if len(start) != len(self.box) or not all(_is_number(c) for c in start):
+                    raise GradientError(f"the start point must be {len(self.box)} numbers, got {start!r}")
+                if not _is_number(rate) or not rate > 0:
+                    raise GradientError(f"the rate must be a positive number, got {rate!r}")
+                if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_LIVE_STEPS:
+                    raise GradientError(f"the steps must be a whole number from 1 to {MAX_LIVE_STEPS}, got {steps!r}")
+                descent = self.run(tuple(float(c) for c in start), float(rate), steps)
+                self.start, self.rate, self.steps, self.descent = tuple(float(c) for c in start), float(rate), steps, \
+                    descent
+                self.readout = self._describe()
+                self._draw()
+                self.problem = None
+                return self.png() if render else True
+        except (Exception, ComputationTimeout) as error:
+            self.problem = f"could not run the descent: {one_line(error)}"
+            return False
+
+    def _describe(self) -> str:
+        run, digits = self.descent, self.precision
+        point = ", ".join(format_number(c, digits) for c in self.start)
+        end = ", ".join(format_number(float(c), digits) for c in run.path[-1])
+        return (f"rate {self.rate:.3g}, up to {self.steps} steps from ({point})\n"
+                f"{self.name} = {format_number(float(run.values[0]), digits)} at the start, "
+                f"{format_number(float(run.values[-1]), digits)} at ({end}) after {len(run.values) - 1} steps\n"
+                f"{run.status}: {run.message}")
+
+    def _draw(self) -> None:
+        path, values = self.descent.path, self.descent.values
+        drawn = np.where(np.abs(path) < 1e100, path, np.nan)
+        if path.shape[1] == 1:
+            heights = np.where(np.abs(values) < 1e100, values, np.nan)
+            self._path.set_data(drawn[:, 0], heights)
+            self._head.set_data(drawn[-1:, 0], heights[-1:])
+            self._first.set_data(drawn[:1, 0], heights[:1])
+        else:
+            self._path.set_data(drawn[:, 0], drawn[:, 1])
+            self._head.set_data(drawn[-1:, 0], drawn[-1:, 1])
+            self._first.set_data(drawn[:1, 0], drawn[:1, 1])
+        shown = np.where(np.abs(values) < 1e100, values, np.nan)
+        self._values.set_data(np.arange(len(values)), shown)
+        limits = self._value_limits(shown)
+        if limits != self._limits:  # the values panel's axes change: drawn anew in png()
+            self._limits = limits
+            scale, x_high, low, high = limits
+            self.values_axes.set_yscale(scale)
+            self.values_axes.set_xlim(-0.02 * x_high, 1.02 * x_high)
+            self.values_axes.set_ylim(low, high)
+            self._values_background = None
+
+    def _value_limits(self, shown: np.ndarray) -> tuple:
+        """(y scale, last k, low, high) of the values panel: kept while the values still fit and fill
+        a quarter of the height, so most moves only redraw the lines."""
+        x_high = max(self.steps, 1)
+        finite = shown[np.isfinite(shown)]
+        if not finite.size:
+            return self._limits or ("linear", x_high, -1.0, 1.0)
+        low, high = float(finite.min()), float(finite.max())
+        log = low > 0 and high / low > 100
+        if self._limits and self._limits[0] == ("log" if log else "linear") and self._limits[1] == x_high:
+            _, _, kept_low, kept_high = self._limits
+            if log:
+                fits = kept_low <= low and high <= kept_high and math.log(high / low) > 0.25 * math.log(kept_high / kept_low)
+            else:
+                fits = kept_low <= low and high <= kept_high and (high - low) > 0.25 * (kept_high - kept_low)
+            if fits:
+                return self._limits
+        if log:
+            return ("log", x_high, low / 2, high * 2)
+        pad = 0.08 * (high - low) if high > low else max(1.0, abs(high)) * 0.1
+        return ("linear", x_high, low - pad, high + pad)
+
+    def png(self) -> bytes:
+        """Drawn in layers kept as pixels: the contour plot once; the values panel's axes when their
+        limits change; then on every move only the path and the values' line (blitting)."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from PIL import Image
+
+        moving = (self._path, self._head, self._first, self._values)
+        canvas = self.figure.canvas
+        if not isinstance(canvas, FigureCanvasAgg) or self._background is None:
+            canvas = FigureCanvasAgg(self.figure)
+            for artist in moving:  # left out of every full draw: drawn by hand on the kept pixels
+                artist.set_animated(True)
+            self.values_axes.set_visible(False)
+            try:
+                canvas.draw()
+            finally:
+                self.values_axes.set_visible(True)
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+            self._values_background = None
+        if self._values_background is None:
+            canvas.restore_region(self._background)
+            self.figure.draw_artist(self.values_axes)
+            self._values_background = canvas.copy_from_bbox(self.figure.bbox)
+        canvas.restore_region(self._values_background)
+        for artist in moving:
+            self.figure.draw_artist(artist)
+        buffer = io.BytesIO()
+        Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+    def widget(self):
+        if self._widget is None:
+            import ipywidgets as widgets
+
+            exponent = math.log10(self.rate)
+            rate = guarded(widgets.FloatLogSlider, self._refused)(
+                value=self.rate, base=10, min=exponent - 3, max=exponent + 1, step=0.05, description="rate",
+                readout_format=".3g", layout=widgets.Layout(width="60%"))
+            steps = guarded(widgets.IntSlider, self._refused)(
+                value=self.steps, min=1, max=MAX_LIVE_STEPS if self.steps > MAX_LIVE_STEPS // 4 else
+                max(4 * self.steps, 100), description="steps", layout=widgets.Layout(width="60%"))
+            starts = []
+            for variable, (low, high), (step, decimals), value in zip(self.variables, self.box, self.grids, self.start):
+                starts.append(guarded(widgets.FloatSlider, self._refused)(
+                    value=min(max(value, low), high), min=low, max=high, step=step, description=f"{variable}₀",
+                    readout_format=f".{decimals}f", layout=widgets.Layout(width="60%")))
+            width, height = self.figure.get_size_inches() * 100
+            image = widgets.Image(value=self.png(), format="png", width=int(width), height=int(height))
+            readout = widgets.HTML(value=self._html())
+            box = widgets.VBox([rate, steps, *starts, image, readout])
+            box.rate, box.steps, box.starts, box.image, box.readout = rate, steps, starts, image, readout
+
+            def changed(change):  # in the kernel's main thread: bounded, and never raises
+                png = self.move(start=[s.value for s in starts], rate=rate.value, steps=steps.value, render=True)
+                try:
+                    if png:
+                        image.value = png
+                except Exception as error:
+                    self.problem = f"could not show the run: {one_line(error)}"
+                readout.value = self._html()
+
+            for slider in (rate, steps, *starts):
+                slider.observe(changed, names="value")
+            self._widget = box
+        return self._widget
+
+    def _refused(self, state: dict, error: BaseException) -> None:
+        self.problem = f"could not use {state!r}: {one_line(error)}"
+        if self._widget is not None:
+            self._widget.readout.value = self._html()
+
+    def _html(self) -> str:
+        text = html.escape(self.readout, quote=False)
+        problem = (f'<div style="color:#b00">{html.escape(self.problem, quote=False)}</div>'
+                   if self.problem else "")
+        return f'<pre style="font-size:13px;line-height:1.4">{text}</pre>{problem}'
+
+    def bundle(self) -> dict:
+        data = dict(self.widget()._repr_mimebundle_())
+        data["image/png"] = self.png()
+        data["text/plain"] = self.readout
+        return data
+
+    def note(self) -> str:
+        return ("--interactive: the sliders for the rate, the steps and the start need a Jupyter frontend with "
+                "widgets (JupyterLab, Notebook 7, VS Code); here, the figure of the run above.")
+
+
+def _is_number(value) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float, np.floating, np.integer)) \
+        and math.isfinite(value)

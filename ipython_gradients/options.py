@@ -107,6 +107,8 @@ ANIMATE_DESCENT = Option("--animate", "Gradient descent step by step in a player
                          "(survives HTML export): the path for each --rate side by side, and f(x_k) against k.")
 ANIMATE_SECANT = Option("--animate", "The secant through a and a + h as h shrinks to 0, in a player that needs "
                         "no kernel (survives HTML export), its slope approaching f'(a).")
+INTERACTIVE_DESCENT = Option("--interactive", "With --descent, in Jupyter with ipywidgets: sliders for the rate, "
+                             "the number of steps and the start point; the path, f along it and the status update.")
 SAVE = Option("--save", "With --animate: write the animation to FILE.gif as well.", metavar="FILE")
 INTERACTIVE = Option("--interactive", "In Jupyter with ipywidgets: a slider for the point a, the figure's tangent "
                      "and f'(a) with its meaning updating as it moves (as --at says for that point).")
@@ -169,6 +171,7 @@ GRAD = MagicSpec(
         METHOD,
         ANIMATE_DESCENT,
         SAVE,
+        INTERACTIVE_DESCENT,
     ),
 )
 

@@ -190,3 +190,77 @@ def test_the_command_line_shows_the_static_result_and_says_so(tmp_path):
     assert result.stdout.rstrip().endswith("Note: --interactive needs Jupyter with ipywidgets; the command line "
                                            f"shows the static result, and the figure in {target}.")
     assert target.read_bytes()[:4] == b"\x89PNG"
+
+
+# --- %grad --descent --interactive ------------------------------------------------------------------
+
+from ipython_gradients import grad  # noqa: E402
+
+ROSENBROCK = "(1-x)^2 + 100(y-x^2)^2"
+
+
+@pytest.mark.parametrize("start, rate, steps", [((-1.0, 1.0), 0.001, 200), ((0.5, 0.5), 0.002, 50),
+                                                ((0.1, 1.0), 0.01, 200), ((-1.0, 1.0), 0.0005, 1)])
+def test_the_descent_sliders_show_what_descent_computes(start, rate, steps):
+    live = grad(ROSENBROCK, descent=True, start="-1,1", rate=0.001, steps=200, range="-2,2", interactive=True).live
+    assert live.move(start=start, rate=rate, steps=steps) is True, live.problem
+    alone = grad(ROSENBROCK, descent=True, start=start, rate=rate, steps=steps, plot=False).descent
+    assert live.readout.splitlines()[-1] == f"{alone.status}: {alone.message}"
+    assert np.array_equal(live.descent.values, alone.values) and np.array_equal(live.descent.path, alone.path)
+    xs, ys = live._values.get_data()
+    assert len(xs) == len(alone.values)
+
+
+def test_the_descent_widget_updates_path_status_and_values():
+    live = grad("x^2 + 3y^2", descent=True, start="1,1", rate=0.1, steps=30, interactive=True).live
+    box = live.widget()
+    assert "not converged" in box.readout.value
+    before = box.image.value
+    box.rate.value = 0.4  # 1 - 2·3·0.4 = -1.4: the y steps grow
+    assert "diverged" in box.readout.value and box.image.value != before
+    box.rate.value = 0.1
+    box.steps.value = box.steps.max  # 120: four times --steps
+    assert box.steps.max == 120 and "converged: converged after" in box.readout.value
+    box.starts[0].value = 0.5  # the start sliders span the plotted box
+    assert "from (0.500, 1.000)" in box.readout.value
+
+
+@pytest.mark.parametrize("change, message", [
+    (dict(rate=-1.0), "the rate must be a positive number, got -1.0"),
+    (dict(steps=0), "the steps must be a whole number from 1 to 1000, got 0"),
+    (dict(steps=2.5), "the steps must be a whole number from 1 to 1000, got 2.5"),
+    (dict(start=(float("nan"), 1.0)), "the start point must be 2 numbers, got (nan, 1.0)"),
+])
+def test_a_bad_descent_value_is_one_line_and_the_run_stays(change, message):
+    live = grad("x^2 + 3y^2", descent=True, start="1,1", interactive=True).live
+    shown = live.readout
+    assert live.move(**change) is False
+    assert live.problem == f"could not run the descent: {message}" and live.readout == shown
+
+
+def test_one_variable_descent_is_live_too():
+    live = grad("x^4 - 3x^2 + x", descent=True, start="2", rate=0.01, steps=100, interactive=True).live
+    assert len(live.box) == 1 and live.widget().starts[0].description == "x₀"
+    live.move(start=(-2.0,))
+    alone = grad("x^4 - 3x^2 + x", descent=True, start="-2", rate=0.01, steps=100, plot=False).descent
+    assert live.readout.splitlines()[-1] == f"{alone.status}: {alone.message}"
+
+
+@pytest.mark.parametrize("line, message", [
+    ("x^2 + y^2 --interactive", "--interactive moves the rate, the steps and the start of --descent: add --descent"),
+    ("x^2 + y^2 --descent --from 1,1 --interactive --animate",
+     "--interactive and --animate are two views of the descent: choose one"),
+    ("x^2 + y^2 --descent --from 1,1 --interactive --rate 0.1,0.2",
+     "several --rate values are compared side by side by --animate: add it, or give one rate"),
+])
+def test_bad_descent_view_options_are_one_line(ip, line, message):
+    before = user_names(ip)
+    with pytest.raises(UsageError) as error:
+        ip.run_line_magic("grad", line)
+    assert str(error.value) == message and user_names(ip) == before
+
+
+def test_too_many_steps_for_the_slider_is_a_note(ip):
+    result = ip.run_line_magic("grad", "x^2 + y^2 --descent --from 1,1 --steps 5000 --interactive")
+    assert result.live is None
+    assert "No sliders: the steps slider goes up to 1000, and --steps is 5000." in result.notes

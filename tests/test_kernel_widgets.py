@@ -124,3 +124,18 @@ def test_an_animation_is_shown_as_the_player_after_the_math(kernel):
     assert set(shown[1]) == {"text/html", "image/png", "text/plain"}
     assert 'class="ipython-gradients-player"' in shown[1]["text/html"] and shown[1]["text/plain"].startswith("step ")
     assert not [m for m in messages if m["msg_type"] in ("error", "stream")]
+
+
+def test_the_descent_sliders_through_the_comm(kernel):
+    run(kernel, "%load_ext ipython_gradients")
+    _, messages = run(kernel, "%grad x^2 + 3y^2 --descent --from 1,1 --interactive")
+    opened = models(messages)
+    [rate] = [c for c, (name, _) in opened.items() if name == "FloatLogSliderModel"]
+    [readout] = [c for c, (name, _) in opened.items() if name == "HTMLModel"]
+    answer = send_to_comm(kernel, rate, {"value": 0.4})
+    [text] = updates(answer, readout)
+    _, static = run(kernel, "%grad x^2 + 3y^2 --descent --from 1,1 --rate 0.4 --no-plot")
+    [shown] = [m for m in static if m["msg_type"] == "display_data"]
+    message = shown["content"]["data"]["text/plain"].strip().splitlines()[-1]
+    assert message.startswith("diverged") and message in text["content"]["data"]["state"]["value"]
+    assert not [m for m in answer if m["msg_type"] in ("error", "stream")]
