@@ -576,13 +576,15 @@ def _animation_or_note(result, build: Callable, save: str | None) -> None:
 
 def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: bool = False, delta=None,
             plot: bool | None = None, method: str | None = None, animate: bool = False, save: str | None = None,
-            namespace: dict | None = None, settings: Settings | None = None, **overrides) -> TangentResult:
+            interactive: bool = False, namespace: dict | None = None, settings: Settings | None = None,
+            **overrides) -> TangentResult:
     """Tangent lines (Taylor polynomials, tangent planes) of each function in ``cell`` at the points.
 
     ``cell``: the text of a ``%%tangent`` cell, one function per line, or a list of functions.
     Keywords mirror the options: ``at="-0.5,0.5"``, ``range="-1,1"``, ``order=2``, ``secant="0.5,0.1"``,
     ``normal=True``, ``delta="0.1"``, ``plot``, ``method``; ``animate=True`` with ``secant``: the secant
-    as h shrinks to 0 in a player (``result.live``), ``save="secant.gif"`` writes it as a GIF.
+    as h shrinks to 0 in a player (``result.live``), ``save="secant.gif"`` writes it as a GIF;
+    ``interactive=True`` with ``secant``: sliders for a and h (``result.live``; Jupyter with ipywidgets).
     """
     settings = _settings(tangent, settings, overrides)
     namespace = _namespace(namespace)
@@ -591,6 +593,11 @@ def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: b
     if animate and secant is None:
         raise OptionError("--animate shrinks the secant's width h to 0: add --secant H (the width to start from)")
     save = _gif_target(save, animate)
+    interactive = _flag(interactive, "--interactive")
+    if interactive and secant is None:
+        raise OptionError("--interactive moves a and the secant's width h: add --secant H (the widest h)")
+    if interactive and animate:
+        raise OptionError("--interactive and --animate are two views of the secants: choose one")
     normal = _flag(normal, "--normal")
     order = _order(order)
     at, range, secant, delta = _listed(at), _listed(range), _listed(secant), _listed(delta)
@@ -624,4 +631,37 @@ def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: b
                 return secant_animation(figure, parts, max(widths, key=abs), settings.precision)
 
             _animation_or_note(result, build, save)
+        if interactive:
+            _live_or_note(result, lambda: _secant_live(functions, result, box, order, normal, deltas, widths, method,
+                                                       settings), figure_needed=False)
         return for_the_user(result, given_symbols(cell, namespace))
+
+
+def _secant_live(functions, result: TangentResult, box, order: int, normal: bool, deltas, widths, method: str,
+                 settings: Settings):
+    """The slider view of %%tangent --secant --interactive for the cell's one function of one variable: each
+    move computes the tangent at a with the secant of width h as --at a --secant h does (``tangent_at``)."""
+    from .interactive import SecantLive
+    from .tangents import value_function
+
+    one = [(name, parsed) for name, parsed in functions if len(parsed.variables) == 1]
+    if len(functions) != 1 or not one:
+        raise NoPlot("--interactive moves the point of one function of one variable, and the cell has "
+                     + (f"{len(functions)} functions" if len(functions) != 1 else "one of two variables"))
+    name, parsed = one[0]
+    display = Display(settings.precision, settings.notation, settings.figure_format)
+
+    def analyse(text: str, h: float) -> TangentResult:
+        with _computing(settings):
+            [(point, texts)] = parse_points(text, 1)
+            line = tangent_at(name, parsed, point, texts, order, normal, [h], deltas, method)
+            single = TangentResult(order=order, display=display)
+            single.functions.append((name, parsed.expr, parsed.variables))
+            single.lines.append(line)
+            return for_the_user(single, {})
+
+    curves_only = TangentResult(order=order, display=display, functions=list(result.functions))
+    figure = tangent_figure(curves_only, functions, box, settings)
+    start = result.lines[0].point[0] if result.lines else (box[0][0] + box[0][1]) / 2
+    return SecantLive(figure, box[0][0], box[0][1], start, max(widths, key=abs), analyse, value_function(parsed),
+                      name=name, precision=settings.precision, timeout=settings.timeout)

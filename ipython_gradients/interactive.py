@@ -737,3 +737,173 @@ class DescentLive:
 def _is_number(value) -> bool:
     return not isinstance(value, bool) and isinstance(value, (int, float, np.floating, np.integer)) \
         and math.isfinite(value)
+
+
+# --- %%tangent --secant --interactive ---------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class SecantLive:
+    """``%%tangent --secant H --interactive``: sliders for the point a and the width h (logarithmic, from H
+    down to H/10⁴); the tangent at a, the secant through a and a + h, and the tangent's own text for that
+    point and width (``analyse``, handed in by the API: what ``--at a --secant h`` says)."""
+
+    figure: Any
+    low: float
+    high: float
+    start: float
+    width: float  # H: the widest h, with its sign
+    analyse: Callable[[str, float], Any]  # (point text, h) -> TangentResult of the one line
+    values: Callable[[float], float]  # f at one x, NaN where undefined
+    name: str = "f"
+    precision: int = 3
+    timeout: float = 10.0
+    readout: str = field(init=False, default="")
+    problem: str | None = field(init=False, default=None)
+    h: float = field(init=False, default=0.0)
+    text: str = field(init=False, default="")
+    _widget: Any = field(init=False, default=None, repr=False)
+    _background: Any = field(init=False, default=None, repr=False)
+
+    def __post_init__(self):
+        self.step, self.decimals = slider_grid(self.low, self.high)
+        axes = self.figure.axes[0]
+        axes.set_autoscale_on(False)
+        self._secant, = axes.plot([], [], "-", color="#ff7f0e", linewidth=2.2, zorder=3, label="secant, a to a + h")
+        self._tangent, = axes.plot([], [], "--", color="#2ca02c", linewidth=1.6, zorder=4, label="tangent at a")
+        self._points, = axes.plot([], [], "o", color="#ff7f0e", markeredgecolor="black", markersize=7, zorder=5)
+        axes.legend(loc="best", fontsize="small").set_in_layout(False)
+        self.h = self.width
+        self.move(self.start, self.width)
+
+    def snapped(self, value: float) -> str:
+        value = min(max(float(value), self.low), self.high)
+        return point_text(round((value - self.low) / self.step) * self.step + self.low, self.decimals)
+
+    def move(self, a=None, h=None, render: bool = False) -> bytes | bool:
+        """Show the point a and width h (either left as it is when None); False and one line in ``problem``
+        where that fails. Bounded by the time limit."""
+        try:
+            with time_limit(self.timeout):
+                a = float(self.text) if a is None and self.text else self.start if a is None else a
+                h = self.h if h is None else h
+                if not _is_number(a):
+                    raise GradientError(f"a must be a number within [{self.low:g}, {self.high:g}], got {a!r}")
+                if not _is_number(h) or h == 0:
+                    raise GradientError(f"h must be a non-zero number, got {h!r}")
+                text = self.snapped(a)
+                result = self.analyse(text, float(h))
+                line = result.lines[0]
+                self.readout = self._describe(text, float(h), line, result)
+                self._draw(float(text), float(h), line)
+                self.text, self.h, self.problem = text, float(h), None
+                return self.png() if render else True
+        except (Exception, ComputationTimeout) as error:
+            self.problem = f"could not show a = {a!r}, h = {h!r}: {one_line(error)}"
+            return False
+
+    def _describe(self, text: str, h: float, line, result) -> str:
+        first = f"a = {text}, h = {h:.3g}"
+        if line.secants and line.slope is not None:
+            _, _, slope, _ = line.secants[0]
+            first += (f": secant slope {format_number(slope, self.precision)}, "
+                      f"{self.name}'({text}) = {format_number(line.slope, self.precision)}")
+        else:  # no tangent (a corner, a vertical tangent): the secant still has a slope, and no limit to meet
+            a = float(text)
+            rise = (self.values(a + h) - self.values(a)) / h
+            if math.isfinite(rise):
+                first += f": secant slope {format_number(rise, self.precision)}; no {self.name}'({text}) to approach"
+        return first + "\n" + result.text()
+
+    def _draw(self, a: float, h: float, line) -> None:
+        fa, fh = self.values(a), self.values(a + h)
+        if line.slope is not None and math.isfinite(fa):
+            self._tangent.set_data([self.low, self.high], [fa + line.slope * (self.low - a),
+                                                           fa + line.slope * (self.high - a)])
+        elif line.kind == "vertical" and math.isfinite(fa):
+            self._tangent.set_data([a, a], list(self.figure.axes[0].get_ylim()))
+        else:
+            self._tangent.set_data([], [])
+        rise = (fh - fa) / h
+        if math.isfinite(rise):
+            self._secant.set_data([self.low, self.high], [fa + rise * (self.low - a), fa + rise * (self.high - a)])
+            self._points.set_data([a, a + h], [fa, fh])
+        else:
+            self._secant.set_data([], [])
+            self._points.set_data([a] if math.isfinite(fa) else [], [fa] if math.isfinite(fa) else [])
+
+    def png(self) -> bytes:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from PIL import Image
+
+        moving = (self._tangent, self._secant, self._points)
+        canvas = self.figure.canvas
+        if not isinstance(canvas, FigureCanvasAgg) or self._background is None:
+            canvas = FigureCanvasAgg(self.figure)
+            for artist in moving:
+                artist.set_animated(True)
+            try:
+                canvas.draw()
+            finally:
+                for artist in moving:
+                    artist.set_animated(False)
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        canvas.restore_region(self._background)
+        for artist in moving:
+            self.figure.draw_artist(artist)
+        buffer = io.BytesIO()
+        Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+    def widget(self):
+        if self._widget is None:
+            import ipywidgets as widgets
+
+            slider = guarded(widgets.FloatSlider, self._refused)(
+                value=float(self.text), min=self.low, max=self.high, step=self.step, description="a",
+                readout_format=f".{self.decimals}f", layout=widgets.Layout(width="60%"))
+            exponent = math.log10(abs(self.width))
+            width = guarded(widgets.FloatLogSlider, self._refused)(
+                value=abs(self.width), base=10, min=exponent - 4, max=exponent, step=0.05,
+                description="h" if self.width > 0 else "−h", readout_format=".3g", layout=widgets.Layout(width="60%"))
+            size = self.figure.get_size_inches() * 100
+            image = widgets.Image(value=self.png(), format="png", width=int(size[0]), height=int(size[1]))
+            readout = widgets.HTML(value=self._html())
+            box = widgets.VBox([slider, width, widgets.HBox([image, readout])])
+            box.slider, box.width, box.image, box.readout = slider, width, image, readout
+            sign = 1.0 if self.width > 0 else -1.0
+
+            def changed(change):  # in the kernel's main thread: bounded, and never raises
+                png = self.move(slider.value, sign * width.value, render=True)
+                try:
+                    if png:
+                        image.value = png
+                except Exception as error:
+                    self.problem = f"could not show the secant: {one_line(error)}"
+                readout.value = self._html()
+
+            slider.observe(changed, names="value")
+            width.observe(changed, names="value")
+            self._widget = box
+        return self._widget
+
+    def _refused(self, state: dict, error: BaseException) -> None:
+        self.problem = f"could not use {state!r}: {one_line(error)}"
+        if self._widget is not None:
+            self._widget.readout.value = self._html()
+
+    def _html(self) -> str:
+        text = html.escape(self.readout, quote=False)
+        problem = (f'<div style="color:#b00">{html.escape(self.problem, quote=False)}</div>'
+                   if self.problem else "")
+        return f'<pre style="font-size:13px;line-height:1.4">{text}</pre>{problem}'
+
+    def bundle(self) -> dict:
+        data = dict(self.widget()._repr_mimebundle_())
+        data["image/png"] = self.png()
+        data["text/plain"] = self.readout
+        return data
+
+    def note(self) -> str:
+        return ("--interactive: the sliders for a and h need a Jupyter frontend with widgets (JupyterLab, Notebook 7, "
+                "VS Code); here, the figure above.")

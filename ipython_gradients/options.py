@@ -109,6 +109,9 @@ ANIMATE_SECANT = Option("--animate", "The secant through a and a + h as h shrink
                         "no kernel (survives HTML export), its slope approaching f'(a).")
 INTERACTIVE_DESCENT = Option("--interactive", "With --descent, in Jupyter with ipywidgets: sliders for the rate, "
                              "the number of steps and the start point; the path, f along it and the status update.")
+INTERACTIVE_SECANT = Option("--interactive", "With --secant H, in Jupyter with ipywidgets: sliders for the point a "
+                            "and the width h (H down to H/10000); the tangent, the secant and its slope next to "
+                            "f'(a) update.")
 SAVE = Option("--save", "With --animate: write the animation to FILE.gif as well.", metavar="FILE")
 INTERACTIVE = Option("--interactive", "In Jupyter with ipywidgets: a slider for the point a, the figure's tangent "
                      "and f'(a) with its meaning updating as it moves (as --at says for that point).")
@@ -196,6 +199,7 @@ TANGENT = MagicSpec(
         METHOD,
         ANIMATE_SECANT,
         SAVE,
+        INTERACTIVE_SECANT,
     ),
 )
 

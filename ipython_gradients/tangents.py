@@ -175,6 +175,11 @@ def _numeric_taylor(parsed: ParsedFunction, a: sp.Expr, order: int) -> tuple[lis
     return values, tuple(float(e) for e in errors)
 
 
+def value_function(parsed: ParsedFunction) -> Callable[[float], float]:
+    """f as a plain float function, NaN where undefined."""
+    return _value_function(parsed)
+
+
 def _value_function(parsed: ParsedFunction) -> Callable[[float], float]:
     """f as a plain float function, NaN where undefined."""
     if parsed.func is not None:

@@ -159,6 +159,7 @@ def test_the_command_line_writes_the_gif(tmp_path):
     assert refused.returncode == 2 and refused.stderr == "ipython-gradients: error: --save writes the animation: add --animate\n"
 
 
+@pytest.mark.slow
 @pytest.mark.external
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed here (.ci/run installs it)")
 def test_the_player_plays_in_a_browser_with_no_kernel(tmp_path):

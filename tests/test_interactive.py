@@ -4,6 +4,8 @@ and one line saying why. The widgets are real ipywidgets objects; the real kerne
 in test_kernel_widgets.py."""
 
 import io
+import math
+import re
 import subprocess
 import sys
 import textwrap
@@ -159,6 +161,7 @@ def test_without_ipywidgets_one_line_says_what_to_install_and_the_figure_is_stat
         "pip install \"ipython_gradients[widgets]\"; the figure is static.']"]
 
 
+@pytest.mark.slow
 @pytest.mark.external
 def test_in_the_terminal_the_static_figure_and_a_note(tmp_path):
     code = textwrap.dedent("""
@@ -180,6 +183,7 @@ def test_in_the_terminal_the_static_figure_and_a_note(tmp_path):
     assert result.stdout.count("Figure saved to ") == 2
 
 
+@pytest.mark.slow
 @pytest.mark.external
 def test_the_command_line_shows_the_static_result_and_says_so(tmp_path):
     target = tmp_path / "a.png"
@@ -264,3 +268,49 @@ def test_too_many_steps_for_the_slider_is_a_note(ip):
     result = ip.run_line_magic("grad", "x^2 + y^2 --descent --from 1,1 --steps 5000 --interactive")
     assert result.live is None
     assert "No sliders: the steps slider goes up to 1000, and --steps is 5000." in result.notes
+
+
+# --- %%tangent --secant --interactive ---------------------------------------------------------------
+
+from ipython_gradients import tangent  # noqa: E402
+
+
+@pytest.mark.parametrize("cell, a, h", [("f(x) = x^3", 0.5, 0.001), ("f(x) = x^3", -1.0, 0.25), ("sin(x)", 1.0, 0.1),
+                                        ("sqrt(x)", 0.25, 0.01), ("abs(x)", 0.0, 0.5)])
+def test_the_secant_sliders_show_what_tangent_says_for_that_point_and_width(cell, a, h):
+    live = tangent(cell, at="0.5", secant="0.5", range="-1,2", interactive=True).live
+    assert live.move(a, h) is True, live.problem
+    expected = tangent(cell, at=live.snapped(a), secant=h, range="-1,2", plot=False).text()
+    assert live.readout.split("\n", 1)[1] == expected
+
+
+def test_the_secant_slope_approaches_the_derivative_as_h_shrinks():
+    box = tangent("f(x) = x^3", at="1", secant="0.5", interactive=True).live.widget()
+    slopes = []
+    for h in (0.5, 0.05, 0.005):
+        box.width.value = h
+        first = re.search(r"secant slope (\S+), f'\(1\) = (\S+)", box.readout.value)
+        slopes.append(abs(float(first.group(1)) - float(first.group(2))))
+    assert slopes[0] > slopes[1] > slopes[2] and first.group(2) == "3.000"
+    assert box.width.min == pytest.approx(math.log10(0.5) - 4)
+
+
+def test_at_a_corner_the_secant_has_a_slope_and_nothing_to_approach():
+    live = tangent("abs(x)", at="0", secant="-0.5", interactive=True).live
+    assert live.readout.startswith("a = 0, h = -0.5: secant slope -1.000; no f'(0) to approach\n")
+    assert "not differentiable (corner)" in live.readout
+
+
+def test_bad_secant_values_and_options_are_one_line(ip):
+    live = tangent("x^2", at="1", secant="0.5", interactive=True).live
+    assert live.move(1.0, 0.0) is False and live.problem.endswith("h must be a non-zero number, got 0.0")
+    for line, message in [("--at 1 --interactive", "--interactive moves a and the secant's width h: add --secant H "
+                                                    "(the widest h)"),
+                          ("--at 1 --secant 0.5 --interactive --animate",
+                           "--interactive and --animate are two views of the secants: choose one")]:
+        with pytest.raises(UsageError) as error:
+            ip.run_cell_magic("tangent", line, "x^2")
+        assert str(error.value) == message
+    result = ip.run_cell_magic("tangent", "--at 1 --secant 0.5 --interactive", "x^2\nsin(x)")
+    assert result.live is None and "No sliders: --interactive moves the point of one function of one variable, and " \
+        "the cell has 2 functions." in result.notes
