@@ -53,7 +53,34 @@ def main() -> None:
         print(f"{expression:22} {1000 * statistics.median(moves):15.1f} {1000 * statistics.median(rebuilds):9.1f}")
     print(f"all moves: median {1000 * statistics.median(everything):.1f} ms, "
           f"slowest {1000 * max(everything):.1f} ms")
+    other_views(now)
     animations()
+
+
+def other_views(now) -> None:
+    """The descent sliders (Rosenbrock, 200 steps: the whole descent runs again on each move) and the secant
+    sliders (a and h of x³): median and slowest over 20 moves of each slider."""
+    from ipython_gradients import grad, tangent
+
+    descent = grad("(1-x)^2 + 100(y-x^2)^2", descent=True, start="-1,1", rate=0.001, steps=200,
+                   interactive=True).live.widget()
+    secant = tangent("f(x) = x^3", at="1", secant="0.5", range="-1,2", interactive=True).live.widget()
+    moves = {
+        "%grad --descent --interactive: rate": (descent.rate, np.geomspace(0.0005, 0.002, 20)),
+        "%grad --descent --interactive: x0": (descent.starts[0], np.linspace(-1.5, 0.0, 20)),
+        "%grad --descent --interactive: steps": (descent.steps, np.linspace(50, 400, 20).astype(int)),
+        "%%tangent --secant --interactive: a": (secant.slider, np.linspace(-0.9, 1.9, 20)),
+        "%%tangent --secant --interactive: h": (secant.width, np.geomspace(0.4, 1e-4, 20)),
+    }
+    print(f"\n{'view: slider':44} {'median':>8} {'slowest':>8}  (ms, warm)")
+    for label, (slider, values) in moves.items():
+        times = []
+        for value in values:
+            value = int(value) if isinstance(slider.value, int) else float(value)
+            start = now()
+            slider.value = value
+            times.append(now() - start)
+        print(f"{label:44} {1000 * statistics.median(times[1:]):8.1f} {1000 * max(times[1:]):8.1f}")
 
 
 ANIMATIONS = [
