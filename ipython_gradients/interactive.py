@@ -1,17 +1,23 @@
-"""Live views: a result's figure with sliders (ipywidgets), redrawn as the point moves.
+"""Live and animated views: a result's figure with sliders (ipywidgets), and animation players.
 
-Owns the widgets and what a slider does: ``DerivativeLive`` (the point a of ``%deriv --interactive``:
-f, f' and the tangent at a, with f(a), f'(a) and their meaning beside the figure). A live view is
-built from plain parts the API hands in: a figure already drawn (its curves do not change with the
-point), a function of xs giving f, and ``analyse``, the API's own computation of ``--at`` for one
-point, so what a slider shows for a point is what ``%deriv f --at a`` says there. The symbolic work
-(parsing, differentiating) is done once; a move of the slider runs ``analyse`` for that one point,
-moves a few artists and renders the figure again, never rebuilding it.
+Owns the widgets and what each slider does: ``DerivativeLive`` (the point a of ``%deriv --interactive``:
+f, f' and the tangent at a, with f(a), f'(a) and their meaning beside the figure), ``DescentLive``
+(the rate, steps and start of ``%grad --descent --interactive``) and ``SecantLive`` (a and h of
+``%%tangent --secant --interactive``); and ``Animation`` (``--animate``): frames of one figure, the
+self-contained HTML/JavaScript player and the GIF, with ``descent_animation`` and ``secant_animation``.
 
-Avoids IPython (``results/display.py`` shows the view), pyplot, and mathematics of its own.
-ipywidgets is imported only when the view is first shown (``widget()``); ``widgets_problem`` says
-in one line what to install where it is missing. Every callback is bounded by the time limit and
-turns any failure into one line in the view, never a traceback.
+A view is built from plain parts the API hands in: a figure already drawn (what does not move with
+the sliders) and the API's own computation as a function (``--at`` for one point, ``--descent`` for
+one run, ``tangent_at`` for one point and width), so what a slider shows is what the static output
+says there. The symbolic work is done once; a move computes the one point or run, moves a few artists
+and puts them on the kept pixels of the rest (blitting), never rebuilding the figure.
+
+Avoids IPython (``results/display.py`` shows a view through its ``bundle()`` and ``note()``), pyplot
+(where the user chose ipympl, its canvas shows the figure: ``ipympl_canvas`` only reads the backend
+already chosen), and mathematics of its own. ipywidgets is imported only when a view is first shown
+(``widget()``); ``widgets_problem`` says in one line what to install where it is missing. Every
+callback is bounded by the time limit and turns any failure into one line in the view, never a
+traceback.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import html
 import io
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +51,68 @@ def widgets_problem() -> str | None:
     if not major.isdigit() or int(major) < 8:
         return f"the sliders need ipywidgets 8 or later (found {ipywidgets.__version__}): {INSTALL}"
     return None
+
+
+def ipympl_active() -> bool:
+    """Whether the user chose ipympl for pyplot (``%matplotlib widget`` or ``ipympl``). Only what is already
+    there is read: nothing is imported, and the user's backend stays as it is."""
+    if "matplotlib.pyplot" not in sys.modules:
+        return False
+    import matplotlib
+
+    try:
+        backend = matplotlib.get_backend(auto_select=False)
+    except TypeError:  # matplotlib before 3.10
+        backend = matplotlib.rcParams._get_backend_or_none()
+    return bool(backend) and ("ipympl" in backend.lower() or backend.lower() == "widget")
+
+
+def ipympl_canvas(figure, moving):
+    """The figure as ipympl's own canvas widget (redrawn by ipympl, in the frontend's resolution), its
+    moving artists drawn as any other; None unless ipympl is the user's backend."""
+    if not ipympl_active():
+        return None
+    from ipympl.backend_nbagg import Canvas, FigureManager
+
+    for artist in moving:
+        artist.set_animated(False)
+    canvas = Canvas(figure)
+    FigureManager(canvas, 0)
+    canvas.header_visible = False
+    return canvas
+
+
+class FigureView:
+    """The figure in a live view: ipympl's canvas where that is the user's backend (redrawn by ipympl),
+    else an Image widget showing the view's own PNGs."""
+
+    def __init__(self, live, moving):
+        import ipywidgets as widgets
+
+        self.canvas = ipympl_canvas(live.figure, moving)
+        if self.canvas is not None:
+            live._ipympl = self.canvas
+            self.widget = self.canvas
+        else:
+            width, height = live.figure.get_size_inches() * 100
+            self.widget = widgets.Image(value=live.png(), format="png", width=int(width), height=int(height))
+
+    @property
+    def needs_png(self) -> bool:
+        return self.canvas is None
+
+    def show(self, png) -> None:
+        if self.canvas is not None:
+            self.canvas.draw_idle()
+        else:
+            self.widget.value = png
+
+
+def _png_of(figure) -> bytes:
+    """A full drawing of the figure as PNG (where ipympl owns its canvas)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
 
 
 def slider_grid(low: float, high: float, intervals: int = 200) -> tuple[float, int]:
@@ -108,6 +177,7 @@ class DerivativeLive:
     problem: str | None = field(init=False, default=None)  # the one line of the last failure, if any
     _widget: Any = field(init=False, default=None, repr=False)
     _background: Any = field(init=False, default=None, repr=False)  # the pixels that never move
+    _ipympl: Any = field(init=False, default=None, repr=False)  # ipympl's canvas, where that is the backend
 
     def __post_init__(self):
         self.step, self.decimals = slider_grid(self.low, self.high)
@@ -194,6 +264,8 @@ class DerivativeLive:
     def png(self) -> bytes:
         """The figure as PNG: the parts that never move are drawn once and kept as pixels; each call
         puts them back and draws only the moving lines and markers on them (matplotlib's blitting)."""
+        if self._ipympl is not None:  # ipympl owns the canvas and draws the figure whole
+            return _png_of(self.figure)
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from PIL import Image
 
@@ -222,20 +294,20 @@ class DerivativeLive:
         if self._widget is None:
             import ipywidgets as widgets
 
-            slider = guarded(widgets.FloatSlider, self._refused)(value=float(self.snapped(self.start)), min=self.low, max=self.high,
-                                         step=self.step, description="a", readout_format=f".{self.decimals}f",
-                                         continuous_update=True, layout=widgets.Layout(width="60%"))
-            width, height = self.figure.get_size_inches() * 100
-            image = widgets.Image(value=self.png(), format="png", width=int(width), height=int(height))
+            slider = guarded(widgets.FloatSlider, self._refused)(
+                value=float(self.snapped(self.start)), min=self.low, max=self.high, step=self.step, description="a",
+                readout_format=f".{self.decimals}f", continuous_update=True, layout=widgets.Layout(width="60%"))
+            view = FigureView(self, (self._tangent, self._on_f, self._on_derivative, self._open_on_f))
+            image = view.widget
             readout = widgets.HTML(value=self._html())
             box = widgets.VBox([slider, widgets.HBox([image, readout])])
             box.slider, box.image, box.readout = slider, image, readout
 
             def changed(change):  # in the kernel's main thread: bounded, and never raises
-                png = self.move(change["new"], render=True)
+                png = self.move(change["new"], render=view.needs_png)
                 try:
                     if png:
-                        image.value = png
+                        view.show(png)
                 except Exception as error:  # the widget refused the bytes: one line, as every problem
                     self.problem = f"could not show a = {change['new']!r}: {one_line(error)}"
                 readout.value = self._html()
@@ -553,6 +625,7 @@ class DescentLive:
     _widget: Any = field(init=False, default=None, repr=False)
     _background: Any = field(init=False, default=None, repr=False)
     _values_background: Any = field(init=False, default=None, repr=False)
+    _ipympl: Any = field(init=False, default=None, repr=False)
     _limits: tuple | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self):
@@ -649,6 +722,8 @@ class DescentLive:
     def png(self) -> bytes:
         """Drawn in layers kept as pixels: the contour plot once; the values panel's axes when their
         limits change; then on every move only the path and the values' line (blitting)."""
+        if self._ipympl is not None:  # ipympl owns the canvas and draws the figure whole
+            return _png_of(self.figure)
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from PIL import Image
 
@@ -692,17 +767,18 @@ class DescentLive:
                 starts.append(guarded(widgets.FloatSlider, self._refused)(
                     value=min(max(value, low), high), min=low, max=high, step=step, description=f"{variable}₀",
                     readout_format=f".{decimals}f", layout=widgets.Layout(width="60%")))
-            width, height = self.figure.get_size_inches() * 100
-            image = widgets.Image(value=self.png(), format="png", width=int(width), height=int(height))
+            view = FigureView(self, (self._path, self._head, self._first, self._values))
+            image = view.widget
             readout = widgets.HTML(value=self._html())
             box = widgets.VBox([rate, steps, *starts, image, readout])
             box.rate, box.steps, box.starts, box.image, box.readout = rate, steps, starts, image, readout
 
             def changed(change):  # in the kernel's main thread: bounded, and never raises
-                png = self.move(start=[s.value for s in starts], rate=rate.value, steps=steps.value, render=True)
+                png = self.move(start=[s.value for s in starts], rate=rate.value, steps=steps.value,
+                                render=view.needs_png)
                 try:
                     if png:
-                        image.value = png
+                        view.show(png)
                 except Exception as error:
                     self.problem = f"could not show the run: {one_line(error)}"
                 readout.value = self._html()
@@ -764,6 +840,7 @@ class SecantLive:
     text: str = field(init=False, default="")
     _widget: Any = field(init=False, default=None, repr=False)
     _background: Any = field(init=False, default=None, repr=False)
+    _ipympl: Any = field(init=False, default=None, repr=False)
 
     def __post_init__(self):
         self.step, self.decimals = slider_grid(self.low, self.high)
@@ -833,6 +910,8 @@ class SecantLive:
             self._points.set_data([a] if math.isfinite(fa) else [], [fa] if math.isfinite(fa) else [])
 
     def png(self) -> bytes:
+        if self._ipympl is not None:  # ipympl owns the canvas and draws the figure whole
+            return _png_of(self.figure)
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from PIL import Image
 
@@ -866,18 +945,18 @@ class SecantLive:
             width = guarded(widgets.FloatLogSlider, self._refused)(
                 value=abs(self.width), base=10, min=exponent - 4, max=exponent, step=0.05,
                 description="h" if self.width > 0 else "−h", readout_format=".3g", layout=widgets.Layout(width="60%"))
-            size = self.figure.get_size_inches() * 100
-            image = widgets.Image(value=self.png(), format="png", width=int(size[0]), height=int(size[1]))
+            view = FigureView(self, (self._tangent, self._secant, self._points))
+            image = view.widget
             readout = widgets.HTML(value=self._html())
             box = widgets.VBox([slider, width, widgets.HBox([image, readout])])
             box.slider, box.width, box.image, box.readout = slider, width, image, readout
             sign = 1.0 if self.width > 0 else -1.0
 
             def changed(change):  # in the kernel's main thread: bounded, and never raises
-                png = self.move(slider.value, sign * width.value, render=True)
+                png = self.move(slider.value, sign * width.value, render=view.needs_png)
                 try:
                     if png:
-                        image.value = png
+                        view.show(png)
                 except Exception as error:
                     self.problem = f"could not show the secant: {one_line(error)}"
                 readout.value = self._html()

@@ -314,3 +314,34 @@ def test_bad_secant_values_and_options_are_one_line(ip):
     result = ip.run_cell_magic("tangent", "--at 1 --secant 0.5 --interactive", "x^2\nsin(x)")
     assert result.live is None and "No sliders: --interactive moves the point of one function of one variable, and " \
         "the cell has 2 functions." in result.notes
+
+
+@pytest.mark.external
+def test_with_ipympl_as_the_backend_its_canvas_is_the_figure():
+    pytest.importorskip("ipympl")
+    code = textwrap.dedent("""
+        import matplotlib
+        matplotlib.use("module://ipympl.backend_nbagg")  # as %matplotlib widget does
+        import matplotlib.pyplot
+        from ipython_gradients import deriv, grad, tangent
+        live = deriv("x^2", range="-1,1", interactive=True).live
+        box = live.widget()
+        first = live.bundle()["image/png"]
+        box.slider.value = 0.5
+        print(type(box.image).__module__, box.image.figure is live.figure)
+        print(live.readout.splitlines()[-1], list(live._tangent.get_data()[1]))
+        print(live.bundle()["image/png"] != first, live.problem)
+        for view in (grad("x^2 + 3y^2", descent=True, start="1,1", interactive=True).live,
+                     tangent("x^3", at="1", secant="0.5", interactive=True).live):
+            box = view.widget()
+            (box.rate if hasattr(box, "rate") else box.width).value = 0.3
+            print(type(box.image).__module__, view.problem, view.readout.splitlines()[0])
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "ipympl.backend_nbagg True"
+    assert lines[1] == "f'(0.5) = 1.000   increasing [-1.25, 0.25, 0.25, 0.75]"  # y = x - 0.25 on [-1, 1]
+    assert lines[2] == "True None"
+    assert lines[3] == "ipympl.backend_nbagg None rate 0.3, up to 30 steps from (1.000, 1.000)"
+    assert lines[4].startswith("ipympl.backend_nbagg None a = 1, h = 0.3: secant slope 3.990, f'(1) = 3.000")
