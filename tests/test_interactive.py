@@ -345,3 +345,22 @@ def test_with_ipympl_as_the_backend_its_canvas_is_the_figure():
     assert lines[2] == "True None"
     assert lines[3] == "ipympl.backend_nbagg None rate 0.3, up to 30 steps from (1.000, 1.000)"
     assert lines[4].startswith("ipympl.backend_nbagg None a = 1, h = 0.3: secant slope 3.990, f'(1) = 3.000")
+
+
+def test_a_move_that_takes_too_long_is_one_line_and_the_kernel_is_free_again():
+    import time as clock
+
+    def slow(x):
+        if x == 0.5:
+            clock.sleep(2)  # a black box that hangs at 0.5 (no plotted sample)
+        return x * x if x > 0 else -x
+
+    live = deriv(slow, range="-1,1", interactive=True).live
+    live.timeout = 0.2
+    box = live.widget()
+    started = clock.perf_counter()
+    box.slider.value = 0.5
+    assert clock.perf_counter() - started < 1.5
+    assert "could not show a = 0.5: " in box.readout.value and "too long" in box.readout.value
+    box.slider.value = -0.5
+    assert "could not" not in box.readout.value and "slow(-0.5) = 0.500" in box.readout.value
