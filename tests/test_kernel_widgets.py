@@ -139,3 +139,14 @@ def test_the_descent_sliders_through_the_comm(kernel):
     message = shown["content"]["data"]["text/plain"].strip().splitlines()[-1]
     assert message.startswith("diverged") and message in text["content"]["data"]["state"]["value"]
     assert not [m for m in answer if m["msg_type"] in ("error", "stream")]
+
+
+def test_a_view_that_cannot_be_made_leaves_the_static_figure_and_one_line(kernel):
+    run(kernel, "%load_ext ipython_gradients")
+    run(kernel, "r = %deriv x^2 --interactive\ndef broken():\n    raise RuntimeError('no comm here')\nr.live.bundle = broken")
+    reply, messages = run(kernel, "r")
+    assert reply["status"] == "ok" and not [m for m in messages if m["msg_type"] == "error"]
+    [line] = [m["content"]["text"] for m in messages if m["msg_type"] == "stream"]
+    assert line == "The live view could not be shown (RuntimeError: no comm here); the figure is static.\n"
+    shown = [m["content"]["data"] for m in messages if m["msg_type"] == "display_data"]
+    assert "text/latex" in shown[0] and set(shown[1]) == {"image/png"}

@@ -80,8 +80,13 @@ class FigureOutput:
         display(self._repr_mimebundle_(), raw=True)
         live = getattr(self, "live", None)
         if live is not None:
-            display(live.bundle(), raw=True)
-        elif self.figure is not None:
+            try:
+                display(live.bundle(), raw=True)
+                return
+            except Exception as error:  # the widgets could not be made here: the static figure, and one line why
+                print(f"The live view could not be shown ({type(error).__name__}: {str(error)[:120]}); "
+                      "the figure is static.")
+        if self.figure is not None:
             data, metadata = self.figure_bundle()
             display(data, raw=True, metadata=metadata)
 
