@@ -22,7 +22,8 @@ USAGE = """usage: ipython-gradients deriv EXPR [options]      (as %deriv)
        ipython-gradients kernel install [--user | --sys-prefix | --prefix P] [--name N] [--display-name D]
        ipython-gradients kernel uninstall [--name N]
        ipython-gradients kernel list
-Common options: --latex (print LaTeX instead of text), --save FILE.png|FILE.svg (write the figure).
+Common options: --latex (print LaTeX instead of text), --save FILE.png|FILE.svg (write the figure;
+FILE.gif with grad --descent --animate or tangent --secant --animate writes the animation).
 `ipython-gradients COMMAND --help` lists a command's options."""
 
 
@@ -49,14 +50,17 @@ def _magic_parser(spec: MagicSpec) -> argparse.ArgumentParser:
 
 
 def _run_magic(name: str, argv: list[str]) -> int:
-    spec = replace(MAGICS[name], options=MAGICS[name].options + COMMAND_LINE_OPTIONS)
+    # grad and tangent have --save in their table (the animation's GIF): the same option writes figures here
+    extra = tuple(option for option in COMMAND_LINE_OPTIONS if MAGICS[name].option(option.flag) is None)
+    spec = replace(MAGICS[name], options=MAGICS[name].options + extra)
     parser = _magic_parser(spec)
     options, words = split_arguments(spec, argv)
     args = parser.parse_args(options + [w for w in words if w in ("-h", "--help")])
     words = [w for w in words if w not in ("-h", "--help")]
     if not words:
         raise _BadInput(f"{name} needs {'an expression' if name != 'tangent' else 'at least one function'}")
-    if args.save:
+    gif = args.save is not None and args.save.lower().endswith(".gif")  # the animation's file: the API writes it
+    if args.save and not gif:
         _check_target(args.save)  # before the computation, which may take a while
     try:
         from . import api
@@ -67,7 +71,10 @@ def _run_magic(name: str, argv: list[str]) -> int:
     from .errors import ComputationTimeout
 
     values = MAGICS[name].keywords(vars(args))
-    if args.save:
+    interactive = values.pop("interactive", None)  # no sliders here: the result, and the figure with --save
+    if not gif:
+        values.pop("save", None)
+    if args.save and not gif:
         values["plot"] = True
         values.setdefault("figure_format", "svg" if args.save.lower().endswith(".svg") else "png")
     elif "plot" not in values:
@@ -79,7 +86,13 @@ def _run_magic(name: str, argv: list[str]) -> int:
     except (GradientError, ComputationTimeout) as error:
         raise _BadInput(str(error)) from None
     print(result.latex() if args.latex else result.text())
-    if args.save:
+    if getattr(result, "live", None) is not None and not gif:
+        print("Note: --animate's player needs a browser (Jupyter, VS Code, exported HTML); --save FILE.gif writes "
+              "the animation as a GIF.")
+    if interactive:
+        print("Note: --interactive needs Jupyter with ipywidgets; the command line shows the static result"
+              + (f", and the figure in {args.save}." if args.save else " (--save FILE.png writes the figure)."))
+    if args.save and not gif:
         if result.figure is None:
             raise _BadInput("there is no figure to save: " + ("; ".join(result.notes) or "nothing was plotted"))
         _write_figure(result.figure, args.save)
@@ -91,7 +104,7 @@ def _check_target(path: str) -> None:
     if os.path.isdir(path):
         raise _BadInput(f"--save {path}: that is a folder; give the name of a .png or .svg file")
     if not path.lower().endswith((".png", ".svg")):
-        raise _BadInput("--save writes a .png or .svg file")
+        raise _BadInput("--save writes a .png or .svg file (or, with --animate, a .gif)")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         above = folder

@@ -15,6 +15,7 @@ import difflib
 import inspect
 import math
 import numbers
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -67,6 +68,7 @@ from .gradients import (
     SymbolicGradient,
     as_grad_function,
     constrained_figure,
+    descent_panel,
     descent_start,
     dimension_hint,
     grad_box,
@@ -103,11 +105,13 @@ from .sweeps import (
 from .tangents import (
     at_points,
     cell_functions,
+    secant_parts,
     tangent_at,
     tangent_box,
     tangent_figure,
     tangent_points,
 )
+from .interactive import descent_animation, secant_animation
 from .textbook import derivative_notation
 from .timeouts import time_limit
 
@@ -115,8 +119,9 @@ from .timeouts import time_limit
 def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bool | None = None,
           simplify: bool | None = None, method: str | None = None, check: bool = False, steps: bool = False,
           definition: bool = False, implicit=None, rate=None, given=None, graph: bool = False,
-          mode: str | None = None, against: str | None = None, namespace: dict | None = None,
-          settings: Settings | None = None, **overrides) -> DerivativeResult | RatesResult:
+          mode: str | None = None, against: str | None = None, interactive: bool = False,
+          namespace: dict | None = None, settings: Settings | None = None,
+          **overrides) -> DerivativeResult | RatesResult:
     """Differentiate ``expression`` and, optionally, evaluate and interpret it at points.
 
     ``expression``: text in the expression language (``"x^2 sin(x)"``, ``"f(x) = x^2"``), a
@@ -131,12 +136,14 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
     an equation of a curve (``"x^2 + y^2 = 25"``), y a function of x; points are ``x,y`` on the curve.
     ``rate``: related rates, every quantity of the relation a function of this time variable, with
     ``given`` rates (``"dr/dt = 2"``) and ``at`` the values at that moment (``"r = 5"``): returns a
-    ``RatesResult``. Other keywords (``precision=6``,
+    ``RatesResult``. ``interactive``: a slider for the point a, with the tangent and f'(a) and
+    its meaning as ``at`` gives them (``result.live``; shown in Jupyter with ipywidgets). Other keywords (``precision=6``,
     ``notation="prime"``, ...) override ``settings``.
     """
     settings = _settings(deriv, settings, overrides)
     namespace = _namespace(namespace)
-    plot = _flag(plot, "--plot", settings.plot)
+    interactive = _flag(interactive, "--interactive")
+    plot = _interactive_plot(interactive, plot, settings)
     simplify = _flag(simplify, "--simplify", settings.simplify)
     check, steps = _flag(check, "--check"), _flag(steps, "--steps")
     definition = _flag(definition, "--definition")
@@ -193,6 +200,8 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
             _figure_or_note(result, lambda: graph_figure(result.graph, settings), settings, function)
         elif plot:
             _figure_or_note(result, lambda: derivative_figure(function, result, x_range, settings), settings, function)
+        if interactive:
+            _live_or_note(result, lambda: _derivative_live(function, wrt_symbols, method, result, x_range, settings))
         return for_the_user(result, given_symbols(expression, namespace))
 
 
@@ -358,6 +367,56 @@ def _reading_note(result, function) -> None:
     reading = getattr(function, "reading", None)
     if reading:
         result.notes.insert(0, reading[:1].upper() + reading[1:] + ".")
+
+
+def _interactive_plot(interactive: bool, plot, settings: Settings) -> bool:
+    """--plot as asked; with --interactive the figure is what moves, so it is drawn (--no-plot refused)."""
+    if interactive and plot is False:
+        raise OptionError("--interactive moves a point on the figure: it cannot go with --no-plot")
+    return True if interactive else _flag(plot, "--plot", settings.plot)
+
+
+def _derivative_live(function: ParsedFunction, wrt_symbols, method: str, result: DerivativeResult, x_range,
+                     settings: Settings):
+    """The slider view of %deriv --interactive over the figure just drawn; each point is computed as --at
+    computes it (``_differentiated`` with the derivative found once), under the time limit."""
+    from .derivatives import function_values, plot_range
+    from .interactive import DerivativeLive
+
+    if len(function.variables) != 1 or len(wrt_symbols) != 1:
+        raise NoPlot("--interactive moves the point of a function of one variable, first derivative")
+    derivative = result.derivative  # the engine's symbols: the result's are handed to the user below
+
+    def analyse(text: str) -> DerivativeResult:
+        with _computing(settings):
+            points = parse_points(text, 1)
+            refuse_huge_points([function.expr], function.variables, points)
+            return _differentiated(function, wrt_symbols, points, method, settings, derivative=derivative)
+
+    low, high = plot_range(result, x_range, settings)
+    start = result.points[0].point[0] if result.points else (low + high) / 2
+    return DerivativeLive(result.figure, low, high, start, analyse, function_values(function),
+                          name=function.name or "f", variable=function.variables[0].name,
+                          precision=settings.precision, timeout=settings.timeout)
+
+
+def _live_or_note(result, build: Callable, figure_needed: bool = True) -> None:
+    """Attach the live view, or say in one note why there is none (the static figure stays)."""
+    from .interactive import widgets_problem
+
+    if figure_needed and result.figure is None:
+        result.notes.append("No sliders: --interactive moves a point on the figure, and there is none.")
+        return
+    problem = widgets_problem()
+    if problem:
+        result.notes.append(f"No sliders: {problem}; the figure is static.")
+        return
+    try:
+        result.live = build()
+    except NoPlot as reason:
+        result.notes.append(f"No sliders: {reason}.")
+    except (GradientError, ArithmeticError, ValueError, TypeError, AttributeError, RuntimeError) as error:
+        result.notes.append(f"No sliders: they could not be set up ({type(error).__name__}: {str(error)[:80]}).")
 
 
 def _differentiated(function: ParsedFunction, wrt_symbols, points, method: str, settings: Settings, *,
@@ -590,8 +649,8 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
          descent: bool = False, start=None, rate: float | None = None, steps: int | None = None,
          range=None, plot: bool | None = None, method: str | None = None, simplify: bool | None = None,
          derivation: bool = False, subject_to=None, graph: bool = False, mode: str | None = None,
-         against: str | None = None, namespace: dict | None = None, settings: Settings | None = None,
-         **overrides) -> GradientResult:
+         against: str | None = None, animate: bool = False, save: str | None = None, interactive: bool = False,
+         namespace: dict | None = None, settings: Settings | None = None, **overrides) -> GradientResult:
     """The gradient (or, for a vector of expressions, the Jacobian) and what it says.
 
     Keywords mirror ``%grad``'s options: ``vars="x,y"``, ``at="1,2;0,0"``, ``hessian=True``,
@@ -600,7 +659,10 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
     ``method`` (also ``"autodiff"``), ``derivation=True`` (``--steps`` without a number: the partial
     derivatives step by step), ``graph=True`` with ``mode="reverse"`` or ``"forward"`` (along ``dir``),
     ``against="jax"`` or ``"torch"``, ``subject_to="x^2 + y^2 = 1"`` (constraints separated by ``;``:
-    extrema by Lagrange multipliers).
+    extrema by Lagrange multipliers). ``animate=True``: the descent step by step in a player
+    (``result.live``), for one rate or several side by side (``rate="0.001,0.01"``); ``save="descent.gif"``
+    writes it as a GIF. ``interactive=True``: sliders for the rate, the steps and the start of the
+    descent (``result.live``; Jupyter with ipywidgets).
     """
     settings = _settings(grad, settings, overrides)
     namespace = _namespace(namespace)
@@ -619,7 +681,19 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         raise OptionError(f"--steps must be a positive integer, got {shown_value(iterations)}")
     if iterations > 100_000:
         raise OptionError(f"--steps is capped at 100000, got {iterations}")
-    iterations, rate = int(iterations), _rate(rate)
+    animate = _flag(animate, "--animate")
+    if animate and not descent:
+        raise OptionError("--animate shows --descent step by step: add --descent")
+    save = _gif_target(save, animate)
+    rates = _rates(rate)
+    if len(rates) > 1 and not animate:
+        raise OptionError("several --rate values are compared side by side by --animate: add it, or give one rate")
+    interactive = _flag(interactive, "--interactive")
+    if interactive and not descent:
+        raise OptionError("--interactive moves the rate, the steps and the start of --descent: add --descent")
+    if interactive and animate:
+        raise OptionError("--interactive and --animate are two views of the descent: choose one")
+    iterations, rate = int(iterations), rates[0]
     vars, at, dir, start, range = _listed(vars), _listed(at), _listed(dir), _listed(start), _listed(range)
 
     with _computing(settings):
@@ -702,7 +776,104 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         elif plot:
             _figure_or_note(result, lambda: gradient_figure(function, engine, result, box, range is not None,
                                                             settings), settings, function.parsed)
+        if interactive:
+            _live_or_note(result, lambda: _descent_live(function, engine, result, start_point, rate, iterations, box,
+                                                        range is not None, settings), figure_needed=False)
+        if animate:
+            runs = [result.descent] + [optimise.gradient_descent(engine.value, engine.gradient_at, start_point, r,
+                                                                 iterations) for r in rates[1:]]
+            if len(rates) > 1:
+                result.notes.append("The table above is the descent at the first rate, "
+                                    f"{rates[0]:g}; the animation compares the rates {', '.join(f'{r:g}' for r in rates)}.")
+            _animation_or_note(result, lambda: descent_animation(
+                [descent_panel(function, engine, runs, box, range is not None, settings.samples)] * len(runs), runs,
+                rates, function.variables[0].name, function.name or "f", settings.precision,
+                settings.figure_size), save)
         return for_the_user(result, given_symbols(expression, namespace))
+
+
+def _descent_live(function, engine, result: GradientResult, start_point, rate: float, iterations: int, box,
+                  fixed_range: bool, settings: Settings):
+    """The slider view of %grad --descent --interactive: each move runs ``optimise.gradient_descent`` as
+    --descent does, under the time limit, on the contour plot (or curve) drawn once."""
+    from .interactive import MAX_LIVE_STEPS, DescentLive
+    from .plotting import Curve, descent_panels_figure
+
+    if iterations > MAX_LIVE_STEPS:
+        raise NoPlot(f"the steps slider goes up to {MAX_LIVE_STEPS}, and --steps is {iterations}")
+    panel = descent_panel(function, engine, [result.descent], box, fixed_range, settings.samples)
+    name = function.name or "f"
+    figure, (path_axes,), values_axes = descent_panels_figure([panel], [f"gradient descent on {name}"],
+                                                              function.variables[0].name, settings.figure_size)
+    if isinstance(panel, Curve):
+        start_box = [(float(panel.xs[0]), float(panel.xs[-1]))]
+    else:
+        start_box = [(float(panel.grid_x.min()), float(panel.grid_x.max())),
+                     (float(panel.grid_y.min()), float(panel.grid_y.max()))]
+
+    def run(start, rate, steps):
+        with _computing(settings):
+            return optimise.gradient_descent(engine.value, engine.gradient_at, start, rate, steps)
+
+    return DescentLive(figure, path_axes, values_axes, run, tuple(start_point), rate, iterations, start_box,
+                       tuple(v.name for v in function.variables), name=name, precision=settings.precision,
+                       timeout=settings.timeout)
+
+
+def _rates(rate) -> list[float]:
+    """--rate: one positive number (default 0.1), or several ("0.001,0.01", a list) for --animate."""
+    if isinstance(rate, str) and ("," in rate or ";" in rate):
+        values = [_rate(part) for part in rate.replace(";", ",").split(",") if part.strip()]
+    elif isinstance(rate, (list, tuple)):
+        values = [_rate(part) for part in rate]
+    else:
+        values = [_rate(rate)]
+    if not values:
+        raise OptionError(f"--rate must be a positive number, got {shown_value(rate)}")
+    if len(values) > 6:
+        raise OptionError(f"--rate compares at most 6 rates side by side, got {len(values)}")
+    return values
+
+
+def _gif_target(save, animate: bool) -> str | None:
+    """--save's file, checked before anything is computed: a .gif in a folder that can be written."""
+    if save is None:
+        return None
+    if not isinstance(save, (str, os.PathLike)):
+        raise OptionError(f"--save must be a file name, got {shown_value(save)}")
+    save = os.fspath(save)
+    if not animate:
+        raise OptionError("--save writes the animation: add --animate")
+    if not save.lower().endswith(".gif"):
+        raise OptionError(f"--save {save}: the animation is written as a .gif file")
+    if os.path.isdir(save):
+        raise OptionError(f"--save {save}: that is a folder; give the name of a .gif file")
+    folder = os.path.dirname(os.path.abspath(save))
+    if not os.path.isdir(folder):
+        raise OptionError(f"--save {save}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise OptionError(f"--save {save}: cannot write in the folder {folder} (permission denied)")
+    return save
+
+
+def _animation_or_note(result, build: Callable, save: str | None) -> None:
+    """Draw the animation's frames (under the caller's time limit) as ``result.live`` and write the GIF if
+    asked; a problem drawing it is a note (the static result stands), one writing the file an error."""
+    try:
+        result.live = build().render()
+    except NoPlot as reason:
+        result.notes.append(f"No animation: {reason}.")
+    except (GradientError, ArithmeticError, ValueError, TypeError, AttributeError, RuntimeError) as error:
+        result.notes.append(f"No animation: it could not be drawn ({type(error).__name__}: {str(error)[:80]}).")
+    if save is None:
+        return
+    if result.live is None:
+        raise EvaluationError(f"--save {save}: there is no animation to write ({result.notes[-1]})")
+    try:
+        result.live.save_gif(save)
+    except OSError as error:
+        raise EvaluationError(f"--save {save}: cannot write it ({(error.strerror or str(error)).lower()})") from None
+    result.notes.append(f"Animation saved to {save} ({len(result.live.frames)} frames).")
 
 
 def _subject_to(result: GradientResult, function, subject_to, vector: bool, method: str, box, namespace,
@@ -758,17 +929,29 @@ def gradcheck(f, *, at, against: str = "jax", vars=None, namespace: dict | None 
 
 
 def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: bool = False, delta=None,
-            plot: bool | None = None, method: str | None = None, namespace: dict | None = None,
-            settings: Settings | None = None, **overrides) -> TangentResult:
+            plot: bool | None = None, method: str | None = None, animate: bool = False, save: str | None = None,
+            interactive: bool = False, namespace: dict | None = None, settings: Settings | None = None,
+            **overrides) -> TangentResult:
     """Tangent lines (Taylor polynomials, tangent planes) of each function in ``cell`` at the points.
 
     ``cell``: the text of a ``%%tangent`` cell, one function per line, or a list of functions.
     Keywords mirror the options: ``at="-0.5,0.5"``, ``range="-1,1"``, ``order=2``, ``secant="0.5,0.1"``,
-    ``normal=True``, ``delta="0.1"``, ``plot``, ``method``.
+    ``normal=True``, ``delta="0.1"``, ``plot``, ``method``; ``animate=True`` with ``secant``: the secant
+    as h shrinks to 0 in a player (``result.live``), ``save="secant.gif"`` writes it as a GIF;
+    ``interactive=True`` with ``secant``: sliders for a and h (``result.live``; Jupyter with ipywidgets).
     """
     settings = _settings(tangent, settings, overrides)
     namespace = _namespace(namespace)
     plot = _flag(plot, "--plot", settings.plot)
+    animate = _flag(animate, "--animate")
+    if animate and secant is None:
+        raise OptionError("--animate shrinks the secant's width h to 0: add --secant H (the width to start from)")
+    save = _gif_target(save, animate)
+    interactive = _flag(interactive, "--interactive")
+    if interactive and secant is None:
+        raise OptionError("--interactive moves a and the secant's width h: add --secant H (the widest h)")
+    if interactive and animate:
+        raise OptionError("--interactive and --animate are two views of the secants: choose one")
     normal = _flag(normal, "--normal")
     order = _order(order)
     at, range, secant, delta = _listed(at), _listed(range), _listed(secant), _listed(delta)
@@ -798,4 +981,43 @@ def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: b
         if plot:
             _figure_or_note(result, lambda: tangent_figure(result, functions, box, settings), settings,
                             *(parsed for _, parsed in functions))
+        if animate:
+            def build():
+                figure, parts = secant_parts(result, functions, box, settings)
+                return secant_animation(figure, parts, max(widths, key=abs), settings.precision)
+
+            _animation_or_note(result, build, save)
+        if interactive:
+            _live_or_note(result, lambda: _secant_live(functions, result, box, order, normal, deltas, widths, method,
+                                                       settings), figure_needed=False)
         return for_the_user(result, given_symbols(cell, namespace))
+
+
+def _secant_live(functions, result: TangentResult, box, order: int, normal: bool, deltas, widths, method: str,
+                 settings: Settings):
+    """The slider view of %%tangent --secant --interactive for the cell's one function of one variable: each
+    move computes the tangent at a with the secant of width h as --at a --secant h does (``tangent_at``)."""
+    from .interactive import SecantLive
+    from .tangents import value_function
+
+    one = [(name, parsed) for name, parsed in functions if len(parsed.variables) == 1]
+    if len(functions) != 1 or not one:
+        raise NoPlot("--interactive moves the point of one function of one variable, and the cell has "
+                     + (f"{len(functions)} functions" if len(functions) != 1 else "one of two variables"))
+    name, parsed = one[0]
+    display = Display(settings.precision, settings.notation, settings.figure_format)
+
+    def analyse(text: str, h: float) -> TangentResult:
+        with _computing(settings):
+            [(point, texts)] = parse_points(text, 1)
+            line = tangent_at(name, parsed, point, texts, order, normal, [h], deltas, method)
+            single = TangentResult(order=order, display=display)
+            single.functions.append((name, parsed.expr, parsed.variables))
+            single.lines.append(line)
+            return for_the_user(single, {})
+
+    curves_only = TangentResult(order=order, display=display, functions=list(result.functions))
+    figure = tangent_figure(curves_only, functions, box, settings)
+    start = result.lines[0].point[0] if result.lines else (box[0][0] + box[0][1]) / 2
+    return SecantLive(figure, box[0][0], box[0][1], start, max(widths, key=abs), analyse, value_function(parsed),
+                      name=name, precision=settings.precision, timeout=settings.timeout)

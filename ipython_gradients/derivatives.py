@@ -286,7 +286,7 @@ def method_notes(function: ParsedFunction, method: str) -> list[str]:
     return notes
 
 
-def _plot_range(result: DerivativeResult, x_range, settings: Settings) -> tuple[float, float]:
+def plot_range(result: DerivativeResult, x_range, settings: Settings) -> tuple[float, float]:
     """--range if given; else around the points (the tutorial's [-1, 1] for -0.5, 0.5, 0); else x_range."""
     if x_range is not None:
         return x_range
@@ -311,7 +311,7 @@ def derivative_figure(function: ParsedFunction, result: DerivativeResult, x_rang
     x = function.variables[0]
     if function.is_symbolic and (function.expr.free_symbols - {x} or function.expr.has(sp.core.function.AppliedUndef)):
         raise NoPlot("the expression has symbols without values")
-    low, high = _plot_range(result, x_range, settings)
+    low, high = plot_range(result, x_range, settings)
     xs = np.linspace(low, high, settings.samples)
     shown = sorted({0, 1, result.order}) if result.order > 3 else list(range(result.order + 1))
     curves = [Curve(result.curve_label(k), xs, _curve_values(function, result, k, xs)) for k in shown]
@@ -323,6 +323,13 @@ def derivative_figure(function: ParsedFunction, result: DerivativeResult, x_rang
         if p.status == "ok" and p.value is not None and math.isfinite(p.value):
             curves[shown.index(result.order)].markers.append((a, p.value))
     return curves_figure(curves, x.name, settings.figure_size)
+
+
+def function_values(function: ParsedFunction):
+    """f on an array of xs in one vectorised call, NaN where undefined (the evaluator built once)."""
+    if function.func is not None:
+        return numeric.Evaluator(function.func, function.name or "f").many
+    return numeric.expression_evaluator(function.expr, function.variables[0]).many
 
 
 def _curve_values(function: ParsedFunction, result: DerivativeResult, k: int, xs: np.ndarray) -> np.ndarray:

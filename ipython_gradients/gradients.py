@@ -616,6 +616,31 @@ def gradient_figure(function: GradFunction, engine: GradientEngine, result: Grad
     return contour_figure(data, settings.figure_size)
 
 
+def descent_panel(function: GradFunction, engine: GradientEngine, runs, box, fixed_range: bool, samples: int):
+    """What a descent run is drawn on, without the run: the contour plot (two variables) or the curve
+    (one), over the box grown, unless the range was given, to hold every run that stayed finite."""
+    from .plotting import ContourData, Curve
+
+    n = len(function.variables)
+    if function.components is not None or n > 2:
+        raise NoPlot(f"f has {n} variables; descent is drawn for one or two")
+    if not fixed_range:
+        paths = [run.path[np.all(np.isfinite(run.path), axis=1) & (np.abs(run.path).max(axis=1) < 1e6)]
+                 for run in runs if run.status != "diverged"]
+        paths = [p for p in paths if len(p)]
+        if paths:
+            box = _covering(box, np.concatenate(paths))
+    if n == 1:
+        xs = np.linspace(*box[0], samples)
+        ys = np.array([engine.value((x,)) for x in xs], dtype=float)
+        return Curve(f"{function.name or 'f'}({function.variables[0].name})", xs, ys)
+    grid_x, grid_y = np.meshgrid(np.linspace(*box[0], 90), np.linspace(*box[1], 90))
+    arrow_x, arrow_y = np.meshgrid(np.linspace(*box[0], 15), np.linspace(*box[1], 15))
+    arrows = engine.field(arrow_x, arrow_y)
+    return ContourData(grid_x, grid_y, engine.surface(grid_x, grid_y), arrow_x, arrow_y, arrows[0], arrows[1],
+                       [], [], None, tuple(v.name for v in function.variables), function.name or "f")
+
+
 def _covering(box, path) -> list[tuple[float, float]]:
     """The box grown to hold the descent path, with a margin."""
     grown = []

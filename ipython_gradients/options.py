@@ -121,6 +121,18 @@ AGAINST = Option("--against", "For a Python function written with jax.numpy or t
                  "gradient at each --at point and set it beside ours, with a verdict in words (agrees; differs; "
                  "a convention at a corner; NaN where the derivative exists).", metavar="FRAMEWORK",
                  choices=("jax", "torch"))
+ANIMATE_DESCENT = Option("--animate", "Gradient descent step by step in a player that needs no kernel "
+                         "(survives HTML export): the path for each --rate side by side, and f(x_k) against k.")
+ANIMATE_SECANT = Option("--animate", "The secant through a and a + h as h shrinks to 0, in a player that needs "
+                        "no kernel (survives HTML export), its slope approaching f'(a).")
+INTERACTIVE_DESCENT = Option("--interactive", "With --descent, in Jupyter with ipywidgets: sliders for the rate, "
+                             "the number of steps and the start point; the path, f along it and the status update.")
+INTERACTIVE_SECANT = Option("--interactive", "With --secant H, in Jupyter with ipywidgets: sliders for the point a "
+                            "and the width h (H down to H/10000); the tangent, the secant and its slope next to "
+                            "f'(a) update.")
+SAVE = Option("--save", "With --animate: write the animation to FILE.gif as well.", metavar="FILE")
+INTERACTIVE = Option("--interactive", "In Jupyter with ipywidgets: a slider for the point a, the figure's tangent "
+                     "and f'(a) with its meaning updating as it moves (as --at says for that point).")
 
 DERIV = MagicSpec(
     name="deriv",
@@ -157,6 +169,7 @@ DERIV = MagicSpec(
         GRAPH,
         MODE,
         AGAINST,
+        INTERACTIVE,
     ),
 )
 
@@ -180,8 +193,8 @@ GRAD = MagicSpec(
                "exist) and classify each: minimum, maximum, saddle or degenerate."),
         Option("--descent", "Run gradient descent (from --from, or the first --at point)."),
         Option("--from", "Start point of --descent.", metavar="POINT", keyword="start"),
-        Option("--rate", "Learning rate of --descent (positive). Default: 0.1.", metavar="LR",
-               type=float),
+        Option("--rate", "Learning rate of --descent (positive). Default: 0.1. With --animate, several "
+               "rates (0.001,0.01) run side by side.", metavar="LR"),
         Option("--steps", "Alone: the partial derivatives step by step, each step naming its rule. "
                "With a number N: the number of --descent iterations (default 30).", metavar="N", type=int,
                optional_value=True, alone="derivation"),
@@ -195,6 +208,9 @@ GRAD = MagicSpec(
         GRAPH,
         MODE,
         AGAINST,
+        ANIMATE_DESCENT,
+        SAVE,
+        INTERACTIVE_DESCENT,
     ),
 )
 
@@ -217,6 +233,9 @@ TANGENT = MagicSpec(
                "with the error, for each Δx.", metavar="DX"),
         PLOT,
         METHOD,
+        ANIMATE_SECANT,
+        SAVE,
+        INTERACTIVE_SECANT,
     ),
 )
 

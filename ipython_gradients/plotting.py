@@ -287,7 +287,12 @@ CRITICAL_MARKERS = {"local minimum": ("o", "#2ca02c"), "local maximum": ("^", "#
 def contour_figure(data: ContourData, size: tuple[float, float]) -> Figure:
     """Filled contours of f, arrows of ∇f (direction only), points, critical points, descent path."""
     figure = fixed_margins(FittedFigure(figsize=size, dpi=DPI))
-    axes = figure.add_subplot()
+    draw_contour(figure, figure.add_subplot(), data)
+    return figure
+
+
+def draw_contour(figure: Figure, axes, data: ContourData, colorbar: bool = True) -> None:
+    """The contour plot of ``data`` in ``axes`` (see ``contour_figure``)."""
     heights = np.where(np.abs(data.heights) < LARGEST_DRAWN, data.heights, np.nan)
     finite = heights[np.isfinite(heights)]
     if finite.size:
@@ -298,7 +303,8 @@ def contour_figure(data: ContourData, size: tuple[float, float]) -> Figure:
         levels = levels if levels.size > 2 else None
         filled = axes.contourf(data.grid_x, data.grid_y, np.clip(heights, low, high), levels=levels,
                                cmap="viridis", extend="neither")
-        figure.colorbar(filled, ax=axes, label=f"{data.name}({', '.join(data.labels)})")
+        if colorbar:
+            figure.colorbar(filled, ax=axes, label=f"{data.name}({', '.join(data.labels)})")
     with np.errstate(all="ignore"):
         length = np.hypot(data.arrow_u, data.arrow_v)
         u = np.where(length > 0, data.arrow_u / length, 0.0)
@@ -331,7 +337,35 @@ def contour_figure(data: ContourData, size: tuple[float, float]) -> Figure:
     axes.set_ylabel(data.labels[1], fontstyle="italic")
     if axes.get_legend_handles_labels()[0]:
         axes.legend(loc="upper right", fontsize="small", framealpha=0.85).set_in_layout(False)
-    return figure
+
+
+def descent_panels_figure(panels: list, titles: list[str], x_label: str, size: tuple[float, float]):
+    """Side by side, one panel per descent run (a ``ContourData`` for two variables, a ``Curve`` for
+    one), then the panel of f(x_k) against k; returns the figure, the runs' axes and the values' axes.
+    The paths and values are drawn by the caller (they move, in an animation)."""
+    count = len(panels) + 1
+    width, height = size
+    figure = FittedFigure(figsize=(min(0.75 * width * count, 24.0), height), dpi=DPI)
+    figure.subplots_adjust(left=0.6 / (0.75 * width * count), right=1 - 0.2 / (0.75 * width * count),
+                           bottom=0.5 / height, top=1 - 0.35 / height, wspace=0.35)
+    run_axes = []
+    for index, (panel, title) in enumerate(zip(panels, titles), start=1):
+        axes = figure.add_subplot(1, count, index)
+        if isinstance(panel, ContourData):
+            draw_contour(figure, axes, panel, colorbar=False)
+        else:
+            window = draw_curves(axes, [panel])
+            axes.set_xlim(panel.xs[0], panel.xs[-1])
+            axes.set_ylim(*(window or _data_limits([panel])))
+            axes.set_xlabel(x_label, fontstyle="italic")
+            axes.grid(True, alpha=0.3)
+        axes.set_title(title, fontsize="small")
+        run_axes.append(axes)
+    values = figure.add_subplot(1, count, count)
+    values.set_xlabel("step k")
+    values.set_title("f(x_k) against k", fontsize="small")
+    values.grid(True, alpha=0.3)
+    return figure, run_axes, values
 
 
 def release_drawing(figure: Figure) -> None:

@@ -216,6 +216,11 @@ def _numeric_taylor(parsed: ParsedFunction, a: sp.Expr, order: int) -> tuple[lis
     return values, tuple(float(e) for e in errors)
 
 
+def value_function(parsed: ParsedFunction) -> Callable[[float], float]:
+    """f as a plain float function, NaN where undefined."""
+    return _value_function(parsed)
+
+
 def _value_function(parsed: ParsedFunction) -> Callable[[float], float]:
     """f as a plain float function, NaN where undefined."""
     if parsed.func is not None:
@@ -274,6 +279,32 @@ def tangent_figure(result: TangentResult, functions, box, settings: Settings):
             surfaces.append(_surface_panel(name, parsed, [l for l in result.lines if l.name == name], box))
     x_label = one[0][1].variables[0].name if one else "x"
     return lines_and_surfaces_figure(curves, segments, surfaces, x_label, settings.figure_size)
+
+
+def secant_parts(result: TangentResult, functions, box, settings: Settings):
+    """What the secant animation draws on: the figure of the curves and their tangents (without the fixed
+    secants), and for each point on a curve (name, a, f(a), f'(a) or None, why there is none, colour, f)."""
+    from .errors import NoPlot
+    from .plotting import COLORS
+
+    one = [(name, parsed) for name, parsed in functions if len(parsed.variables) == 1]
+    if not one:
+        raise NoPlot("--animate draws the secants of functions of one variable")
+    plain = replace(result, lines=[replace(line, secants=()) for line in result.lines])
+    figure = tangent_figure(plain, functions, box, settings)
+    parts = []
+    for (name, parsed), color in zip(one, COLORS * 4):
+        value = _value_function(parsed)
+        for line in (l for l in result.lines if l.name == name):
+            a = line.point[0]
+            fa = value(a)
+            if not math.isfinite(fa):
+                continue
+            why = line.reason or ("the tangent is vertical" if line.kind == "vertical" else "")
+            parts.append((name, a, fa, line.slope, why, color, value))
+    if not parts:
+        raise NoPlot("f has no value at the points, so there is no secant to draw")
+    return figure, parts
 
 
 def _line_segments(line: TangentLine, a: float, fa: float, width: float, color: str, to: str = "") -> list:

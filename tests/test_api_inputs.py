@@ -86,8 +86,10 @@ BAD = [
      "--rate must be a positive number, got -1"),
     (lambda v: grad("x^2 + y^2", descent=True, start="1,1", rate=v, plot=False), "fast", OptionError,
      "--rate must be a positive number"),
-    (lambda v: grad("x^2 + y^2", descent=True, start="1,1", rate=v, plot=False), [0.1], OptionError,
-     "--rate must be a positive number"),
+    (lambda v: grad("x^2 + y^2", descent=True, start="1,1", rate=v, plot=False), [0.1, 0.2], OptionError,
+     "several --rate values are compared side by side by --animate"),  # a list is several rates
+    (lambda v: grad("x^2 + y^2", descent=True, start="1,1", rate=v, animate=True), [0.1, -1], OptionError,
+     "--rate must be a positive number, got -1"),
     (lambda v: grad("x^2 + y^2", descent=True, start="1,1", steps=v, plot=False), 2.5, OptionError,
      "--steps must be a positive integer, got 2.5"),
     (lambda v: tangent("x^2", at=1, secant=v, plot=False), [[0.1]], OptionError, r"--secant: \[0.1\] is not a number"),

@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "ipython_gradients"
 LAYERS = [
     ("front", {"__init__", "__main__", "magics", "completion", "kernelspec", "warmup"}),
     ("api", {"api"}),
-    ("commands", {"derivatives", "gradients", "tangents", "sweeps", "frameworks"}),
+    ("commands", {"derivatives", "gradients", "tangents", "sweeps", "frameworks", "interactive"}),
     ("results", {"results", "results.derivative", "results.gradient", "results.tangent", "results.display", "results.graph",
                  "results.symbols", "results.rates"}),
     ("drawing", {"plotting"}),

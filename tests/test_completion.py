@@ -25,8 +25,8 @@ def shell_with_jedi(ip, request):
 
 @pytest.mark.parametrize("text, expected", [
     ("%deriv x^2 --", ["--against", "--at", "--check", "--definition", "--given", "--graph", "--implicit",
-                       "--method", "--mode", "--no-plot", "--no-simplify", "--order", "--plot", "--range", "--rate",
-                       "--simplify", "--steps", "--wrt"]),
+                       "--interactive", "--method", "--mode", "--no-plot", "--no-simplify", "--order", "--plot",
+                       "--range", "--rate", "--simplify", "--steps", "--wrt"]),
     ("%deriv x^2 --me", ["--method"]),
     ("%deriv x^2 --method sym", ["symbolic"]),
     ("%deriv x^2 --method ", ["auto", "autodiff", "numeric", "symbolic"]),

@@ -77,3 +77,16 @@ def test_lecture_notes_export_to_html_with_their_latex_and_images(tmp_path):
     assert r"\text{product rule:}" in html and r"\frac{d}{d x}" in html  # the LaTeX, for MathJax to typeset
     assert html.count("data:image/png;base64,") >= 2  # the tangent figures, embedded
     assert "MathJax" in html
+
+
+def test_interactive_notebook_shows_each_live_and_animated_view():
+    cells = [c for c in execute("interactive.ipynb").cells if c.cell_type == "code"]
+    widget, player = "application/vnd.jupyter.widget-view+json", "text/html"
+    views = [[o.data for o in c.outputs if o.output_type == "display_data"] for c in cells[1:]]
+    kinds = [widget if widget in v[1] else player for v in views]
+    assert kinds == [widget, widget, widget, player, widget, player, player]
+    for view in views:
+        assert "text/latex" in view[0] and "image/png" in view[1]  # the math, then the view with a static fallback
+    assert "f'(0)   not differentiable (corner): left -1.000, right 1.000; local minimum" in views[1][1]["text/plain"]
+    assert 'class="ipython-gradients-player"' in views[3][1][player]
+    assert views[6][1]["text/plain"].splitlines()[-1].startswith("rate 0.4: ")

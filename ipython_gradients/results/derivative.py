@@ -17,7 +17,7 @@ import sympy as sp
 
 from .display import Display, FigureOutput
 from .graph import against_blocks, sweep_blocks
-from .notation import Dialect, beside, format_number, prime_marks, runs, slope_words, superscript, unicode_text
+from .notation import TEXT, Dialect, beside, format_number, prime_marks, runs, slope_words, superscript, unicode_text
 from .values import Check, PointValue, QuotientTable
 
 
@@ -41,6 +41,7 @@ class DerivativeResult(FigureOutput):
     graph: Any = None  # autodiff.SweptGraph, with --graph
     graph_verdicts: list[str] = field(default_factory=list)  # per sweep: how it compares with the symbolic one
     against: Any = None  # graph.FrameworkTable, with --against jax|torch
+    live: Any = None  # with --interactive: the slider view (interactive.DerivativeLive)
 
     @property
     def order(self) -> int:
@@ -178,6 +179,10 @@ class DerivativeResult(FigureOutput):
                                    evaluate=False))
         lhs = self._prime(d) if self.display.notation == "prime" else self._leibniz(d)
         return d.equation(lhs, self.derivative)
+
+    def point_rows(self) -> str:
+        """The rows of the points in text, as ``text()`` shows them: "f'(0.5) = 1.000   increasing"."""
+        return self._point_block(TEXT) if self.points else ""
 
     def _point_block(self, d: Dialect) -> str:
         """f'(a) = value and what it means, one row per point (or why there is no value)."""

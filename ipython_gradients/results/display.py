@@ -144,6 +144,9 @@ class FigureOutput:
             # as IPython itself does for multi-line reprs.
             text = self.text()
             print("\n" + text if "\n" in text else text)
+            live = getattr(self, "live", None)
+            if live is not None:  # no widgets here: the figure as it starts, and one line saying so
+                print(live.note())
             if self.has_figure and not self._shown_in_window(shell):
                 try:
                     print(f"Figure saved to {self.save_figure()}")
@@ -156,6 +159,14 @@ class FigureOutput:
                     self._let_go()
             return
         display(self._repr_mimebundle_(), raw=True)
+        live = getattr(self, "live", None)
+        if live is not None:
+            try:
+                display(live.bundle(), raw=True)
+                return
+            except Exception as error:  # the widgets could not be made here: the static figure, and one line why
+                print(f"The live view could not be shown ({type(error).__name__}: {str(error)[:120]}); "
+                      "the figure is static.")
         if self.has_figure:
             try:
                 data, metadata = self.figure_bundle()

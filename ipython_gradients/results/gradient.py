@@ -41,6 +41,7 @@ class GradientResult(FigureOutput):
     constrained: list[ConstrainedPoint] = field(default_factory=list)
     constrained_note: str = ""  # how the constrained candidates were found
     descent: Any = None  # numeric.DescentRun
+    live: Any = None  # with --animate (or --interactive): the player or the slider view (interactive.py)
     steps: list = field(default_factory=list)  # (variable, [steps.Step]) per component, with --steps
     notes: list[str] = field(default_factory=list)
     display: Display = field(default_factory=Display)

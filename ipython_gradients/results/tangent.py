@@ -27,6 +27,7 @@ class TangentResult(FigureOutput):
     order: int = 1
     notes: list[str] = field(default_factory=list)
     display: Display = field(default_factory=Display)
+    live: Any = None  # with --animate (or --interactive): the player or the slider view (interactive.py)
 
     def __repr__(self) -> str:
         shown = ", ".join(str(line.equation) for line in self.lines)
