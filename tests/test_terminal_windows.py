@@ -81,7 +81,12 @@ def test_with_a_gui_backend_the_figure_opens_in_its_window(display, choice, tmp_
         ip.run_cell("%deriv x^2 --at 1")
         from ipython_gradients import plotting
         (manager,) = plotting._windows.values()
+        import time
+        deadline = time.monotonic() + 10  # a loaded machine maps the window later
         manager.window.update()
+        while not manager.window.winfo_ismapped() and time.monotonic() < deadline:
+            time.sleep(0.05)
+            manager.window.update()
         r = ip.user_ns["_"]  # the cell's value, shown
         print("canvas:", type(manager.canvas).__name__, "same figure:", manager.canvas.figure is r.figure)
         print("mapped:", bool(manager.window.winfo_ismapped()), "title:", manager.get_window_title())
