@@ -18,7 +18,7 @@ LAYERS = [
     ("api", {"api"}),
     ("commands", {"derivatives", "gradients", "tangents", "sweeps", "frameworks", "interactive"}),
     ("results", {"results", "results.derivative", "results.gradient", "results.tangent", "results.display", "results.graph",
-                 "results.symbols", "results.rates"}),
+                 "results.symbols", "results.rates", "results.describe"}),
     ("drawing", {"plotting"}),
     ("engines", {"critical", "numeric", "optimise", "calculus", "branches", "steps", "autodiff", "definition",
                  "implicit", "constrained", "rates"}),

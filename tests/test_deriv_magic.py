@@ -33,8 +33,11 @@ def test_the_tutorial_worked_example(ip):
     assert "f'(-0.5) = -1.000   decreasing" in text
     assert "f'(0.5)  =  1.000   increasing" in text
     assert "f'(0.0)  =  0.000   stationary: local minimum" in text
-    assert set(figure.data) == {"image/png"}
+    assert set(figure.data) == {"image/png", "text/plain"}  # the image, with its description
     assert figure.data["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
+    description = ("Graph of f(x) = x² and f′(x) = 2·x on [−1, 1]; marked points at x = -0.5 (decreasing), "
+                   "x = 0.5 (increasing), x = 0.0 (stationary: local minimum).")
+    assert figure.data["text/plain"] == description  # what a text-only frontend shows instead
     assert "Traceback" not in captured.stderr
 
 
@@ -48,7 +51,7 @@ def test_assignment_captures_the_result_without_showing_it(ip):
     assert r.values == {-0.5: -1.0, 0.5: 1.0, 0.0: 0.0}
     assert isinstance(r.figure, Figure)
     again = run(ip, "r")  # displaying it later shows it again
-    assert [set(o.data) for o in again.outputs] == [{"text/plain", "text/latex"}, {"image/png"}]
+    assert [set(o.data) for o in again.outputs] == [{"text/plain", "text/latex"}, {"image/png", "text/plain"}]
 
 
 def test_no_plot_and_the_plot_trait(ip):

@@ -201,7 +201,8 @@ def seed_command_in_a_terminal(tmp_path) -> tuple[subprocess.CompletedProcess, s
     assert "f'(-0.5) = -1.000   decreasing" in result.stdout
     assert "f'(0)    =  0.000   stationary: local minimum" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
-    saved = result.stdout.split("Figure saved to ")[1].strip()
+    saved, description = result.stdout.split("Figure saved to ")[1].strip().splitlines()[:2]
+    assert description.startswith("Graph of f(x) = x² and f′(x) = 2·x on [−1, 1]; marked points at x = -0.5")
     assert open(saved, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
     return result, saved
 

@@ -198,3 +198,22 @@ def test_drawing_a_figure_is_bounded_by_the_timeout(ip, capsys, tmp_path, monkey
     assert "f'(0.5)" in shown or "0.5" in shown
     assert shown.strip().splitlines()[-1].startswith("Figure not saved: gave up after 0.005 s: drawing the figure")
     assert not list(tmp_path.rglob("*.png"))  # no half-written image left
+
+
+def test_every_figure_describes_itself_from_its_analysis():
+    """The description a text-only frontend shows (and a screen reader reads) says what the figure
+    shows, from the same analysis: range, points and their meaning, critical points, the descent."""
+    assert deriv("x^3 - 3x", at="-1,0").figure_description == (
+        "Graph of f(x) = x³ - 3·x and f′(x) = 3·x² - 3 on [−1.5, 0.5]; marked points at x = -1 "
+        "(stationary: local maximum), x = 0 (decreasing).")
+    critical = grad("x^2 + y^2", at="1,2", critical=True).figure_description
+    assert critical.startswith("Contour plot of f(x, y) = x² + y² on [") and "points (1, 2) with their gradient" in critical
+    assert critical.endswith("critical points: (0, 0) local minimum.")
+    descent = grad("x^2 + y^2", descent=True, start="1,1", steps=200).figure_description
+    assert "a gradient descent path from (1, 1) to (" in descent and descent.endswith("converged.")
+    assert tangent("f(x) = x^2\ng(x) = sin(x)", at="0.5").figure_description == (
+        "Graph of f(x) = x², g(x) = sin(x) on [−0.5, 1.5], with tangents: f at 0.5 (slope 1.000), "
+        "g at 0.5 (slope 0.878).")
+    implicit = deriv("x^2 + y^2 = 25", implicit="y", at="3,4").figure_description
+    assert implicit == "Figure: a panel over x and y, showing x² + y² = 25, tangent at (3, 4)."
+    assert deriv("x^2", plot=False).figure_description is None

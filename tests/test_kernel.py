@@ -71,13 +71,16 @@ def test_each_magic_is_preloaded_and_shows_math_then_figure(kernel, code, latex_
     math, figure = (m["content"]["data"] for m in messages)
     assert set(math) == {"text/plain", "text/latex"}
     assert math["text/latex"].startswith("$$") and latex_phrase in math["text/latex"]
-    assert set(figure) == {"image/png"} and len(figure["image/png"]) > 1000  # base64 PNG
+    assert set(figure) == {"image/png", "text/plain"} and len(figure["image/png"]) > 1000  # base64 PNG
+    assert figure["text/plain"].startswith(("Graph of", "Contour plot of"))
 
 
 def test_svg_figures(kernel):
     execute(kernel, "%config GradientMagics.figure_format = 'svg'")
     _, messages = execute(kernel, "%deriv sin(x)")
-    assert "image/svg+xml" in messages[1]["content"]["data"]
+    svg = messages[1]["content"]["data"]["image/svg+xml"]
+    description = messages[1]["content"]["data"]["text/plain"]
+    assert description.startswith("Graph of f(x) = sin(x) and f′(x) = cos(x)") and f"<title>{description}</title>" in svg
     execute(kernel, "%config GradientMagics.figure_format = 'png'")
 
 

@@ -15,6 +15,7 @@ when a figure is actually shown, so ``%load_ext`` stays light and --no-plot neve
 from __future__ import annotations
 
 import getpass
+import html
 import os
 import re
 import stat
@@ -61,6 +62,7 @@ class FigureOutput:
     _redraw: Any = None  # draws the figure again from the result's data (None: cannot)
     _image: tuple | None = None  # (figure_format, data, metadata) of the figure as it was shown
     _kept: bool = False  # the user holds the figure: never let go of it
+    _description: str | None = None  # the figure in words (``describe``), written once
 
     @property
     def figure(self):
@@ -85,7 +87,33 @@ class FigureOutput:
         """Hold ``other``'s figure as ``other`` did, in its place (this is a copy of ``other`` with other
         symbols, and ``other`` lives on only in the function that draws the figure again)."""
         self._figure, self._redraw, self._image, self._kept = other._figure, other._redraw, other._image, other._kept
+        self._description = other._description
         other._figure = other._redraw = other._image = None
+
+    @property
+    def figure_description(self) -> str | None:
+        """The figure in words, from the analysis it was drawn from (alt text, and the text a text-only
+        frontend shows in its place); None without a figure."""
+        if self._description is None and self.has_figure:
+            from .describe import describe
+
+            self._description = describe(self, self._held_figure())
+        return self._description
+
+    def figure_outputs(self) -> tuple[dict, dict]:
+        """The figure as a frontend receives it: the image, and its description as text/plain (what a
+        text-only frontend shows in its place); an SVG also carries it as its own title."""
+        data, metadata = self.figure_bundle()
+        description = self.figure_description or ""
+        data = dict(data)
+        if "image/svg+xml" in data:
+            svg = data["image/svg+xml"]
+            opening = svg.find(">", svg.find("<svg"))
+            if opening > 0:
+                data["image/svg+xml"] = (svg[:opening + 1] + f"<title>{html.escape(description)}</title>"
+                                         + svg[opening + 1:])
+        data["text/plain"] = description
+        return data, metadata
 
     def _held_figure(self):
         if self._figure is None and self._redraw is not None:
@@ -149,7 +177,9 @@ class FigureOutput:
                 print(live.note())
             if self.has_figure and not self._shown_in_window(shell):
                 try:
+                    description = self.figure_description
                     print(f"Figure saved to {self.save_figure()}")
+                    print(description)
                 except OSError as error:  # one line, as every problem: the result above stands
                     print(f"Figure not saved: {(error.strerror or str(error)).lower()}"
                           + (f": {error.filename}" if error.filename else ""))
@@ -169,7 +199,7 @@ class FigureOutput:
                       "the figure is static.")
         if self.has_figure:
             try:
-                data, metadata = self.figure_bundle()
+                data, metadata = self.figure_outputs()
             except GradientError as error:  # the mathematics above stands; one line for the figure
                 print(f"Figure not shown: {error}")
                 return
