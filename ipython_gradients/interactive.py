@@ -157,8 +157,32 @@ def guarded(widget_class, refused: Callable[[dict, BaseException], None]):
     return Guarded
 
 
+class _SliderView:
+    """What the slider views share: the readout as HTML, what a frontend is sent, a refused value.
+    A view has ``readout``, ``problem``, ``_widget``, ``widget()`` and ``png()``."""
+
+    def _refused(self, state: dict, error: BaseException) -> None:
+        """A value from the frontend the slider itself refused (not a number): one line in the view."""
+        self.problem = f"could not use {state!r}: {one_line(error)}"
+        if self._widget is not None:
+            self._widget.readout.value = self._html()
+
+    def _html(self) -> str:
+        text = html.escape(self.readout, quote=False)
+        problem = f'<div style="color:#b00">{html.escape(self.problem, quote=False)}</div>' if self.problem else ""
+        return f'<pre style="font-size:13px;line-height:1.4">{text}</pre>{problem}'
+
+    def bundle(self) -> dict:
+        """What a frontend is sent: the widget, and for frontends without widgets (an exported notebook
+        without its widget state, a viewer) the figure as it stands and the readout as text."""
+        data = dict(self.widget()._repr_mimebundle_())
+        data["image/png"] = self.png()
+        data["text/plain"] = self.readout
+        return data
+
+
 @dataclass(eq=False)
-class DerivativeLive:
+class DerivativeLive(_SliderView):
     """``%deriv f --interactive``: a slider for the point a over the plotted range."""
 
     figure: Any  # the result's figure: f and f' over the range, drawn once
@@ -321,19 +345,6 @@ class DerivativeLive:
         self.problem = f"could not show a = {state.get('value')!r}: {one_line(error)}"
         if self._widget is not None:
             self._widget.readout.value = self._html()
-
-    def bundle(self) -> dict:
-        """What a frontend is sent: the widget, and for frontends without widgets (an exported notebook
-        without its widget state, a viewer) the figure as it stands and the readout as text."""
-        data = dict(self.widget()._repr_mimebundle_())
-        data["image/png"] = self.png()
-        data["text/plain"] = self.readout
-        return data
-
-    def _html(self) -> str:
-        text = html.escape(self.readout, quote=False)
-        problem = f'<div style="color:#b00">{html.escape(self.problem, quote=False)}</div>' if self.problem else ""
-        return f'<pre style="font-size:13px;line-height:1.4">{text}</pre>{problem}'
 
     def note(self) -> str:
         """For the terminal and the command line, which show no sliders."""
@@ -603,7 +614,7 @@ MAX_LIVE_STEPS = 1000
 
 
 @dataclass(eq=False)
-class DescentLive:
+class DescentLive(_SliderView):
     """``%grad f --descent --interactive``: sliders for the rate, the number of steps and the start point;
     the path, f along it and the run's status as ``--descent`` computes them (``run``, handed in by the API)."""
 
@@ -788,23 +799,6 @@ class DescentLive:
             self._widget = box
         return self._widget
 
-    def _refused(self, state: dict, error: BaseException) -> None:
-        self.problem = f"could not use {state!r}: {one_line(error)}"
-        if self._widget is not None:
-            self._widget.readout.value = self._html()
-
-    def _html(self) -> str:
-        text = html.escape(self.readout, quote=False)
-        problem = (f'<div style="color:#b00">{html.escape(self.problem, quote=False)}</div>'
-                   if self.problem else "")
-        return f'<pre style="font-size:13px;line-height:1.4">{text}</pre>{problem}'
-
-    def bundle(self) -> dict:
-        data = dict(self.widget()._repr_mimebundle_())
-        data["image/png"] = self.png()
-        data["text/plain"] = self.readout
-        return data
-
     def note(self) -> str:
         return ("--interactive: the sliders for the rate, the steps and the start need a Jupyter frontend with "
                 "widgets (JupyterLab, Notebook 7, VS Code); here, the figure of the run above.")
@@ -819,7 +813,7 @@ def _is_number(value) -> bool:
 
 
 @dataclass(eq=False)
-class SecantLive:
+class SecantLive(_SliderView):
     """``%%tangent --secant H --interactive``: sliders for the point a and the width h (logarithmic, from H
     down to H/10⁴); the tangent at a, the secant through a and a + h, and the tangent's own text for that
     point and width (``analyse``, handed in by the API: what ``--at a --secant h`` says)."""
@@ -965,23 +959,6 @@ class SecantLive:
             width.observe(changed, names="value")
             self._widget = box
         return self._widget
-
-    def _refused(self, state: dict, error: BaseException) -> None:
-        self.problem = f"could not use {state!r}: {one_line(error)}"
-        if self._widget is not None:
-            self._widget.readout.value = self._html()
-
-    def _html(self) -> str:
-        text = html.escape(self.readout, quote=False)
-        problem = (f'<div style="color:#b00">{html.escape(self.problem, quote=False)}</div>'
-                   if self.problem else "")
-        return f'<pre style="font-size:13px;line-height:1.4">{text}</pre>{problem}'
-
-    def bundle(self) -> dict:
-        data = dict(self.widget()._repr_mimebundle_())
-        data["image/png"] = self.png()
-        data["text/plain"] = self.readout
-        return data
 
     def note(self) -> str:
         return ("--interactive: the sliders for a and h need a Jupyter frontend with widgets (JupyterLab, Notebook 7, "
