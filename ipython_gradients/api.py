@@ -57,6 +57,7 @@ from .expressions import (
     parse_points,
     parse_range,
     parse_real,
+    natural_key,
     parse_variable_names,
     real_symbol,
     remembered_definition,
@@ -221,7 +222,7 @@ def _related_rates(expression, rate, given, at, steps: bool, namespace, settings
             raise OptionError("--rate takes one name: the time variable, as in --rate t")
         t = real_symbol(names[0])
         lhs, rhs = (parse_expression(side, namespace, {t.name: t}, roots=settings.roots)
-                    for side in curve_sides(expression))
+                    for side in curve_sides(expression, "--rate", "V = 4/3 pi r^3"))
         by_name = {s.name: s for s in (lhs - rhs).free_symbols}
         rates = {}
         for item in _assignments(given, "--given", "dr/dt = 2"):
@@ -230,13 +231,19 @@ def _related_rates(expression, rate, given, at, steps: bool, namespace, settings
             if not match:
                 raise OptionError(f"--given {item.strip()}: write a rate as d{{quantity}}/d{t.name} = value, "
                                   f"as in dr/d{t.name} = 2")
-            rates[by_name.get(match.group(1), real_symbol(match.group(1)))] = parse_number(value)
+            quantity = by_name.get(match.group(1), real_symbol(match.group(1)))
+            if quantity in rates:
+                raise OptionError(f"--given names d{quantity}/d{t.name} twice: give each rate once")
+            rates[quantity] = parse_number(value)
         values = {}
         for item in _assignments(at, "--at", "r = 5") if at is not None else []:
             name, _, value = item.partition("=")
             if not name.strip().isidentifier():
                 raise OptionError(f"--at {item.strip()}: with --rate, give the values by name, as in r = 5")
-            values[by_name.get(name.strip(), real_symbol(name.strip()))] = parse_number(value)
+            quantity = by_name.get(name.strip(), real_symbol(name.strip()))
+            if quantity in values:
+                raise OptionError(f"--at names {quantity} twice: give each value once")
+            values[quantity] = parse_number(value)
         found = related_rates(lhs, rhs, t, rates, values)
         result = RatesResult(found.relation, found.time, found.unknown, found.formula, found.value, found.values,
                              found.rates, found.steps if steps else [], display=Display.of(settings))
@@ -261,7 +268,7 @@ def _assignments(text, option: str, example: str) -> list[str]:
 def _implicit(expression, implicit, wrt, order: int, at, range, plot: bool, steps: bool, definition: bool,
               check: bool, method, namespace, settings: Settings) -> DerivativeResult:
     """dy/dx (or a higher derivative) along the curve an equation draws, at points on it."""
-    from .implicit import at_point, curve_sides, first_steps, implicit_derivatives
+    from .implicit import at_point, curve_sides, first_steps, implicit_derivatives, repeated_factor
     from .steps import Step
 
     if definition or check or method not in (None, "symbolic", "auto"):
@@ -290,9 +297,17 @@ def _implicit(expression, implicit, wrt, order: int, at, range, plot: bool, step
             raise VariableError(f"the equation has symbols besides {x_name} and {y_name} ({', '.join(others)}): "
                                 "give them values, or choose the variables with --wrt and --implicit")
         refuse_if_huge(F)
+        repeated = repeated_factor(F)
+        if repeated is not None:
+            raise ExpressionError(f"the equation has the factor {unicode_text(repeated)} more than once: its gradient "
+                                  f"vanishes all along the curve; write it once ({unicode_text(repeated)} = 0)")
         derivatives = implicit_derivatives(F, x, y, order)
         derivative = derivatives[-1]
+        # --at gives the coordinates in the order of the names (x before y, t before u), whichever is Y
+        written = tuple(sorted((x, y), key=natural_key))
         points = parse_points(at, 2) if at is not None else []
+        if written != (x, y):  # --implicit x: (3, 4) is x = 3, y = 4; inside, (y, x) since x is the function
+            points = [((p[1], p[0]), tuple(f"{v} = {t}" for v, t in zip(written, texts))) for p, texts in points]
         refuse_huge_points([F, derivative], (x, y), points)
         worked = []
         if steps:
@@ -892,7 +907,8 @@ def _subject_to(result: GradientResult, function, subject_to, vector: bool, meth
     for text in (part.strip() for part in subject_to.split(";")):
         if not text:
             continue
-        lhs, rhs = (parse_expression(side, namespace, by_name, roots=settings.roots) for side in curve_sides(text))
+        lhs, rhs = (parse_expression(side, namespace, by_name, roots=settings.roots)
+                    for side in curve_sides(text, "--subject-to", "x^2 + y^2 = 1"))
         strangers = sorted(s.name for s in (lhs - rhs).free_symbols if s not in function.variables)
         if strangers:
             raise VariableError(f"--subject-to {text}: {', '.join(strangers)} is not a variable of the function "

@@ -19,12 +19,14 @@ Owns the solve, the checks and the words; avoids rendering and plotting.
 from __future__ import annotations
 
 import itertools
+import math
 import warnings
 import mpmath
 import numpy as np
 import sympy as sp
 
-from .errors import ComputationTimeout
+from .errors import ComputationTimeout, EvaluationError
+from .results.notation import unicode_text
 from .results.values import ConstrainedPoint
 from .timeouts import time_limit
 
@@ -32,62 +34,106 @@ _DIGITS = 30
 _RESIDUAL = 1e-20
 MINIMUM, MAXIMUM = "constrained local minimum", "constrained local maximum"
 NEITHER = "neither (f rises one way along the constraint and falls the other)"
-INCONCLUSIVE = "test inconclusive (the bordered Hessian is degenerate)"
+INCONCLUSIVE = "test inconclusive (the Hessian along the constraint is degenerate)"
 DEPENDENT = "the constraints' gradients are dependent here: not covered by the multiplier rule; compare f"
 NO_FREEDOM = "the constraints leave no freedom here (as many constraints as variables)"
+
+
+_PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
 
 
 def constrained_points(f: sp.Expr, variables: tuple[sp.Symbol, ...], constraints: list[sp.Expr], box,
                        seconds: float) -> tuple[list[ConstrainedPoint], str]:
     """The candidates, sorted by position, and a note on how they were found."""
     m, n = len(constraints), len(variables)
+    _refuse_degenerate(constraints, variables)
     multipliers = tuple(sp.Symbol(f"λ{k + 1}" if m > 1 else "λ", real=True) for k in range(m))
     lagrangian = f - sum(lam * g for lam, g in zip(multipliers, constraints))
     equations = [sp.diff(lagrangian, v) for v in variables] + list(constraints)
     unknowns = (*variables, *multipliers)
-    solutions, how = _solved(equations, unknowns, seconds)
-    if solutions is None:  # ``how`` says why SymPy did not give them
+    solutions, how, families = _solved(equations, unknowns, seconds)
+    periodic = any(e.has(*_PERIODIC) for e in equations)
+    exact_count = len(solutions or [])
+    if solutions is None or periodic:  # SymPy gives one period of a periodic system: search the box too
         pad = [1e-9 * max(1.0, high - low) for low, high in box]
-        solutions = [root for root in _newton(equations, unknowns, box)
-                     if all(low - p <= float(c) <= high + p for c, (low, high), p in zip(root, box, pad))]
+        solutions = (solutions or []) + [
+            root for root in _newton(equations, unknowns, box)
+            if all(low - p <= float(c) <= high + p for c, (low, high), p in zip(root, box, pad))]
     found: list[tuple[tuple, tuple, tuple | None]] = []  # (point, multipliers, exact point)
-    for values in solutions:
-        exact = tuple(values[:n]) if how == "exact" else None  # (Newton's roots are in the box)
+    for index, values in enumerate(solutions):
+        exact = tuple(values[:n]) if index < exact_count else None
         with mpmath.workdps(_DIGITS + 5):
             fine = tuple(mpmath.mpf(str(sp.N(c, _DIGITS + 5))) if isinstance(c, sp.Basic) else +c for c in values)
-        if _holds(equations, unknowns, fine) and not any(_near(fine[:n], other[0]) for other in found):
-            found.append((fine[:n], fine[n:], exact))
+        tolerance = 1e-12 if exact is not None else 1e-6  # a numeric root is as good as Newton's method made it
+        if _holds(equations, unknowns, fine) and not any(_near(fine[:n], other[0], tolerance) for other in found):
+            lams = fine[n:] if not _gradients_dependent(constraints, variables, fine[:n]) else None
+            found.append((fine[:n], lams, exact))
     for point, exact in _dependent_points(constraints, variables, seconds):
-        if not any(_near(point, other[0]) for other in found):
+        if not any(_near(point, other[0], 1e-6) for other in found):
             found.append((point, None, exact))
-    points = [ConstrainedPoint(tuple(float(c) for c in point), float(_value(f, variables, point)),
+    points = [ConstrainedPoint(tuple(float(c) for c in point), _float(_value(f, variables, point)),
                                () if lams is None else tuple(float(c) for c in lams),
                                _kind(f, variables, constraints, point, lams), exact)
               for point, lams, exact in found]
     points.sort(key=lambda p: p.point)
-    return points, _note(how, len(points), box, n)
+    return points, _note(how, len(points), box, n, periodic, families, exact_count)
+
+
+def _float(value) -> float:
+    number = float(value)
+    if not math.isfinite(number):
+        raise EvaluationError(f"f at a candidate is {sp.N(value, 6)}: beyond what a float holds; scale the problem")
+    return number
+
+
+def _refuse_degenerate(constraints, variables) -> None:
+    """Constraints whose gradients vanish all over their set (a squared constraint) or are dependent
+    everywhere (one written twice): the multiplier rule cannot see their points, so no list is given."""
+    for g in constraints:
+        try:
+            _, factors = sp.factor_list(sp.together(g))
+        except (sp.PolynomialError, NotImplementedError):
+            continue
+        repeated = next((base for base, power in factors if power > 1 and base.free_symbols), None)
+        if repeated is not None:
+            raise EvaluationError(f"the constraint has the factor {unicode_text(repeated)} more than once: its gradient "
+                                  f"vanishes on the whole set; write it once ({unicode_text(repeated)} = 0)")
+    if len(constraints) > 1:
+        jacobian = sp.Matrix([[sp.diff(g, v) for v in variables] for g in constraints])
+        if jacobian.rank(simplify=True) < len(constraints):
+            raise EvaluationError("the constraints' gradients are dependent everywhere (a constraint repeated, or "
+                                  "implied by the others): give each condition once")
+
+
+def _gradients_dependent(constraints, variables, point) -> bool:
+    """Whether the constraints' gradients are (numerically) dependent at the point: ∇g = 0 there."""
+    at = {v: sp.Float(mpmath.nstr(c, _DIGITS), _DIGITS) for v, c in zip(variables, point)}
+    rows = [[complex(sp.N(sp.diff(g, v).xreplace(at), _DIGITS)).real for v in variables] for g in constraints]
+    singular = np.linalg.svd(np.array(rows, dtype=float), compute_uv=False)
+    scale = max(1.0, *(abs(float(c)) for c in point))
+    return bool(singular.size == 0 or singular.min() <= 1e-9 * scale)
 
 
 def _solved(equations, unknowns, seconds: float):
-    """SymPy's real solutions (values in the order of ``unknowns``), or None where it cannot give them."""
+    """SymPy's isolated real solutions (values in the order of ``unknowns``), how it went, and the
+    families of solutions it found (each a dict with free variables): (None, why, []) where it failed."""
     try:
         with time_limit(seconds, "solving the Lagrange system"):
             solutions = sp.solve(equations, unknowns, dict=True)
     except (ComputationTimeout, NotImplementedError, ValueError, TypeError, AttributeError, RecursionError):
-        return None, "failed"
-    real = []
+        return None, "failed", []
+    real, families = [], []
     for solution in solutions:
-        if any(u not in solution for u in unknowns):  # a whole family: left to the numeric search
-            return None, "family"
-        values = [solution[u] for u in unknowns]
-        if any(v.free_symbols for v in values):
-            return None, "family"
+        values = [solution.get(u, u) for u in unknowns]
+        if any(u not in solution for u in unknowns) or any(v.free_symbols for v in values):
+            families.append(solution)
+            continue
         numbers = [complex(sp.N(v, _DIGITS)) for v in values]
         if all(abs(z.imag) <= 1e-25 * max(1.0, abs(z.real)) for z in numbers):
             real.append(tuple(sp.re(v) if abs(complex(sp.N(v, _DIGITS)).imag) else v for v in values))
-    if not real:
-        return None, "none"
-    return real, "exact"
+    if not real and not families:
+        return None, "none", []
+    return real, "exact", families
 
 
 def _newton(equations, unknowns, box) -> list[tuple]:
@@ -143,8 +189,8 @@ def _holds(equations, unknowns, values) -> bool:
     return True
 
 
-def _near(a, b) -> bool:
-    return max(abs(float(x) - float(y)) for x, y in zip(a, b)) <= 1e-12 * max(1.0, *(abs(float(c)) for c in a))
+def _near(a, b, tolerance: float = 1e-12) -> bool:
+    return max(abs(float(x) - float(y)) for x, y in zip(a, b)) <= tolerance * max(1.0, *(abs(float(c)) for c in a))
 
 
 def _dependent_points(constraints, variables, seconds: float):
@@ -173,6 +219,9 @@ def _value(f, variables, point):
 
 
 def _kind(f, variables, constraints, point, lams) -> str:
+    """By the Hessian of the Lagrangian on the constraints' tangent space (what the bordered Hessian
+    tests, without depending on the order of the variables): its eigenvalues all positive, a
+    constrained local minimum; all negative, a maximum; of both signs, neither; one about 0, inconclusive."""
     if lams is None:
         return DEPENDENT
     m, n = len(constraints), len(variables)
@@ -180,35 +229,38 @@ def _kind(f, variables, constraints, point, lams) -> str:
         return NO_FREEDOM
     at = dict(zip(variables, (sp.Float(mpmath.nstr(c, _DIGITS), _DIGITS) for c in point)))
     lagrangian = f - sum(sp.Float(mpmath.nstr(lam, _DIGITS), _DIGITS) * g for lam, g in zip(lams, constraints))
-    jacobian = sp.Matrix([[sp.diff(g, v) for v in variables] for g in constraints]).xreplace(at)
-    hessian = sp.hessian(lagrangian, variables).xreplace(at)
-    bordered = sp.zeros(m + n, m + n)
-    bordered[:m, m:] = jacobian
-    bordered[m:, :m] = jacobian.T
-    bordered[m:, m:] = hessian
-    with mpmath.workdps(_DIGITS):
-        matrix = mpmath.matrix([[mpmath.mpf(str(sp.N(bordered[i, j], _DIGITS))) for j in range(m + n)]
-                                for i in range(m + n)])
-        scale = max([mpmath.mpf(1)] + [abs(matrix[i, j]) for i in range(m + n) for j in range(m + n)])
-        minors = {}
-        for order in range(2 * m + 1, m + n + 1):
-            minor = mpmath.det(matrix[:order, :order])
-            if abs(minor) <= mpmath.mpf(10) ** -15 * scale ** order:
-                return INCONCLUSIVE
-            minors[order] = 1 if minor > 0 else -1
-    if all(sign == (-1) ** m for sign in minors.values()):
+    jacobian = np.array([[float(sp.N(sp.diff(g, v).xreplace(at), _DIGITS)) for v in variables] for g in constraints])
+    hessian = np.array([[float(sp.N(e, _DIGITS)) for e in row] for row in
+                        sp.hessian(lagrangian, variables).xreplace(at).tolist()])
+    _, singular, vt = np.linalg.svd(jacobian)
+    tangent = vt[m:].T  # n × (n − m): an orthonormal basis of the directions along the constraints
+    values = np.linalg.eigvalsh(tangent.T @ hessian @ tangent)
+    scale = max(1.0, float(np.max(np.abs(hessian))))
+    if np.any(np.abs(values) <= 1e-9 * scale):
+        return INCONCLUSIVE
+    if np.all(values > 0):
         return MINIMUM
-    if all(sign == (-1) ** (order - m) for order, sign in minors.items()):
+    if np.all(values < 0):
         return MAXIMUM
     return NEITHER
 
 
-def _note(how: str, count: int, box, n: int) -> str:
-    if how == "exact":
-        return "Solved exactly (SymPy) from ∇f = λ∇g and the constraints; each point checked at 30 digits."
+def _note(how: str, count: int, box, n: int, periodic: bool, families: list, exact_count: int) -> str:
     where = " × ".join(f"[{low:g}, {high:g}]" for low, high in box)
-    why = {"failed": "SymPy could not solve the Lagrange system", "family": "SymPy found whole families of solutions",
-           "none": "SymPy's solution has no real points"}.get(how, "SymPy could not solve it")
+    sets = ""
+    if families:
+        shown = "; ".join(", ".join(f"{unicode_text(k)} = {unicode_text(v)}" for k, v in family.items())
+                          for family in families[:4])
+        sets = (f" Also whole sets of candidates, where {shown} (the others free): f is stationary along them, "
+                "so they are not listed point by point.")
+    if how == "exact" and not periodic:
+        return ("Solved exactly (SymPy) from ∇f = λ∇g and the constraints; each point checked at 30 digits." + sets)
+    if how == "exact":
+        return (f"SymPy's exact solution ({exact_count} point(s)) gives one period of these periodic equations; "
+                f"the others in {where} come from Newton's method at 30 digits, each checked. A numeric search may "
+                "miss points: widen or move --range to look elsewhere." + sets)
+    why = {"failed": "SymPy could not solve the Lagrange system", "none": "SymPy's solution has no real points"
+           }.get(how, "SymPy could not solve it")
     found = "Found" if count else "No candidates found"
     return (f"{found} numerically in {where} (Newton's method at 30 digits, each point checked; {why}). "
-            "A numeric search may miss points: widen or move --range to look elsewhere.")
+            "A numeric search may miss points: widen or move --range to look elsewhere." + sets)

@@ -17,6 +17,8 @@ one-sided analysis) and any rendering (``results``).
 
 from __future__ import annotations
 
+import math
+
 import sympy as sp
 
 from .branches import bounded_limit
@@ -185,7 +187,11 @@ def quotients(expr: sp.Expr, x: sp.Symbol, a) -> list[tuple[sp.Rational, float |
 
 
 def _value(expr, x, at):
-    value = expr.xreplace({x: sp.nsimplify(at) if not isinstance(at, sp.Basic) else at}).evalf(_DIGITS)
+    """f at a point, with enough digits that f(a + h) − f(a) keeps 30 of its own (a = 10¹⁰⁰, h = 10⁻⁶)."""
+    point = sp.nsimplify(at) if not isinstance(at, sp.Basic) else at
+    size = abs(float(sp.N(point, 15))) if point.is_number else 0.0
+    digits = _DIGITS + 7 + (int(math.log10(size)) + 1 if size >= 1 else 0)
+    value = expr.xreplace({x: point}).evalf(digits)
     if not value.is_number or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not value.is_real:
         return None
-    return sp.Float(value, _DIGITS)
+    return sp.Float(value, digits)

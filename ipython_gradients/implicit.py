@@ -27,11 +27,13 @@ from .steps import Step
 ON_CURVE = 1e-9
 
 
-def curve_sides(text: str) -> tuple[str, str]:
+def curve_sides(text: str, option: str = "--implicit", example: str = "x^2 + y^2 = 25") -> tuple[str, str]:
     """The two sides of an equation written with one ``=`` (not ``==``, ``<=``, ``>=``)."""
+    if re.search(r"[<>]=?|≤|≥", text):
+        raise ExpressionError(f"{option} takes equations (one '='), not inequalities; got {text!r}")
     parts = re.split(r"(?<![<>=!])=(?!=)", text)
     if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
-        raise ExpressionError(f"--implicit needs an equation with one '=', as in x^2 + y^2 = 25; got {text!r}")
+        raise ExpressionError(f"{option} needs an equation with one '=', as in {example}; got {text!r}")
     return parts[0].strip(), parts[1].strip()
 
 
@@ -105,6 +107,41 @@ class _Step(Step):
         return self.rule
 
 
+_SWITCHES = (sp.Abs, sp.sign, sp.Heaviside, sp.floor, sp.ceiling, sp.Max, sp.Min, sp.Piecewise)
+
+
+def switch_at(F: sp.Expr, at: dict) -> str:
+    """What in F switches at the point (|u| with u = 0, max with tied arguments, ...), or ''."""
+    for part in sp.preorder_traversal(F):
+        if not isinstance(part, _SWITCHES):
+            continue
+        if isinstance(part, (sp.Max, sp.Min)):
+            values = [sp.N(a.xreplace(at), 30) for a in part.args]
+            if any(abs(complex(a) - complex(b)) <= 1e-25 for a, b in zip(values, values[1:])):
+                return unicode_text(part)
+        elif isinstance(part, sp.Piecewise):
+            return unicode_text(part) if any(_near_zero(c.lhs - c.rhs, at) for _, c in part.args
+                                             if isinstance(c, sp.core.relational.Relational)) else ""
+        elif _near_zero(part.args[0], at) or isinstance(part, (sp.floor, sp.ceiling)) and \
+                _near_zero(part.args[0] - sp.floor(sp.N(part.args[0].xreplace(at), 30)), at):
+            return unicode_text(part)
+    return ""
+
+
+def _near_zero(expr, at) -> bool:
+    value = sp.N(expr.xreplace(at), 30)
+    return value.is_number and abs(complex(value)) <= 1e-25
+
+
+def repeated_factor(F: sp.Expr) -> sp.Expr | None:
+    """A factor F has twice or more ((y − x)² = 0): its gradient vanishes all along the curve."""
+    try:
+        _, factors = sp.factor_list(sp.together(F))
+    except (sp.PolynomialError, NotImplementedError):
+        return None
+    return next((base for base, power in factors if power > 1 and base.free_symbols), None)
+
+
 def at_point(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, derivative: sp.Expr, order: int, point) -> PointValue:
     """The derivative at a point of the curve, or why there is none; a point off the curve is refused."""
     at = {x: point[0], y: point[1]}
@@ -114,7 +151,17 @@ def at_point(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, derivative: sp.Expr, order:
         shown = "undefined" if not residual.is_number or not residual.is_real else f"{float(residual):.6g}"
         raise EvaluationError(f"the point ({point[0]}, {point[1]}) is not on the curve: "
                               f"{unicode_text(F)} = {shown} there, not 0")
+    kink = switch_at(F, at)
+    if kink:  # sign(0) = 0, Heaviside(0) = 1/2 are conventions, never a slope
+        return PointValue("not differentiable", reason=f"F is not smooth there ({kink} switches): no slope from "
+                                                     "the formula; the curve may have a corner or a vertical tangent")
     fx, fy = (sp.N(sp.diff(F, v).xreplace(at), 30) for v in (x, y))
+    finite = [d.is_number and d.is_finite and d.is_real for d in (fx, fy)]
+    if not all(finite):
+        if finite[1] and fy != 0:  # ∂F/∂x infinite, ∂F/∂y not 0: the curve stands vertical there
+            return PointValue("not differentiable", reason=f"vertical tangent: ∂F/∂{x} is infinite there")
+        return PointValue("not differentiable", reason="the partial derivatives of F are not finite there "
+                                                     "(a cusp or an edge of F's domain)")
     if abs(fy) <= 1e-25 * max(1.0, abs(fx)):
         if abs(fx) > 1e-25:
             return PointValue("not differentiable", reason=f"vertical tangent: ∂F/∂{y} = 0 there, ∂F/∂{x} ≠ 0")

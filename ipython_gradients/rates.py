@@ -95,6 +95,12 @@ def related_rates(lhs: sp.Expr, rhs: sp.Expr, t: sp.Symbol, given: dict, values:
                               f"{float(sp.re(residual)):.6g} there, not 0")
     if not [v for v in quantities if v not in moment and formula.has(v)]:
         value = sp.simplify(formula.xreplace({rate_symbol(v, t): r for v, r in given.items()}).xreplace(moment))
+        number = sp.N(value, 30)
+        if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not number.is_number or not number.is_finite \
+                or not number.is_real:
+            shown = ", ".join(f"{v} = {unicode_text(moment[v])}" for v in quantities if v in moment)
+            raise OptionError(f"d{unknown.name}/d{t.name} is undefined at {shown}: the differentiated relation "
+                              f"cannot be solved for it there ({target} = {unicode_text(formula)})")
         shown = ", ".join(f"{v} = {unicode_text(moment[v])}" for v in quantities if v in moment)
         shown_rates = ", ".join(f"d{v.name}/d{t.name} = {unicode_text(r)}" for v, r in given.items())
         steps.append(_Step("substitute the values", rf"{sp.latex(target)} = {sp.latex(value)}",

@@ -79,3 +79,35 @@ def test_the_output_and_the_figure():
 def test_refusals_are_one_line(ip, line, phrase):
     with pytest.raises(UsageError, match=phrase):
         ip.run_line_magic("grad", line + " --no-plot")
+
+
+def test_periodic_systems_are_searched_in_the_range_too():
+    """SymPy's solve gives one period: (−π, 0) and the minimum of sin x + sin y on x + y = π/2 were missed."""
+    points = [p.point for p in grad("x + y", subject_to="y = sin(x)", plot=False).constrained]
+    assert any(p == pytest.approx((-math.pi, 0), abs=1e-9) for p in points)
+    result = grad("sin(x) + sin(y)", subject_to="x + y = pi/2", plot=False)
+    minima = [p for p in result.constrained if p.kind == MINIMUM]
+    assert minima and all(p.value == pytest.approx(-R2) for p in minima)
+    assert "one period" in result.constrained_note and "may miss" in result.constrained_note
+
+
+def test_the_classification_does_not_depend_on_the_order_of_the_variables():
+    """A vanishing leading minor of the bordered Hessian was read as a degenerate test."""
+    (point,) = grad("x^2 + y^2 + z^2", subject_to="z = 1", plot=False).constrained
+    assert point.kind == MINIMUM
+    kinds = {p.point: p.kind for p in grad("x y z", subject_to="x + y + z = 12", plot=False).constrained}
+    assert kinds[(0, 0, 12)] == kinds[(0, 12, 0)] == kinds[(12, 0, 0)] != INCONCLUSIVE
+
+
+def test_whole_sets_of_candidates_are_named_not_sampled():
+    result = grad("x + y", subject_to="x + y = 1", plot=False)
+    assert "whole sets of candidates" in result.constrained_note and not result.constrained
+
+
+@pytest.mark.parametrize("constraints, phrase", [("(x^2 + y^2 - 1)^2 = 0", "more than once"),
+                                                 ("x^2 + y^2 = 1; x^2 + y^2 = 1", "dependent everywhere")])
+def test_constraints_the_multiplier_rule_cannot_see_are_refused(constraints, phrase):
+    from ipython_gradients.errors import GradientError
+
+    with pytest.raises(GradientError, match=phrase):
+        grad("x y", subject_to=constraints, plot=False)

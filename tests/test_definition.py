@@ -102,3 +102,10 @@ def test_the_magic_and_its_refusals(ip):
         ip.run_line_magic("deriv", "relu --definition --no-plot")
     with pytest.raises(GradientError, match="choose one"):
         deriv("x^2", definition=True, steps=True)
+
+
+def test_quotients_keep_their_digits_far_from_zero():
+    """At a = 10¹⁰⁰ the quotients of x² were all 0 at 30 digits: a + h rounded to a."""
+    (table,) = deriv("x^2", at="1e100", definition=True, plot=False).quotients
+    for width, left, right in table.rows:
+        assert left == pytest.approx(2e100, rel=1e-12) and right == pytest.approx(2e100, rel=1e-12)

@@ -102,3 +102,22 @@ def test_the_figure_draws_the_curve_and_the_tangents():
 def test_a_curve_without_real_points_has_no_figure_and_says_so():
     result = deriv("x^2 + y^2 = -1", implicit="y")
     assert not result.has_figure and result.notes == ["No plot: the curve has no real points in the range."]
+
+
+@pytest.mark.parametrize("equation, at", [("y = abs(x)", "0,0"), ("y = max(x, 0)", "0,0"), ("y + abs(x) = 1", "0,1"),
+                                          ("y^2 = abs(x) + 1", "0,1")])
+def test_a_kink_of_f_gives_no_slope_never_a_convention(equation, at):
+    """sign(0) = 0 and Heaviside(0) = 1/2 once came out as slopes 0 and 0.5 at corners."""
+    (point,) = deriv(equation, implicit="y", at=at, plot=False).points
+    assert point.status == "not differentiable" and point.value is None and "not smooth there" in point.reason
+
+
+def test_points_are_given_in_the_order_of_the_names_whichever_is_the_function():
+    """With --implicit x, (3, 4) is still x = 3, y = 4 (it was read as y = 3, x = 4)."""
+    (point,) = deriv("x^2 + 2 y^2 = 41", implicit="x", wrt="y", at="3,4", plot=False).points
+    assert point.value == pytest.approx(-8 / 3) and point.label == ("x = 3", "y = 4")
+
+
+def test_a_repeated_factor_is_refused(ip):
+    with pytest.raises(UsageError, match=r"the factor .* more than once"):
+        ip.run_line_magic("deriv", "(y - x)^2 = 0 --implicit y --at 1,1 --no-plot")

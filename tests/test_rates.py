@@ -57,3 +57,17 @@ def test_without_values_the_formula_and_a_note():
 def test_refusals_are_one_line(ip, line, phrase):
     with pytest.raises(UsageError, match=phrase):
         ip.run_line_magic("deriv", line)
+
+
+@pytest.mark.parametrize("line, phrase", [
+    ("V = 4/3 pi r^3 --rate t --given dr/dt = 2, dr/dt = 3 --at r=5", "names dr/dt twice"),
+    ("V = 4/3 pi r^3 --rate t --given dr/dt = 2 --at r=5, r=6", "names r twice"),
+    ("x^2 + y^2 = 100 --rate t --given dx/dt = 1 --at x=10, y=0", "dy/dt is undefined at x = 10, y = 0"),
+])
+def test_contradictions_and_undefined_rates_are_refused(ip, line, phrase):
+    with pytest.raises(UsageError, match=phrase):
+        ip.run_line_magic("deriv", line)
+
+
+def test_no_empty_steps_heading_without_steps():
+    assert "Steps:" not in deriv("V = 4/3 pi r^3", rate="t", given="dr/dt = 2", at="r = 5").text()

@@ -5,6 +5,7 @@ Owns the description of a ``Rates`` answer in the two dialects; the mathematics 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -47,9 +48,11 @@ class RatesResult(FigureOutput):
             at = ", ".join(f"{v} = {unicode_text(value)}" for v, value in self.values.items())
             given = ", ".join(f"d{v}/d{self.time} = {unicode_text(r)}" for v, r in self.rates.items())
             exact = sp.latex(self.value) if d.latex else unicode_text(self.value)
-            approx = "" if self.value.is_Rational else f"{d.approx}{format_number(float(self.value), self.display.precision)}"
+            number = float(sp.N(self.value, 30))
+            approx = ("" if self.value.is_Rational else f"{d.approx}{format_number(number, self.display.precision)}"
+                      if math.isfinite(number) else f"{d.approx}{sp.N(self.value, self.display.precision + 1)}")
             blocks.append(d.display(f"{target} = {exact}{approx}") if d.latex
                           else f"at {at}; {given}:\n{target} = {exact}{approx}")
-        sections = [blocks, [None if d.latex else "Steps:", d.steps(self.steps)]]
+        sections = [blocks, [None if d.latex else "Steps:", d.steps(self.steps)] if self.steps else []]
         sections.append([d.inline(d.words(note)) for note in self.notes])
         return sections
