@@ -72,10 +72,15 @@ def test_lecture_notes_export_to_html_with_their_latex_and_images(tmp_path):
     cells = [c for c in notebook.cells if c.cell_type == "code"]
     assert "1. product rule: d/dx (x²·sin(x))" in shown(cells[1])
     assert "logarithmic differentiation" in shown(cells[4])
+    assert "From both sides they approach f'(3) = 6.000." in shown(cells[7])  # first principles
+    assert "no single finite limit, so f'(0) does not exist" in shown(cells[8])
+    assert "y' at (3, 3) = -1.000" in shown(cells[9]) and "singular point of the curve" in shown(cells[9])
+    assert "dV/dt = 200·π ≈ 628.319" in shown(cells[10])  # related rates
+    assert "constrained local maximum" in shown(cells[11]) and "image/png" in cells[11].outputs[1].data
     html, _ = HTMLExporter().from_notebook_node(notebook)
     (tmp_path / "lecture_notes.html").write_text(html)
     assert r"\text{product rule:}" in html and r"\frac{d}{d x}" in html  # the LaTeX, for MathJax to typeset
-    assert html.count("data:image/png;base64,") >= 2  # the tangent figures, embedded
+    assert html.count("data:image/png;base64,") >= 4  # the tangent, curve and level-curve figures, embedded
     assert "MathJax" in html
 
 
