@@ -29,6 +29,7 @@ from . import calculus, optimise
 from .derivatives import (
     as_function,
     choose_wrt,
+    definition_figure,
     derivative_figure,
     implicit_figure,
     labelled,
@@ -199,6 +200,8 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
             result.against = FrameworkTable(framework, rows, settings.precision)
         if plot and graph:
             _figure_or_note(result, lambda: graph_figure(result.graph, settings), settings, function)
+        elif plot and definition:
+            _figure_or_note(result, lambda: definition_figure(function, result, x_range, settings), settings, function)
         elif plot:
             _figure_or_note(result, lambda: derivative_figure(function, result, x_range, settings), settings, function)
         if interactive:

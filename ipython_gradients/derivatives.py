@@ -393,3 +393,40 @@ def implicit_figure(result: DerivativeResult, x_range, settings: Settings):
     title = f"{unicode_text(result.curve.lhs)} = {unicode_text(result.curve.rhs)}"
     return implicit_curve_figure(CurveData(grid_x, grid_y, np.array(heights), marked, segments,
                                            (x.name, y.name), title), settings.figure_size)
+
+
+def definition_figure(function: ParsedFunction, result: DerivativeResult, x_range, settings: Settings):
+    """``--definition --at a``: f with the secants through a and a ± h closing in on the tangent at a
+    (the first point), over f's own curve; without a point, the usual figure."""
+    from .plotting import Curve, Segment, lines_and_surfaces_figure
+
+    if not result.quotients or len(function.variables) != 1:
+        return derivative_figure(function, result, x_range, settings)
+    x = function.variables[0]
+    low, high = plot_range(result, x_range, settings)
+    xs = np.linspace(low, high, settings.samples)
+    curve = Curve(result.curve_label(0), xs, _curve_values(function, result, 0, xs))
+    point = result.points[0]
+    a = point.point[0]
+    fa = float(_curve_values(function, result, 0, np.array([a]))[0])
+    if not math.isfinite(fa):
+        raise NoPlot(f"f is not defined at {', '.join(point.label)}: there are no secants through it")
+    curve.markers.append((a, fa))
+    segments = []
+    span = high - low
+    colors = ("#ff7f0e", "#e6a04f", "#f0c08a")
+    for index, fraction in enumerate((0.4, 0.2, 0.1)):
+        for sign in (1, -1):
+            h = sign * fraction * span
+            fh = float(_curve_values(function, result, 0, np.array([a + h]))[0])
+            if not math.isfinite(fh):
+                continue
+            slope = (fh - fa) / h
+            ends = np.array([min(a, a + h), max(a, a + h)])
+            label = f"secants, h = ±{fraction * span:.3g}" if sign == 1 else ""
+            segments.append(Segment(ends, fa + slope * (ends - a), label, colors[index], "-"))
+    if point.status == "ok" and point.value is not None and math.isfinite(point.value):
+        ends = np.array([a - 0.3 * span, a + 0.3 * span])
+        segments.append(Segment(ends, fa + point.value * (ends - a), f"tangent at {', '.join(point.label)}",
+                                "#2ca02c", "--"))
+    return lines_and_surfaces_figure([curve], segments, [], x.name, settings.figure_size)

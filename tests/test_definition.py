@@ -109,3 +109,13 @@ def test_quotients_keep_their_digits_far_from_zero():
     (table,) = deriv("x^2", at="1e100", definition=True, plot=False).quotients
     for width, left, right in table.rows:
         assert left == pytest.approx(2e100, rel=1e-12) and right == pytest.approx(2e100, rel=1e-12)
+
+
+def test_the_figure_shows_secants_closing_in_on_the_tangent():
+    result = deriv("x^2", at="1", definition=True)
+    lines = {line.get_label(): line for line in result.figure.axes[0].get_lines()}
+    assert "tangent at 1" in lines and any(label.startswith("secants, h = ±") for label in lines)
+    slopes = sorted(abs((l.get_ydata()[1] - l.get_ydata()[0]) / (l.get_xdata()[1] - l.get_xdata()[0]) - 2)
+                    for label, l in lines.items() if label.startswith("secants"))
+    assert slopes[0] < slopes[-1]  # the narrower the secant, the nearer its slope to f'(1) = 2
+    assert result.figure_description.startswith("Graph of f(x) = x² on [0, 2], with secants through x = 1")

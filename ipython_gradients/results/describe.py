@@ -49,6 +49,12 @@ def _listed(items: list[str]) -> str:
 def _derivative(result, figure) -> str:
     x = result.function_variables[0]
     name = result._function_name()
+    if result.quotients and result.points:  # --definition: f with secants closing in on the tangent
+        point = result.points[0]
+        tangent = " and the tangent there" if point.status == "ok" else ""
+        return (f"Graph of {name}({x}) = {unicode_text(result.expr)} on {_range(figure.axes[0])}, with secants "
+                f"through {x} = {', '.join(point.label)} and {x} = {', '.join(point.label)} ± h for shrinking h"
+                f"{tangent}.")
     curves = [f"{name}({x}) = {unicode_text(result.expr)}" if result.expr is not None else f"{name}({x})"]
     if result.derivative is not None:
         curves.append(f"{result.curve_label(result.order)} = {unicode_text(result.derivative)}")
