@@ -157,6 +157,9 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
     wrt, at, range = _listed(wrt), _listed(at), _listed(range)
 
     if rate is not None or given is not None:
+        if implicit is not None or definition or graph or against is not None or interactive or order != 1:
+            raise OptionError("--rate and --given find one rate: they do not go with --implicit, --definition, "
+                              "--graph, --against, --interactive or --order")
         return _related_rates(expression, rate, given, at, steps, namespace, settings)
     if implicit is not None:
         return _implicit(expression, implicit, wrt, order, at, range, plot, steps, definition, check, method,

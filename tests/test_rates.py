@@ -71,3 +71,8 @@ def test_contradictions_and_undefined_rates_are_refused(ip, line, phrase):
 
 def test_no_empty_steps_heading_without_steps():
     assert "Steps:" not in deriv("V = 4/3 pi r^3", rate="t", given="dr/dt = 2", at="r = 5").text()
+
+
+def test_options_that_do_not_apply_are_refused_not_ignored(ip):
+    with pytest.raises(UsageError, match="do not go with --implicit"):
+        ip.run_line_magic("deriv", "V = s^3 --rate t --given ds/dt = 1 --at s=2 --order 2")
