@@ -97,7 +97,10 @@ class FigureOutput:
         if self._description is None and self.has_figure:
             from .describe import describe
 
-            self._description = describe(self, self._held_figure())
+            try:
+                self._description = describe(self, self._held_figure())
+            except Exception:  # words are a courtesy: never a reason for the figure not to be shown
+                self._description = "Figure."
         return self._description
 
     def figure_outputs(self) -> tuple[dict, dict]:
