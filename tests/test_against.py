@@ -48,6 +48,8 @@ def wrong(x):
 
 @pytest.fixture
 def jax_functions(ip):
+    pytest.importorskip("jax", reason="JAX is not installed (pip install 'ipython_gradients[jax]'): the JAX path "
+                                      "is tested where it is (.ci/run installs it)")
     ip.run_cell(JAX_FUNCTIONS)
     return ip
 
