@@ -2,16 +2,18 @@
 
 ``constrained_points(f, variables, constraints, box, seconds)`` solves ∇f = Σ λⱼ ∇gⱼ, gⱼ = 0 for the
 constraints gⱼ = 0 (each written lhs − rhs). SymPy's ``solve`` gets ``seconds`` (exact points); where
-it fails, gives up or finds nothing real, Newton's method (mpmath, 30 digits) runs from fixed starts
-in the box, and the note says the list may be incomplete. Every point is checked: its constraints and
-the Lagrange condition hold to 1e-20 of their size at 30 digits, else it is dropped. Points of the
-constraint set where the constraints' gradients are dependent (∇g = 0 on one constraint, as at the
-cusp of y² = x³) are candidates the multiplier rule does not see: they are listed too, marked so.
+it fails, finds nothing real, or the system is periodic (SymPy gives one period), Newton's method
+(floats, then mpmath at 30 digits) runs from fixed starts in the box, and the note says the list may
+be incomplete. Whole sets of solutions are named in the note, not sampled. Every point is checked:
+its constraints and the Lagrange condition hold to 1e-20 of their size at 30 digits, else it is
+dropped. Points where the constraints' gradients are dependent (∇g = 0, as at the cusp of y² = x³)
+are candidates the multiplier rule does not see: they are listed too, marked so; constraints whose
+gradients vanish or are dependent all over their set (a squared or repeated constraint) are refused.
 
-Each point is classified by the bordered Hessian (the leading principal minors of orders 2m + 1 to
-m + n for m constraints in n variables: all of sign (−1)ᵐ, a constrained local minimum; the one of
-order m + k of sign (−1)ᵏ, a constrained local maximum; a minor that vanishes, inconclusive; else
-neither). The values of f are given, so the largest and smallest can be compared.
+Each point is classified by the Hessian of the Lagrangian on the constraints' tangent space (what the
+bordered Hessian tests, without depending on the order of the variables): eigenvalues all positive,
+a constrained local minimum; all negative, a maximum; of both signs, neither; one about 0,
+inconclusive. The values of f are given, so the largest and smallest can be compared.
 
 Owns the solve, the checks and the words; avoids rendering and plotting.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
+
 import mpmath
 import numpy as np
 import sympy as sp
