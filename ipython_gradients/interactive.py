@@ -158,7 +158,8 @@ def guarded(widget_class, refused: Callable[[dict, BaseException], None]):
 
 
 class _SliderView:
-    """What the slider views share: the readout as HTML, what a frontend is sent, a refused value.
+    """What the slider views share: the readout as HTML, what a frontend is sent, a refused value, the
+    blitted image.
     A view has ``readout``, ``problem``, ``_widget``, ``widget()`` and ``png()``."""
 
     def _refused(self, state: dict, error: BaseException) -> None:
@@ -171,6 +172,30 @@ class _SliderView:
         text = html.escape(self.readout, quote=False)
         problem = f'<div style="color:#b00">{html.escape(self.problem, quote=False)}</div>' if self.problem else ""
         return f'<pre style="font-size:13px;line-height:1.4">{text}</pre>{problem}'
+
+    def _blitted(self, moving) -> bytes:
+        """The figure as PNG by matplotlib's blitting: all but the ``moving`` artists drawn once and kept as
+        pixels (``_background``); each call puts them back and draws only the moving ones on them."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from PIL import Image
+
+        canvas = self.figure.canvas
+        if not isinstance(canvas, FigureCanvasAgg) or self._background is None:
+            canvas = FigureCanvasAgg(self.figure)
+            for artist in moving:  # animated artists are left out of a full draw
+                artist.set_animated(True)
+            try:
+                canvas.draw()
+            finally:
+                for artist in moving:
+                    artist.set_animated(False)
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        canvas.restore_region(self._background)
+        for artist in moving:
+            self.figure.draw_artist(artist)
+        buffer = io.BytesIO()
+        Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
 
     def bundle(self) -> dict:
         """What a frontend is sent: the widget, and for frontends without widgets (an exported notebook
@@ -290,27 +315,7 @@ class DerivativeLive(_SliderView):
         puts them back and draws only the moving lines and markers on them (matplotlib's blitting)."""
         if self._ipympl is not None:  # ipympl owns the canvas and draws the figure whole
             return _png_of(self.figure)
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from PIL import Image
-
-        moving = (self._tangent, self._on_f, self._on_derivative, self._open_on_f)
-        canvas = self.figure.canvas
-        if not isinstance(canvas, FigureCanvasAgg) or self._background is None:
-            canvas = FigureCanvasAgg(self.figure)
-            for artist in moving:  # animated artists are left out of a full draw
-                artist.set_animated(True)
-            try:
-                canvas.draw()
-            finally:
-                for artist in moving:
-                    artist.set_animated(False)
-            self._background = canvas.copy_from_bbox(self.figure.bbox)
-        canvas.restore_region(self._background)
-        for artist in moving:
-            self.figure.draw_artist(artist)
-        buffer = io.BytesIO()
-        Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        return self._blitted((self._tangent, self._on_f, self._on_derivative, self._open_on_f))
 
     # --- the widgets -----------------------------------------------------------------------
     def widget(self):
@@ -906,27 +911,7 @@ class SecantLive(_SliderView):
     def png(self) -> bytes:
         if self._ipympl is not None:  # ipympl owns the canvas and draws the figure whole
             return _png_of(self.figure)
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from PIL import Image
-
-        moving = (self._tangent, self._secant, self._points)
-        canvas = self.figure.canvas
-        if not isinstance(canvas, FigureCanvasAgg) or self._background is None:
-            canvas = FigureCanvasAgg(self.figure)
-            for artist in moving:
-                artist.set_animated(True)
-            try:
-                canvas.draw()
-            finally:
-                for artist in moving:
-                    artist.set_animated(False)
-            self._background = canvas.copy_from_bbox(self.figure.bbox)
-        canvas.restore_region(self._background)
-        for artist in moving:
-            self.figure.draw_artist(artist)
-        buffer = io.BytesIO()
-        Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        return self._blitted((self._tangent, self._secant, self._points))
 
     def widget(self):
         if self._widget is None:
