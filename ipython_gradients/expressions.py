@@ -982,6 +982,8 @@ def parse_points(at, dimension: int, option: str = "--at",
     """
     points = []
     for group in point_groups(at, dimension, option):
+        if any(isinstance(c, str) and not c.strip() for c in group):
+            raise OptionError(f"{option}: a number is missing (nothing between two of ',' and ';', or one at the end)")
         if len(group) != dimension:
             shown = _clip(",".join(_shown(c) for c in group))
             message = f"the {what} ({shown}) has {len(group)} coordinate(s); expected {dimension}"
@@ -1100,7 +1102,7 @@ def _exact(value, option: str) -> tuple[sp.Expr, str]:
     if isinstance(value, str):
         text = value.strip()
         if not text:
-            raise OptionError(f"{option}: a number is missing (nothing between two of ',' and ';')")
+            raise OptionError(f"{option}: a number is missing (nothing between two of ',' and ';', or one at the end)")
         try:
             return parse_number(text), text
         except OptionError as error:

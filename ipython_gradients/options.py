@@ -278,7 +278,8 @@ def split_arguments(spec: MagicSpec, tokens: list[str]) -> tuple[list[str], list
         while option.words and i < len(tokens) and spec.option(tokens[i].partition("=")[0]) is None:
             value += " " + tokens[i]
             i += 1
-        while i < len(tokens) and (value.endswith((",", ";")) or tokens[i].startswith((",", ";"))):
+        while i < len(tokens) and spec.option(tokens[i].partition("=")[0]) is None and (
+                value.endswith((",", ";")) or tokens[i].startswith((",", ";"))):
             value += tokens[i]
             i += 1
         options.append(f"{flag}={value}")
