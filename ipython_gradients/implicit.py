@@ -30,7 +30,9 @@ ON_CURVE = 1e-9
 def curve_sides(text: str, option: str = "--implicit", example: str = "x^2 + y^2 = 25") -> tuple[str, str]:
     """The two sides of an equation written with one ``=`` (not ``==``, ``<=``, ``>=``)."""
     if re.search(r"[<>]=?|≤|≥", text):
-        raise ExpressionError(f"{option} takes equations (one '='), not inequalities; got {text!r}")
+        hint = (" (for a region, find the interior's critical points with --critical and the boundary's with "
+                "--subject-to on its equation, then compare f)") if option == "--subject-to" else ""
+        raise ExpressionError(f"{option} takes equations (one '='), not inequalities; got {text!r}{hint}")
     parts = re.split(r"(?<![<>=!])=(?!=)", text)
     if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
         raise ExpressionError(f"{option} needs an equation with one '=', as in {example}; got {text!r}")

@@ -173,3 +173,9 @@ def test_a_trailing_separator_does_not_swallow_the_next_option(ip):
     assert "200" in rates.text()
     with pytest.raises(UsageError, match="--at: a number is missing .*or one at the end"):
         ip.run_line_magic("grad", "x^2 + y^2 --at 1,2; --no-plot")
+
+
+def test_inequality_constraints_are_refused_with_what_to_do_instead(ip):
+    with pytest.raises(UsageError, match=r"not inequalities; got 'x\^2 \+ y\^2 <= 1' \(for a region, find the "
+                                         r"interior's critical points with --critical"):
+        ip.run_line_magic("grad", "x + y --subject-to x^2 + y^2 <= 1 --no-plot")
