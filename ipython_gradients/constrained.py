@@ -7,8 +7,12 @@ it fails, finds nothing real, or the system is periodic (SymPy gives one period)
 be incomplete. Whole sets of solutions are named in the note, not sampled. Every point is checked:
 its constraints and the Lagrange condition hold to 1e-20 of their size at 30 digits, else it is
 dropped. Points where the constraints' gradients are dependent (∇g = 0, as at the cusp of y² = x³)
-are candidates the multiplier rule does not see: they are listed too, marked so; constraints whose
-gradients vanish or are dependent all over their set (a squared or repeated constraint) are refused.
+are candidates the multiplier rule does not see: they are listed too, marked so, as are the points where
+f or a constraint is not differentiable (the zeros of the arguments of |.|, sign, max, min, solved with
+the constraints on a curve) and the points at an edge of the functions' domain a numeric search creeps
+toward. Constraints whose gradients vanish or are dependent all over their set (a squared or repeated
+constraint) and functions that jump (floor, piecewise) are refused. Points are told apart by their own
+size, not the range's; polynomial systems SymPy finds no real solution of are said to have none.
 
 Each point is classified by the Hessian of the Lagrangian on the constraints' tangent space (what the
 bordered Hessian tests, without depending on the order of the variables): eigenvalues all positive,
@@ -41,6 +45,8 @@ INCONCLUSIVE = "test inconclusive (the Hessian along the constraint is degenerat
 DEPENDENT = "the constraints' gradients are dependent here: not covered by the multiplier rule; compare f"
 NO_FREEDOM = "the constraints leave no freedom here (as many constraints as variables)"
 KINK = "f or a constraint is not differentiable here: not covered by the multiplier rule; compare f"
+EDGE = ("at an edge of f's or a constraint's domain (not real a hair away): not covered by the multiplier rule; "
+        "compare f")
 
 
 _PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
@@ -59,15 +65,17 @@ def constrained_points(f: sp.Expr, variables: tuple[sp.Symbol, ...], constraints
     solutions, how, families = _solved(equations, unknowns, seconds)
     periodic = any(e.has(*_PERIODIC) for e in equations)
     exact_count = len(solutions or [])
+    edges: list[tuple] = []
     if how == "none" and all(_polynomial(e, unknowns) for e in equations):
         # SymPy's solution of polynomial equations is complete: none real is certain, not a failed search
         how = "empty" if _solved(list(constraints), variables, seconds)[1] == "none" else "no real solution"
         solutions = []
     if solutions is None or periodic:  # SymPy gives one period of a periodic system: search the box too
         pad = [1e-9 * max(1.0, high - low) for low, high in box]
-        solutions = (solutions or []) + [
-            root for root in _newton(equations, unknowns, box)
-            if all(low - p <= float(c) <= high + p for c, (low, high), p in zip(root, box, pad))]
+        roots, edges = (
+            [root for root in found if all(low - p <= float(c) <= high + p for c, (low, high), p in zip(root, box, pad))]
+            for found in _newton(equations, unknowns, box))
+        solutions = (solutions or []) + roots
     found: list[tuple[tuple, tuple | None, tuple | None, str | None]] = []  # (point, multipliers, exact, kind)
     for index, values in enumerate(solutions):
         exact = tuple(values[:n]) if index < exact_count else None
@@ -80,15 +88,20 @@ def constrained_points(f: sp.Expr, variables: tuple[sp.Symbol, ...], constraints
     for point, exact in _dependent_points(constraints, variables, box, seconds):
         if not any(_near(point, other[0], 1e-6) for other in found):
             found.append((point, None, exact, DEPENDENT))
+    for point in edges:
+        with mpmath.workdps(_DIGITS + 5):
+            point = tuple(+c for c in point[:n])
+        if _holds(constraints, variables, point) and not any(_near(point, other[0], 1e-6) for other in found):
+            found.append((point, None, None, EDGE))
     kinks, kink_note = _kink_points(f, variables, constraints, box, seconds)
     for point, exact in kinks:  # the multiplier rule's verdict does not hold where a gradient is undefined
         found = [entry for entry in found if not _near(point, entry[0], 1e-6)] + [(point, None, exact, KINK)]
-    points = [ConstrainedPoint(tuple(float(c) for c in point), _float(_value(f, variables, point)),
+    points = [ConstrainedPoint(tuple(float(c) for c in point), _float(_value(f, variables, point, exact)),
                                () if lams is None else tuple(float(c) for c in lams),
                                kind or _kind(f, variables, constraints, point, lams), exact)
               for point, lams, exact, kind in found]
     points.sort(key=lambda p: p.point)
-    regular = sum(1 for p in points if p.kind not in (DEPENDENT, KINK))
+    regular = sum(1 for p in points if p.kind not in (DEPENDENT, KINK, EDGE))
     return points, _note(how, regular, box, n, periodic, families, exact_count) + kink_note
 
 
@@ -188,7 +201,7 @@ def _square_roots(equations, variables, box, seconds: float) -> tuple[list, bool
         if how == "none" and not periodic:
             return [], True
         pad = [1e-9 * max(1.0, high - low) for low, high in box]
-        found += [(root, None) for root in _newton(equations, variables, box)
+        found += [(root, None) for root in _newton(equations, variables, box)[0]
                   if all(low - p <= float(c) <= high + p for c, (low, high), p in zip(root, box, pad))]
     checked = []
     for values, exact in found:
@@ -200,12 +213,26 @@ def _square_roots(equations, variables, box, seconds: float) -> tuple[list, bool
 
 
 def _gradients_dependent(constraints, variables, point) -> bool:
-    """Whether the constraints' gradients are (numerically) dependent at the point: ∇g = 0 there."""
+    """Whether the constraints' gradients are dependent at the point: one is 0 there (each derivative
+    against the size of its own terms at 30 digits, so tiny but nonzero gradients count), or the
+    gradients, each scaled to length 1, are numerically dependent."""
     at = {v: sp.Float(mpmath.nstr(c, _DIGITS), _DIGITS) for v, c in zip(variables, point)}
-    rows = [[complex(sp.N(sp.diff(g, v).xreplace(at), _DIGITS)).real for v in variables] for g in constraints]
-    singular = np.linalg.svd(np.array(rows, dtype=float), compute_uv=False)
-    scale = max(1.0, *(abs(float(c)) for c in point))
-    return bool(singular.size == 0 or singular.min() <= 1e-9 * scale)
+    rows = []
+    for g in constraints:
+        derivatives = [_off_kinks(sp.diff(g, v)) for v in variables]
+        if all(_vanishes(d, at) for d in derivatives):
+            return True
+        row = np.array([complex(sp.N(d.xreplace(at), _DIGITS)).real for d in derivatives], dtype=float)
+        rows.append(row / np.linalg.norm(row))
+    singular = np.linalg.svd(np.array(rows), compute_uv=False)
+    return bool(singular.size == 0 or singular.min() <= 1e-9)
+
+
+def _vanishes(expr, at) -> bool:
+    """Whether ``expr`` is 0 at the point to 10⁻²⁰ of the size of its terms (at 30 digits)."""
+    terms = sp.Add.make_args(sp.expand(expr))
+    size = max(abs(complex(sp.N(t.xreplace(at), _DIGITS))) for t in terms)
+    return abs(complex(sp.N(expr.xreplace(at), _DIGITS))) <= _RESIDUAL * size
 
 
 def _solved(equations, unknowns, seconds: float):
@@ -230,9 +257,11 @@ def _solved(equations, unknowns, seconds: float):
     return real, "exact", families
 
 
-def _newton(equations, unknowns, box) -> list[tuple]:
+def _newton(equations, unknowns, box) -> tuple[list[tuple], list[tuple]]:
     """Roots of the system by Newton's method from fixed starts in the box (multipliers from 0.5, -0.5,
-    2): in floats first, then each distinct root polished at 30 digits (mpmath)."""
+    2): in floats first, then each distinct root polished at 30 digits and at 60 (mpmath). Returns the
+    roots, and apart from them the points at an edge of the equations' domain (they stop being real a
+    hair away), which Newton's method creeps toward where the equations only shrink (x^y as x → 0)."""
     equations = [_off_kinks(e) for e in equations]
     matrix = _off_kinks(sp.Matrix(equations).jacobian(unknowns))
     functions = sp.lambdify(unknowns, equations, "numpy")
@@ -260,20 +289,41 @@ def _newton(equations, unknowns, box) -> list[tuple]:
                 if np.all(np.isfinite(z)) and _nearly_root(functions, sizes, z) and not any(
                         np.allclose(z, r, rtol=1e-8, atol=1e-10) for r in rough):
                     rough.append(z)
-    roots = []
+    roots, edges = [], []
     polish = sp.lambdify(unknowns, equations, "mpmath")
     polish_jacobian = sp.lambdify(unknowns, matrix, "mpmath")
-    with mpmath.workdps(_DIGITS):
-        for z in rough:
-            try:
-                root = mpmath.findroot(lambda *args: polish(*args), [mpmath.mpf(float(c)) for c in z],
-                                       J=lambda *args: polish_jacobian(*args), tol=mpmath.mpf(10) ** (-_DIGITS + 5),
-                                       maxsteps=20)
-            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
-                continue
-            values = tuple(root) if hasattr(root, "__len__") else (root,)
-            roots.append(tuple(mpmath.re(v) for v in values))
-    return roots
+
+    def polished(start, digits: int):
+        with mpmath.workdps(digits):
+            root = mpmath.findroot(lambda *args: polish(*args), [mpmath.mpf(c) for c in start],
+                                   J=lambda *args: polish_jacobian(*args), tol=mpmath.mpf(10) ** (-digits + 5),
+                                   maxsteps=20)
+            return tuple(mpmath.re(v) for v in (tuple(root) if hasattr(root, "__len__") else (root,)))
+
+    def at_an_edge(point) -> bool:
+        """Whether the equations stop being real a hair away from the point (an edge of their domain)."""
+        step = 1e-9 * max(1.0, *(abs(float(c)) for c in point))
+        with mpmath.workdps(_DIGITS):
+            for index, sign in itertools.product(range(len(point)), (-1, 1)):
+                moved = [mpmath.mpf(c) + (sign * step if k == index else 0) for k, c in enumerate(point)]
+                try:
+                    values = [mpmath.mpmathify(v) for v in polish(*moved)]
+                except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+                    return True
+                if any(isinstance(v, mpmath.mpc) and v.imag or not mpmath.isfinite(v) for v in values):
+                    return True
+        return False
+
+    for z in rough:
+        try:
+            root = polished([float(c) for c in z], _DIGITS)
+            # Polished again at twice the digits: where the equations only shrink toward an edge of their
+            # domain (x^y as x → 0) the point creeps on toward it, and is told apart below.
+            again = polished(root, 2 * _DIGITS)
+        except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+            continue
+        (edges if at_an_edge(again) else roots).append(again)
+    return roots, edges
 
 
 def _off_kinks(expr):
@@ -305,7 +355,10 @@ def _holds(equations, unknowns, values) -> bool:
 
 
 def _near(a, b, tolerance: float = 1e-12) -> bool:
-    return max(abs(float(x) - float(y)) for x, y in zip(a, b)) <= tolerance * max(1.0, *(abs(float(c)) for c in a))
+    """The same point, against the points' own size (not the range's: points 10⁻¹⁵ apart on a circle of
+    radius 10⁻¹⁵ are different points)."""
+    size = max(abs(float(c)) for c in (*a, *b))
+    return max(abs(float(x) - float(y)) for x, y in zip(a, b)) <= tolerance * size + 1e-20
 
 
 def _dependent_points(constraints, variables, box, seconds: float):
@@ -333,7 +386,12 @@ def _dependent_points(constraints, variables, box, seconds: float):
     return [(point, exact) for point, exact in points if _holds([g], variables, point)]
 
 
-def _value(f, variables, point):
+def _value(f, variables, point, exact=None):
+    """f at the point: from the exact coordinates where there are some (sin(π) is 0, not 10⁻⁶¹)."""
+    if exact is not None:
+        value = sp.N(f.xreplace(dict(zip(variables, exact))), _DIGITS)
+        if value.is_real:
+            return value
     return sp.N(f.xreplace(dict(zip(variables, (sp.Float(mpmath.nstr(c, _DIGITS), _DIGITS) for c in point)))),
                 _DIGITS)
 

@@ -504,7 +504,7 @@ def level_curves_figure(data: LevelData, size: tuple[float, float]) -> Figure:
     for point, kind in data.points:
         marker, color = CONSTRAINED_MARKERS.get(kind, ("D", "#7f7f7f"))
         axes.plot(*point, marker, color=color, markeredgecolor="black", markersize=9, zorder=5,
-                  label=kind.split(" (")[0] if kind not in shown else None)
+                  label=kind.split(" (")[0].split(":")[0] if kind not in shown else None)
         shown.add(kind)
     axes.set_xlim(data.grid_x.min(), data.grid_x.max())
     axes.set_ylim(data.grid_y.min(), data.grid_y.max())

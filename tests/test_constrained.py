@@ -179,3 +179,27 @@ def test_inequality_constraints_are_refused_with_what_to_do_instead(ip):
     with pytest.raises(UsageError, match=r"not inequalities; got 'x\^2 \+ y\^2 <= 1' \(for a region, find the "
                                          r"interior's critical points with --critical"):
         ip.run_line_magic("grad", "x + y --subject-to x^2 + y^2 <= 1 --no-plot")
+
+
+def test_problems_at_a_tiny_scale_keep_their_points_apart_and_their_gradients_nonzero():
+    r = math.sqrt(2) / 2 * 1e-15
+    result = grad("x + y", subject_to="x^2 + y^2 = 1e-30", plot=False)
+    assert [(p.point, p.kind) for p in result.constrained] == [
+        (pytest.approx((-r, -r), rel=1e-12), MINIMUM), (pytest.approx((r, r), rel=1e-12), MAXIMUM)]
+    assert result.constrained[1].multipliers == pytest.approx((1 / (2 * r),), rel=1e-12)
+
+
+def test_a_point_at_an_edge_of_the_domain_is_listed_as_such_not_classified():
+    from ipython_gradients.constrained import EDGE
+
+    result = grad("x^y", subject_to="x + y = 3", plot=False)  # x^y only shrinks as x → 0, where it stops being real
+    assert [p.kind for p in result.constrained] == [EDGE, MAXIMUM]
+    edge, top = result.constrained
+    assert edge.point == pytest.approx((0, 3), abs=1e-12) and edge.multipliers == () and abs(edge.value) < 1e-40
+    assert top.point == pytest.approx((1.85455, 1.14545), abs=1e-5)
+
+
+def test_values_at_exact_points_are_exact():
+    result = grad("sin(x) sin(y)", subject_to="x + y = pi", plot=False)
+    zeros = [p.value for p in result.constrained if p.kind == MINIMUM and p.exact is not None]
+    assert len(zeros) == 4 and all(v == 0.0 for v in zeros)  # sin(-π)·sin(2π) is 0, not 10⁻⁶¹
