@@ -41,7 +41,7 @@ def curve_sides(text: str, option: str = "--implicit", example: str = "x^2 + y^2
 
 def implicit_derivatives(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, order: int) -> list[sp.Expr]:
     """y′, y″, … up to ``order`` along F(x, y) = 0, each a formula in x and y."""
-    Y = sp.Function(y.name)(x)
+    Y = sp.Function(y.name, real=True)(x)  # (real: |y|′ is sign(y)·y′, not a formula in re and im)
     equation = F.xreplace({y: Y})
     found: list[sp.Expr] = []
     for k in range(1, order + 1):
@@ -55,8 +55,17 @@ def implicit_derivatives(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, order: int) -> 
         if coefficient == 0 or rest.has(unknown):
             raise EvaluationError(f"the derivative of order {k} of {y} cannot be solved for from the "
                                   "differentiated equation")
-        found.append(_on_the_curve(sp.simplify(sp.factor_terms(-rest / coefficient).xreplace({Y: y})), F, x, y))
+        found.append(_on_the_curve(whole_simplify(sp.factor_terms(-rest / coefficient).xreplace({Y: y})), F, x, y))
     return found
+
+
+def whole_simplify(expr: sp.Expr) -> sp.Expr:
+    """``simplify``'s form unless it splits into cases: it rewrites sign(x)/sign(y) as a Piecewise whose
+    special cases ("0 for x = 0") hold nowhere on the curve, where |x| has its corner."""
+    simpler = sp.simplify(expr)
+    if simpler.has(sp.Piecewise, sp.nan, sp.zoo) and not expr.has(sp.Piecewise):
+        return expr
+    return simpler
 
 
 def _on_the_curve(expr: sp.Expr, F: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> sp.Expr:

@@ -121,3 +121,11 @@ def test_points_are_given_in_the_order_of_the_names_whichever_is_the_function():
 def test_a_repeated_factor_is_refused(ip):
     with pytest.raises(UsageError, match=r"the factor .* more than once"):
         ip.run_line_magic("deriv", "(y - x)^2 = 0 --implicit y --at 1,1 --no-plot")
+
+
+def test_curves_with_corners_keep_one_formula_and_their_slopes_between_the_corners():
+    result = deriv("abs(x) + abs(y) = 1", implicit="y", at="0.5,0.5", plot=False)
+    assert not result.derivative.has(sp.Piecewise, sp.nan, sp.zoo)  # simplify's "0 for x = 0" is true nowhere on the curve
+    assert "-1.000" in result.text()
+    astroid = deriv("x^(2/3) + y^(2/3) = 4", implicit="y", plot=False)
+    assert "for x = 0" not in astroid.text()
