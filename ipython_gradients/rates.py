@@ -85,8 +85,11 @@ def related_rates(lhs: sp.Expr, rhs: sp.Expr, t: sp.Symbol, given: dict, values:
     if len(missing) == 1 and moment:  # the relation gives the last value: x² + y² = 10² with x = 6 gives y = 8
         v = missing[0]
         candidates = [s for s in sp.solve(sp.Eq(lhs, rhs).xreplace(moment), v) if s.is_real]
+        if not candidates:
+            at = ", ".join(f"{k} = {unicode_text(value)}" for k, value in moment.items())
+            raise OptionError(f"the relation has no real value of {v} where {at}: no such moment")
         if len(candidates) != 1:
-            shown = ", ".join(unicode_text(c) for c in candidates) or "no real value"
+            shown = ", ".join(unicode_text(c) for c in candidates)
             raise OptionError(f"the relation gives {v} = {shown} at that moment: give {v} with --at ({v}=...)")
         moment[v] = candidates[0]
         steps.append(_Step(f"{v} from the relation", rf"{sp.latex(v)} = {sp.latex(candidates[0])}",

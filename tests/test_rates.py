@@ -87,3 +87,10 @@ def test_a_kink_at_the_moment_has_no_rate_and_the_formula_has_no_false_cases():
     for relation, at in [("y = abs(x)", "x = 0"), ("y = max(x, 1)", "x = 1")]:  # never sign(0) = 0 or θ(0) = 1/2
         with pytest.raises(OptionError, match="has no value at x = .*switches there"):
             deriv(relation, rate="t", given="dx/dt = 2", at=at, plot=False)
+
+
+def test_a_moment_the_relation_cannot_have_is_refused_plainly():
+    from ipython_gradients.errors import OptionError
+
+    with pytest.raises(OptionError, match=r"^the relation has no real value of y where x = 0: no such moment$"):
+        deriv("x y = 12", rate="t", given="dx/dt = 2", at="x = 0", plot=False)
