@@ -1052,7 +1052,11 @@ def _curve_tangents(cell, curves, at, range, order: int, secant, normal: bool, d
             if curve.reading:
                 result.notes.append(f"{name}: {curve.reading}.")
             refuse_if_huge(curve.F)
-            derivative = implicit_derivatives(curve.F, *curve.variables, 1)[0]
+            try:
+                derivative = implicit_derivatives(curve.F, *curve.variables, 1)[0]
+            except EvaluationError:  # |x| + |y| = 1: sign(y) hides y′'s coefficient; −F_x/F_y as it is
+                x, y = curve.variables
+                derivative = -sp.diff(curve.F, x) / sp.diff(curve.F, y)
             for point, texts in points[name]:
                 result.lines.append(curve_tangent_at(curve, derivative, point, texts, normal, box, range is not None))
         if any(line.errors for line in result.lines):

@@ -5,6 +5,7 @@ singular points, points off the curve, the options a curve refuses, and the figu
 import math
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -209,3 +210,21 @@ def test_curve_equations_given_as_sympy():
     result = tangent([sp.Eq(x**2 + y**2, 25)], at=[(3, 4)], plot=False)
     assert result.lines[0].equation == sp.Eq(y, R(25, 4) - R(3, 4) * x)
     assert math.isclose(result.lines[0].slope, -0.75)
+
+
+def test_corners_of_the_curve_and_horizontal_tangents():
+    diamond = tangent("|x| + |y| = 1", at="1,0;0.5,0.5", plot=False).lines  # sign(y) hides y′: −F_x/F_y
+    assert diamond[0].kind == "none" and "F is not smooth there (|y| switches)" in diamond[0].reason
+    assert diamond[1].kind == "line" and diamond[1].equation == sp.Eq(y, 1 - x)
+    top = tangent("x^2 + y^2 = 25", at="0,5", normal=True, plot=False)
+    assert top.lines[0].equation == sp.Eq(y, 5) and top.lines[0].normal_equation == sp.Eq(x, 0)
+    assert "slope 0.000 (horizontal tangent)" in top.text() and "normal: x = 0" in top.text()
+
+
+def test_a_slow_curve_stops_at_the_time_limit_with_one_line(ip):
+    slow = "atan(sqrt(1+x^2)-x) log(1+exp(x))^3/(cosh(x)^4+sinh(x)^3) + y^3 = y"
+    ip.run_line_magic("config", "GradientMagics.timeout = 0.5")
+    started = time.perf_counter()
+    with pytest.raises(UsageError, match="gave up after 0.5 s"):
+        ip.run_cell_magic("tangent", "--at 0,0 --no-plot", slow)
+    assert time.perf_counter() - started < 5

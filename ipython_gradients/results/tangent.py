@@ -140,7 +140,7 @@ class TangentResult(FigureOutput):
             rows.append(d.words(f"slope {format_number(line.slope, digits)}" + (
                 " (horizontal tangent)" if line.coefficients[1] == 0 else "")))
         implicit = line.implicit_equation
-        if implicit is not None and line.kind == "line":
+        if implicit is not None and line.kind == "line" and line.gradient[0] != 0:  # (not y = b again)
             rows.append(f"{d.symbol(implicit.lhs)} = {d.symbol(implicit.rhs)}")
         normal = line.normal_equation
         if normal is not None:
