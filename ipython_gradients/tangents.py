@@ -25,7 +25,6 @@ from .expressions import (
     ParsedFunction,
     engine_symbols,
     natural_key,
-    parse_expression,
     parse_points,
     parse_ranges,
     read_expression,
@@ -427,11 +426,15 @@ def equation_curve(entry, namespace, roots: str) -> ImplicitCurve | None:
         named = NAMED.match(entry)
         if named and "=" not in named.group(2):
             name = named.group(1)
-            body = parse_expression(named.group(2), namespace, roots=roots)
+            try:
+                body, _ = read_expression(named.group(2), namespace, roots=roots)
+            except GradientError:
+                return None  # read as a function, which says what is wrong with it
             names = {s.name for s in body.free_symbols}
-            if not names and len(name) > 1:  # xy = 1 sets a name xy: the curve is x y = 1
+            if not names and len(name) > 1 and name.isalpha():  # xy = 1 sets a name xy: the curve is x y = 1
                 raise ExpressionError(f"{entry.strip()!r} gives the name {name} a constant value; for a curve, "
-                                      f"write the product with a space or *, as in {' '.join(name)} = 1")
+                                      f"write the product with a space or *, as in {' '.join(name)} = "
+                                      f"{named.group(2).strip()}")
             if name not in names and not (name == "x" and names == {"y"}):
                 return None  # a function named by its value: y = x^2
         lhs_text, rhs_text = curve_sides(entry, "a curve", "x^2 + y^2 = 25")
