@@ -228,3 +228,9 @@ def test_a_slow_curve_stops_at_the_time_limit_with_one_line(ip):
     with pytest.raises(UsageError, match="gave up after 0.5 s"):
         ip.run_cell_magic("tangent", "--at 0,0 --no-plot", slow)
     assert time.perf_counter() - started < 5
+
+
+def test_named_coordinates_through_the_magic_line(ip):
+    result = ip.run_cell_magic("tangent", "--at x=3;0,5 --no-plot", "x^2 + y^2 = 25")
+    assert [line.label for line in result.lines] == [("3", "-4"), ("3", "4"), ("0", "5")]
+    assert [line.slope for line in result.lines] == [0.75, -0.75, 0.0]
