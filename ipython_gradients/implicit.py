@@ -9,6 +9,11 @@ Where F is a polynomial, a derivative's numerator is reduced by the curve's equa
 it shorter (y″ = −25/y³ on x² + y² = 25). ``at_point`` is the value at a point of the curve: a point off it is refused with its residual, and
 where F_y = 0 there is no value (a vertical tangent where F_x ≠ 0, a singular point where both vanish).
 
+For ``%%tangent`` on an equation: ``curve_tangent`` (the slope, exact where the point is, and ∇F at a
+point of the curve, through ``at_point``), ``singular_point`` (why there is no single tangent where
+∇F = 0: for a polynomial F, the directions of its lowest-order terms there), ``points_with`` (every
+point of the curve with a given x, or the refusal) and ``curve_heights`` (F on a grid, for the figure).
+
 Avoids rendering (``results``) and parsing (``expressions``).
 """
 
@@ -182,8 +187,8 @@ def at_point(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, derivative: sp.Expr, order:
 # --- tangent lines of a curve F(x, y) = 0 (%%tangent on an equation) ----------------------------------
 
 
-def curve_tangent(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, derivative: sp.Expr, point) -> tuple[PointValue, sp.Expr | None,
-                                                                                           tuple[sp.Expr, sp.Expr] | None]:
+def curve_tangent(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, derivative: sp.Expr,
+                  point) -> tuple[PointValue, sp.Expr | None, tuple[sp.Expr, sp.Expr] | None]:
     """At a point of the curve F = 0: what ``at_point`` says there (a point off the curve is refused),
     the slope dy/dx (exact where the point is), and ∇F there (None where it is not finite).
 
@@ -243,7 +248,7 @@ def singular_point(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, point) -> str:
 
 def points_with(F: sp.Expr, fixed: sp.Symbol, value: sp.Expr, other: sp.Symbol) -> tuple[list[sp.Expr], bool]:
     """Every real value of ``other`` with F = 0 where ``fixed`` = ``value``, and whether some were found only
-    numerically (roots of a polynomial without a closed form, to 30 digits). Refused where the list
+    numerically (roots of a polynomial without a closed form in real radicals, to 30 digits). Refused where the list
     could be incomplete or infinite: never a partial list."""
     shown = f"{fixed} = {unicode_text(value)}"
     numerator, denominator = sp.fraction(sp.together(F.xreplace({fixed: value})))
@@ -257,9 +262,14 @@ def points_with(F: sp.Expr, fixed: sp.Symbol, value: sp.Expr, other: sp.Symbol) 
         if not all(c.is_Rational for c in poly.coeffs()):
             raise EvaluationError(f"the points with {shown} are the roots of {unicode_text(poly.as_expr())}, which "
                                   "cannot be listed exactly: give the points as x,y pairs")
-        for root in sp.real_roots(poly):
-            if isinstance(root, sp.CRootOf):  # no closed form: the root to 30 digits, and said so
-                root, numeric = sp.Float(root.evalf(30), 30), True
+        real = sp.real_roots(poly)
+        radicals = ([r for r in sp.roots(poly, multiple=True) if not r.has(sp.I)]
+                    if poly.degree() <= 4 and any(isinstance(r, sp.CRootOf) for r in real) else [])
+        for root in real:
+            if isinstance(root, sp.CRootOf):  # in radicals where they are real (±√(√5 − 2)), else numeric
+                value = root.evalf(30)
+                closed = next((r for r in radicals if abs(sp.N(r, 30) - value) <= 1e-25 * max(1, abs(value))), None)
+                root, numeric = (closed, numeric) if closed is not None else (sp.Float(value, 30), True)
             found.append(root)
     else:
         solutions = sp.solveset(numerator, other, domain=sp.S.Reals)

@@ -234,3 +234,13 @@ def test_named_coordinates_through_the_magic_line(ip):
     result = ip.run_cell_magic("tangent", "--at x=3;0,5 --no-plot", "x^2 + y^2 = 25")
     assert [line.label for line in result.lines] == [("3", "-4"), ("3", "4"), ("0", "5")]
     assert [line.slope for line in result.lines] == [0.75, -0.75, 0.0]
+
+
+def test_points_with_a_given_x_stay_exact_where_the_roots_have_real_radicals():
+    # the lemniscate at x = 1: y⁴ + 4y² − 1 = 0, y² = √5 − 2 (SymPy's real_roots gives CRootOf here)
+    lines = tangent("(x^2 + y^2)^2 = 2 (x^2 - y^2)", at="x=1", plot=False).lines
+    assert [sp.simplify(line.center[1] ** 2 - (sp.sqrt(5) - 2)) for line in lines] == [0, 0]
+    assert not any(line.errors for line in lines) and lines[0].center[1] < 0 < lines[1].center[1]
+    for line in lines:  # y' = -F_x/F_y = -x(x² + y² − 1)/(y(x² + y² + 1)) there
+        a, b = line.point
+        assert line.slope == pytest.approx(-a * (a * a + b * b - 1) / (b * (a * a + b * b + 1)), rel=1e-12)
