@@ -144,7 +144,10 @@ class TangentResult(FigureOutput):
             rows.append(f"{d.symbol(implicit.lhs)} = {d.symbol(implicit.rhs)}")
         normal = line.normal_equation
         if normal is not None:
-            rounded = rounded_polynomial(normal.rhs, (x,), digits, d.latex) if line.errors else None
-            rows.append(f"{d.words('normal: ')}{d.sep}{d.symbol(normal.lhs)}"
-                        + (f"{d.approx}{rounded}" if rounded is not None else f" = {d.symbol(normal.rhs)}"))
+            rounded = rounded_polynomial(normal.rhs, (x,), digits, d.latex)
+            lhs = f"{d.words('normal: ')}{d.sep}{d.symbol(normal.lhs)}"
+            if not line.errors or rounded is None:  # exact (numeric points: rounded only)
+                rows.append(f"{lhs} = {d.symbol(normal.rhs)}")
+            if rounded is not None:
+                rows.append(f"{lhs}{d.approx}{rounded}")
         return rows
