@@ -424,7 +424,7 @@ def equation_curve(entry, namespace, roots: str) -> ImplicitCurve | None:
         lhs, rhs, reading = engine_symbols(entry.lhs), engine_symbols(entry.rhs), None
     elif isinstance(entry, str) and _EQUALS.search(entry) and not _defines_function(entry):
         named = NAMED.match(entry)
-        if named and "=" not in named.group(2):
+        if named and "=" not in named.group(2) and named.group(1).isidentifier():  # (y² = x³ − x is a curve)
             name = named.group(1)
             try:
                 body, _ = read_expression(named.group(2), namespace, roots=roots)
@@ -449,7 +449,7 @@ def equation_curve(entry, namespace, roots: str) -> ImplicitCurve | None:
         what = ("no variable" if not variables else f"only {variables[0]}" if len(variables) == 1
                 else f"{len(variables)} symbols ({', '.join(v.name for v in variables)})")
         raise VariableError(f"the equation {written} has {what}: a curve's equation has two variables, "
-                            "as in x^2 + y^2 = 25" + (" (give the others values)" if len(variables) > 2 else ""))
+                            "as in x^2 + y^2 = 25" + (" (write numbers for the others)" if len(variables) > 2 else ""))
     repeated = repeated_factor(F)
     if repeated is not None:
         raise ExpressionError(f"the equation {written} has the factor {unicode_text(repeated)} more than once: its "

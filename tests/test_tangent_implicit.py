@@ -113,7 +113,7 @@ def test_singular_points_say_why_there_is_no_single_tangent_and_draw_none(equati
     ("x^2 + y^2 = 25", "3,5", r"the point \(3, 5\) is not on the curve: x² \+ y² - 25 = 9 there, not 0"),
     ("x^2 + y^2 = 25", "3", r"the point \(3\) has 1 coordinate\(s\); expected 2"),
     ("x^2 = 4", "2,0", "line 1: the equation x² = 4 has only x: a curve's equation has two variables"),
-    ("x y = a", "1,1", r"3 symbols \(a, x, y\).*give the others values"),
+    ("x y = a", "1,1", r"3 symbols \(a, x, y\).*write numbers for the others"),
     ("xy = 1", "1,1", "gives the name xy a constant value; for a curve, write the product with a space"),
     ("(y - x)^2 = 0", "1,1", r"has the factor x - y more than once.*write it once \(x - y = 0\)"),
     ("x^2 + y^2 = 25\nf(x) = x^2", "3,4", "line 2: a cell holds either functions .* or curves"),
@@ -147,6 +147,8 @@ def test_functions_keep_their_meaning():
     assert tangent("z = x y", at="3,4", plot=False).lines[0].kind == "plane"
     curve = tangent("y = x^2 + y^3", at="0,0", plot=False).lines[0]  # y on both sides: a curve
     assert curve.curve is not None and curve.slope == 0.0
+    elliptic = tangent("y² = x³ - x", at="0,0", plot=False).lines[0]  # y² is no name (NFKC would make it y2)
+    assert elliptic.curve is not None and elliptic.kind == "vertical" and elliptic.equation == sp.Eq(x, 0)
 
 
 def test_every_point_with_a_given_x_each_with_its_tangent():
