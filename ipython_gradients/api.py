@@ -729,7 +729,12 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         vector = function.components is not None
         if vector and (hessian or critical or descent or dir is not None or graph):
             raise OptionError("--hessian, --dir, --critical, --descent and --graph need a scalar function, not a vector")
+        asked = method
         method = settings.backend if method is None else method
+        if vector and method == "numeric" and asked is not None:
+            raise OptionError("--method numeric estimates the gradient of a scalar function; a vector's Jacobian is "
+                              "computed symbolically: use --method symbolic or auto")
+        numeric_backend = vector and method == "numeric"
         method = _choose_method(function.parsed if not vector else None, method, False, autodiff=True)
         if method == "autodiff" and hessian:
             raise OptionError("--method autodiff gives first derivatives here: use symbolic or numeric for --hessian")
@@ -745,6 +750,9 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
                                 method=method, components=function.components,
                                 display=Display.of(settings))
         _reading_note(result, function.parsed)
+        if numeric_backend:
+            result.notes.append("The Jacobian was computed symbolically: the numeric backend (GradientMagics.backend) "
+                                "estimates gradients of scalar functions only.")
         if function.traced and method != "autodiff":
             result.notes.append(f"{function.name} was traced with SymPy symbols and differentiated symbolically.")
         elif method == "numeric":

@@ -280,7 +280,7 @@ def split_arguments(spec: MagicSpec, tokens: list[str]) -> tuple[list[str], list
             value += " " + tokens[i]
             i += 1
         while i < len(tokens) and spec.option(tokens[i].partition("=")[0]) is None and (
-                value.endswith((",", ";")) or tokens[i].startswith((",", ";"))):
+                value.endswith((",", ";", "=")) or tokens[i].startswith((",", ";", "="))):  # (x = 3, y = 4)
             value += tokens[i]
             i += 1
         options.append(f"{flag}={value}")

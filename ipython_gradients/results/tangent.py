@@ -68,7 +68,7 @@ class TangentResult(FigureOutput):
         if line.curve is not None:
             return self._curve_rows(line, d)
         digits = self.display.precision
-        eq = (lambda s: f"{'z' if line.kind == 'plane' else 'y'} = {s}")
+        eq = (lambda s: f"{line.dependent} = {s}")
         if line.kind == "none":
             sides = ", ".join(f"{side} {format_number(v, digits)}" for side, v in
                               (("left", line.left), ("right", line.right)) if v is not None)

@@ -146,7 +146,7 @@ class TangentLine:
             return None
         if self.curve is not None:
             return sp.Eq(self.variables[1], polynomial)
-        return sp.Eq(sp.Symbol("z" if self.kind == "plane" else "y"), polynomial)
+        return sp.Eq(sp.Symbol(self.dependent), polynomial)
 
     @property
     def implicit_equation(self) -> sp.Eq | None:
@@ -168,12 +168,20 @@ class TangentLine:
         return sp.Eq(A * x + B * y, sp.simplify(A * a + B * b), evaluate=False)
 
     @property
+    def dependent(self) -> str:
+        """The name of the line's (plane's) height: y (z), or the next free letter when the function's
+        own variable is called so (the tangent of f(y) = y² is z = 16 + 8·(y − 4), not y = ...)."""
+        names = {v.name for v in self.variables}
+        return next(c for c in (("z", "w", "u") if self.kind == "plane" else ("y", "z", "w", "u"))
+                    if c not in names)
+
+    @property
     def normal_equation(self) -> sp.Eq | None:
         """The normal line through (a, f(a)): slope −1/f'(a); vertical where the tangent is flat."""
         if not self.normal or self.kind not in ("line", "taylor", "vertical"):
             return None
         x, a = self.variables[0], self.center[0]
-        y = sp.Symbol("y") if self.curve is None else self.variables[1]
+        y = sp.Symbol(self.dependent) if self.curve is None else self.variables[1]
         if self.kind == "vertical":
             return sp.Eq(y, self.expr.subs(x, a) if self.curve is None else self.center[1])
         height, slope = self.coefficients[0], self.coefficients[1]
