@@ -98,7 +98,7 @@ def constrained_points(f: sp.Expr, variables: tuple[sp.Symbol, ...], constraints
         found = [entry for entry in found if not _near(point, entry[0], 1e-6)] + [(point, None, exact, KINK)]
     points = [ConstrainedPoint(tuple(float(c) for c in point), _float(_value(f, variables, point, exact)),
                                () if lams is None else tuple(float(c) for c in lams),
-                               kind or _kind(f, variables, constraints, point, lams), exact)
+                               kind or _kind(f, variables, constraints, point, lams, exact), exact)
               for point, lams, exact, kind in found]
     points.sort(key=lambda p: p.point)
     regular = sum(1 for p in points if p.kind not in (DEPENDENT, KINK, EDGE))
@@ -396,7 +396,7 @@ def _value(f, variables, point, exact=None):
                 _DIGITS)
 
 
-def _kind(f, variables, constraints, point, lams) -> str:
+def _kind(f, variables, constraints, point, lams, exact=None) -> str:
     """By the Hessian of the Lagrangian on the constraints' tangent space (what the bordered Hessian
     tests, without depending on the order of the variables): its eigenvalues all positive, a
     constrained local minimum; all negative, a maximum; of both signs, neither; one about 0, inconclusive."""
@@ -415,12 +415,53 @@ def _kind(f, variables, constraints, point, lams) -> str:
     values = np.linalg.eigvalsh(tangent.T @ hessian @ tangent)
     scale = max(1.0, float(np.max(np.abs(hessian))))
     if np.any(np.abs(values) <= 1e-9 * scale):
-        return INCONCLUSIVE
+        return _along_the_curve(f, variables, constraints, exact) if exact is not None and m == 1 and n == 2 \
+            else INCONCLUSIVE
     if np.all(values > 0):
         return MINIMUM
     if np.all(values < 0):
         return MAXIMUM
     return NEITHER
+
+
+def _along_the_curve(f, variables, constraints, exact, most: int = 6) -> str:
+    """Where the second-order test is degenerate on a curve g(x, y) = 0 and the point is exact: the first
+    derivative of f along the curve (y a function of x, or x of y, by implicit differentiation) that is not
+    0 there, proven 0 or not exactly: even order, a minimum or maximum by its sign; odd, neither."""
+    from .implicit import implicit_derivatives
+
+    g, at = constraints[0], dict(zip(variables, exact))
+    x, y = variables
+    if _exactly_zero(sp.diff(g, y).xreplace(at)):
+        x, y = y, x  # the curve is x(y) here
+        if _exactly_zero(sp.diff(g, y).xreplace(at)):
+            return INCONCLUSIVE
+    try:
+        with time_limit(2.0, "testing f along the constraint"):
+            slopes = implicit_derivatives(g, x, y, most)
+            Y = sp.Function("_y", real=True)(x)
+            along = f.xreplace({y: Y})
+            for order in range(1, most + 1):
+                along = sp.diff(along, x)
+                value = along
+                for k in range(order, 0, -1):  # the highest derivative first: y″ contains y′
+                    value = value.xreplace({Y.diff(x, k): slopes[k - 1].xreplace({y: Y})})
+                value = value.xreplace({Y: y}).xreplace(at)
+                if _exactly_zero(value):
+                    continue
+                sign = sp.sign(sp.nsimplify(sp.N(value, 50)) if not value.is_Rational else value)
+                if order % 2:
+                    return NEITHER if order > 1 else INCONCLUSIVE
+                return MINIMUM if sign > 0 else MAXIMUM if sign < 0 else INCONCLUSIVE
+    except (ComputationTimeout, EvaluationError, NotImplementedError, TypeError, ValueError, ZeroDivisionError):
+        pass
+    return INCONCLUSIVE
+
+
+def _exactly_zero(value) -> bool:
+    """Proven 0 (SymPy's equals, which decides for the algebraic and trigonometric numbers met here)."""
+    value = sp.simplify(value)
+    return value == 0 or value.equals(0) is True
 
 
 def _note(how: str, count: int, box, n: int, periodic: bool, families: list, exact_count: int) -> str:

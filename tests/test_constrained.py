@@ -7,7 +7,7 @@ import sympy as sp
 from IPython.core.error import UsageError
 
 from ipython_gradients import grad
-from ipython_gradients.constrained import DEPENDENT, INCONCLUSIVE, MAXIMUM, MINIMUM
+from ipython_gradients.constrained import DEPENDENT, INCONCLUSIVE, MAXIMUM, MINIMUM, NEITHER
 
 R2, R3 = math.sqrt(2), math.sqrt(3)
 
@@ -26,7 +26,11 @@ TEXTBOOK = [
                                 (0, R3): (0, MINIMUM), (R2, -1): (-2, MINIMUM), (R2, 1): (2, MAXIMUM)}),
     ("sqrt(x y)", "x + y = 10", {(5, 5): (5, MAXIMUM)}),  # a utility on a budget line
     ("x y z", "x + y + z = 3; x - y = 0", {(0, 0, 3): (0, MINIMUM), (1, 1, 1): (1, MAXIMUM)}),  # two constraints
-    ("f(x, y) = x^3", "y = 0", {(0, 0): (0, INCONCLUSIVE)}),  # f rises one way and falls the other: the test says so
+    # degenerate second-order tests settled by the first nonzero derivative of f along the curve
+    ("f(x, y) = x^3", "y = 0", {(0, 0): (0, NEITHER)}),  # f rises one way and falls the other
+    ("f(x, y) = x^4 + y", "y = 0", {(0, 0): (0, MINIMUM)}),
+    ("f(x, y) = y - x^4", "y = 0", {(0, 0): (0, MAXIMUM)}),
+    ("f(x, y) = x^2 y", "x = y^2", {(0, 0): (0, NEITHER)}),  # f = y⁵ along the curve x(y)
     ("f(x, y) = x", "y^2 = x^3", {(0, 0): (0, DEPENDENT)}),  # the cusp: ∇g = 0, no multiplier
 ]
 
