@@ -1,18 +1,18 @@
 """Extrema under equality constraints: Lagrange multipliers, each point verified and classified.
 
 ``constrained_points(f, variables, constraints, box, seconds)`` solves ∇f = Σ λⱼ ∇gⱼ, gⱼ = 0 for the
-constraints gⱼ = 0 (each written lhs − rhs). SymPy's ``solve`` gets ``seconds`` (exact points); where
-it fails, finds nothing real, or the system is periodic (SymPy gives one period), Newton's method
-(floats, then mpmath at 30 digits) runs from fixed starts in the box, and the note says the list may
-be incomplete. Whole sets of solutions are named in the note, not sampled. Every point is checked:
+constraints gⱼ = 0 (each written lhs − rhs). SymPy's ``solve`` gets ``seconds`` (exact points); Newton's
+method (floats, then mpmath at 30 and 60 digits) always runs from fixed starts in the box as well, since
+solve can miss real solutions even of polynomial systems and gives one period of periodic ones, and the
+note says what it added and that the list may be incomplete. Whole sets of solutions are named in the note, not sampled. Every point is checked:
 its constraints and the Lagrange condition hold to 1e-20 of their size at 30 digits, else it is
 dropped. Points where the constraints' gradients are dependent (∇g = 0, as at the cusp of y² = x³)
 are candidates the multiplier rule does not see: they are listed too, marked so, as are the points where
 f or a constraint is not differentiable (the zeros of the arguments of |.|, sign, max, min, solved with
 the constraints on a curve) and the points at an edge of the functions' domain a numeric search creeps
 toward. Constraints whose gradients vanish or are dependent all over their set (a squared or repeated
-constraint) and functions that jump (floor, piecewise) are refused. Points are told apart by their own
-size, not the range's; polynomial systems SymPy finds no real solution of are said to have none.
+constraint) and functions that jump (floor, piecewise) are refused. Exact points are told apart by their
+own size, not the range's; a degenerate test at an exact point on a curve is settled along the curve.
 
 Each point is classified by the Hessian of the Lagrangian on the constraints' tangent space (what the
 bordered Hessian tests, without depending on the order of the variables): eigenvalues all positive,
@@ -65,44 +65,70 @@ def constrained_points(f: sp.Expr, variables: tuple[sp.Symbol, ...], constraints
     solutions, how, families = _solved(equations, unknowns, seconds)
     periodic = any(e.has(*_PERIODIC) for e in equations)
     exact_count = len(solutions or [])
-    edges: list[tuple] = []
-    if how == "none" and all(_polynomial(e, unknowns) for e in equations):
-        # SymPy's solution of polynomial equations is complete: none real is certain, not a failed search
-        how = "empty" if _solved(list(constraints), variables, seconds)[1] == "none" else "no real solution"
-        solutions = []
-    if solutions is None or periodic:  # SymPy gives one period of a periodic system: search the box too
-        pad = [1e-9 * max(1.0, high - low) for low, high in box]
-        roots, edges = (
-            [root for root in found if all(low - p <= float(c) <= high + p for c, (low, high), p in zip(root, box, pad))]
-            for found in _newton(equations, unknowns, box))
-        solutions = (solutions or []) + roots
+    if how == "none" and _solved(list(constraints), variables, seconds)[1] == "none":
+        how = "empty"  # (SymPy finds no real point of the constraints themselves)
+    # Newton's method searches the box as well, always: SymPy gives one period of a periodic system, and
+    # even for polynomials its solve can miss real solutions (x³ + y on x⁴ + y⁴ = 1: the extremes).
+    pad = [1e-9 * max(1.0, high - low) for low, high in box]
+    roots, edges = (
+        [root for root in found if all(low - p <= float(c) <= high + p for c, (low, high), p in zip(root, box, pad))
+         and not _on_a_family(root, families, unknowns)]
+        for found in _newton(equations, unknowns, box))
+    solutions = (solutions or []) + roots
     found: list[tuple[tuple, tuple | None, tuple | None, str | None]] = []  # (point, multipliers, exact, kind)
+    extra = 0  # points Newton's method found that SymPy's exact solution does not have
     for index, values in enumerate(solutions):
         exact = tuple(values[:n]) if index < exact_count else None
-        with mpmath.workdps(_DIGITS + 5):
-            fine = tuple(mpmath.mpf(str(sp.N(c, _DIGITS + 5))) if isinstance(c, sp.Basic) else +c for c in values)
-        tolerance = 1e-12 if exact is not None else 1e-6  # a numeric root is as good as Newton's method made it
-        if _holds(equations, unknowns, fine) and not any(_near(fine[:n], other[0], tolerance) for other in found):
+        fine = _fine(values)
+        same = _near if exact is not None else _near_numeric
+        if _holds(equations, unknowns, fine) and not any(same(fine[:n], other[0]) for other in found):
             lams = fine[n:] if not _gradients_dependent(constraints, variables, fine[:n]) else None
             found.append((fine[:n], lams, exact, None))
+            extra += exact is None
     for point, exact in _dependent_points(constraints, variables, box, seconds):
-        if not any(_near(point, other[0], 1e-6) for other in found):
+        if not any(_near_numeric(point, other[0]) for other in found):
             found.append((point, None, exact, DEPENDENT))
     for point in edges:
         with mpmath.workdps(_DIGITS + 5):
             point = tuple(+c for c in point[:n])
-        if _holds(constraints, variables, point) and not any(_near(point, other[0], 1e-6) for other in found):
+        if _holds(constraints, variables, point) and not any(_near_numeric(point, other[0]) for other in found):
             found.append((point, None, None, EDGE))
     kinks, kink_note = _kink_points(f, variables, constraints, box, seconds)
     for point, exact in kinks:  # the multiplier rule's verdict does not hold where a gradient is undefined
-        found = [entry for entry in found if not _near(point, entry[0], 1e-6)] + [(point, None, exact, KINK)]
+        found = [entry for entry in found if not _near_numeric(point, entry[0])] + [(point, None, exact, KINK)]
     points = [ConstrainedPoint(tuple(float(c) for c in point), _float(_value(f, variables, point, exact)),
                                () if lams is None else tuple(float(c) for c in lams),
                                kind or _kind(f, variables, constraints, point, lams, exact), exact)
               for point, lams, exact, kind in found]
     points.sort(key=lambda p: p.point)
     regular = sum(1 for p in points if p.kind not in (DEPENDENT, KINK, EDGE))
-    return points, _note(how, regular, box, n, periodic, families, exact_count) + kink_note
+    return points, _note(how, regular, box, periodic, families, exact_count, extra) + kink_note
+
+
+def _fine(values) -> tuple:
+    """Coordinates at 35 digits as mpmath numbers. A real root SymPy writes with I (casus irreducibilis)
+    has a tiny imaginary part at 35 digits: its real part is taken; a truly complex one gives nan."""
+    with mpmath.workdps(_DIGITS + 5):
+        return tuple(_real_mp(sp.N(c, _DIGITS + 5)) if isinstance(c, sp.Basic) else +c for c in values)
+
+
+def _real_mp(number):
+    real, imaginary = number.as_real_imag()
+    return mpmath.mpf(str(sp.Float(real, _DIGITS + 5))) if imaginary.is_zero or abs(imaginary) < 1e-25 * max(
+        1, abs(real)) else mpmath.mpf("nan")
+
+
+def _on_a_family(root, families, unknowns) -> bool:
+    """Whether a root of Newton's method lies on a whole set of solutions SymPy named (not a new point)."""
+    at = dict(zip(unknowns, (sp.Float(mpmath.nstr(c, _DIGITS), _DIGITS) for c in root)))
+    for family in families:
+        try:
+            if all(abs(complex(sp.N((at[k] - v.xreplace(at)), _DIGITS))) <= 1e-12 * max(1.0, abs(float(at[k])))
+                   for k, v in family.items()):
+                return True
+        except (TypeError, ValueError, KeyError):
+            continue
+    return False
 
 
 def _float(value) -> float:
@@ -197,19 +223,17 @@ def _square_roots(equations, variables, box, seconds: float) -> tuple[list, bool
     found = []
     if solutions is not None and not families:
         found = [(values, values) for values in solutions]
-    if solutions is None or families or periodic:
-        if how == "none" and not periodic:
-            return [], True
-        pad = [1e-9 * max(1.0, high - low) for low, high in box]
-        found += [(root, None) for root in _newton(equations, variables, box)[0]
-                  if all(low - p <= float(c) <= high + p for c, (low, high), p in zip(root, box, pad))]
-    checked = []
+    pad = [1e-9 * max(1.0, high - low) for low, high in box]  # (Newton's method as well: solve can miss roots)
+    found += [(root, None) for root in _newton(equations, variables, box)[0]
+              if all(low - p <= float(c) <= high + p for c, (low, high), p in zip(root, box, pad))]
+    checked, extra = [], False
     for values, exact in found:
-        with mpmath.workdps(_DIGITS + 5):
-            fine = tuple(mpmath.mpf(str(sp.N(c, _DIGITS + 5))) if isinstance(c, sp.Basic) else +c for c in values)
-        if _holds(equations, variables, fine) and not any(_near(fine, other[0], 1e-9) for other in checked):
+        fine = _fine(values)
+        same = _near if exact is not None else _near_numeric
+        if _holds(equations, variables, fine) and not any(same(fine, other[0]) for other in checked):
             checked.append((fine, None if exact is None else tuple(exact)))
-    return checked, solutions is not None and not families and not periodic
+            extra = extra or exact is None
+    return checked, solutions is not None and not families and not periodic and not extra
 
 
 def _gradients_dependent(constraints, variables, point) -> bool:
@@ -270,12 +294,19 @@ def _newton(equations, unknowns, box) -> tuple[list[tuple], list[tuple]]:
                         "numpy")
     n = len(box)
     per_axis = {1: 9, 2: 7, 3: 4}.get(n, 3)
-    axes = [[low + (high - low) * (k + 0.5) / per_axis for k in range(per_axis)] for low, high in box]
+    # Starts on a grid over the box and on one a fifth its size around its centre (a curve much smaller
+    # than the range, as the astroid in [-5, 5]², is found from there), off-centre by a little so that no
+    # start sits on an axis, where |x|^(2/3) has its cusp.
+    grids = []
+    for shrink in (1.0, 0.2):
+        axes = [[(low + high) / 2 + shrink * (high - low) * ((k + 0.5) / per_axis - 0.5 + 0.0123)
+                 for k in range(per_axis)] for low, high in box]
+        grids.append(itertools.islice(itertools.product(*axes), 200))
     rough: list[np.ndarray] = []
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for start in itertools.islice(itertools.product(*axes), 200):
-            for lam in (0.5, -0.5, 2.0):
+        for start in itertools.chain(*grids):
+            for lam in (0.5, -0.5, 2.0) if len(unknowns) > n else (None,):
                 z = np.array([*start] + [lam] * (len(unknowns) - n), dtype=float)
                 for _ in range(60):
                     try:
@@ -361,6 +392,12 @@ def _near(a, b, tolerance: float = 1e-12) -> bool:
     return max(abs(float(x) - float(y)) for x, y in zip(a, b)) <= tolerance * size + 1e-20
 
 
+def _near_numeric(a, b) -> bool:
+    """The same point for a root of Newton's method, which at a multiple root creeps in slowly (10⁻¹⁴ from
+    the exact (0, 0)): within 10⁻⁶ of the larger of 1 and the points' size."""
+    return max(abs(float(x) - float(y)) for x, y in zip(a, b)) <= 1e-6 * max(1.0, *(abs(float(c)) for c in (*a, *b)))
+
+
 def _dependent_points(constraints, variables, box, seconds: float):
     """Points of one constraint g = 0 where ∇g = 0: (point, exact). SymPy solves g = 0, ∇g = 0 where it
     can; periodic constraints (SymPy gives one period) are searched in the box through ∇g = 0."""
@@ -379,8 +416,7 @@ def _dependent_points(constraints, variables, box, seconds: float):
             values = [solution.get(v) for v in variables]
             if any(v is None or v.free_symbols or not v.is_real for v in values):
                 continue
-            with mpmath.workdps(_DIGITS + 5):
-                found.append((tuple(mpmath.mpf(str(sp.N(v, _DIGITS + 5))) for v in values), tuple(values)))
+            found.append((_fine(values), tuple(values)))
         return found
     points, _ = _square_roots(gradient, variables, box, seconds)
     return [(point, exact) for point, exact in points if _holds([g], variables, point)]
@@ -408,13 +444,19 @@ def _kind(f, variables, constraints, point, lams, exact=None) -> str:
     at = dict(zip(variables, (sp.Float(mpmath.nstr(c, _DIGITS), _DIGITS) for c in point)))
     lagrangian = f - sum(sp.Float(mpmath.nstr(lam, _DIGITS), _DIGITS) * g for lam, g in zip(lams, constraints))
     jacobian = np.array([[float(sp.N(sp.diff(g, v).xreplace(at), _DIGITS)) for v in variables] for g in constraints])
-    hessian = np.array([[float(sp.N(e, _DIGITS)) for e in row] for row in
-                        sp.hessian(lagrangian, variables).xreplace(at).tolist()])
+    if exact is not None:  # exact second derivatives: sin(π) is 0, so the scale is the problem's own
+        at_exact = dict(zip(variables, exact))
+        parts = [_exact_floats(sp.hessian(h, variables), at_exact) for h in (f, *constraints)]
+        hessian = parts[0] - sum(float(lam) * part for lam, part in zip(lams, parts[1:]))
+        scale = float(np.max(np.abs(hessian)))
+    else:
+        hessian = np.array([[float(sp.N(e, _DIGITS)) for e in row] for row in
+                            sp.hessian(lagrangian, variables).xreplace(at).tolist()])
+        scale = max(1.0, float(np.max(np.abs(hessian))))  # (30-digit noise is no scale)
     _, singular, vt = np.linalg.svd(jacobian)
     tangent = vt[m:].T  # n × (n − m): an orthonormal basis of the directions along the constraints
     values = np.linalg.eigvalsh(tangent.T @ hessian @ tangent)
-    scale = max(1.0, float(np.max(np.abs(hessian))))
-    if np.any(np.abs(values) <= 1e-9 * scale):
+    if scale == 0 or np.any(np.abs(values) <= 1e-9 * scale):
         return _along_the_curve(f, variables, constraints, exact) if exact is not None and m == 1 and n == 2 \
             else INCONCLUSIVE
     if np.all(values > 0):
@@ -422,6 +464,12 @@ def _kind(f, variables, constraints, point, lams, exact=None) -> str:
     if np.all(values < 0):
         return MAXIMUM
     return NEITHER
+
+
+def _exact_floats(matrix: sp.Matrix, at: dict) -> np.ndarray:
+    """The matrix at an exact point as floats, its entries that are exactly 0 as 0."""
+    return np.array([[0.0 if _exactly_zero(e.xreplace(at)) else complex(sp.N(e.xreplace(at), _DIGITS)).real
+                      for e in row] for row in matrix.tolist()])
 
 
 def _along_the_curve(f, variables, constraints, exact, most: int = 6) -> str:
@@ -459,12 +507,13 @@ def _along_the_curve(f, variables, constraints, exact, most: int = 6) -> str:
 
 
 def _exactly_zero(value) -> bool:
-    """Proven 0 (SymPy's equals, which decides for the algebraic and trigonometric numbers met here)."""
-    value = sp.simplify(value)
-    return value == 0 or value.equals(0) is True
+    """0, judged from the exact value evaluated at 60 digits (below 10⁻⁴⁵): simplify could take minutes
+    on the nested radicals of a cubic's roots, and a nonzero value this small does not occur here."""
+    number = sp.N(value, 60)
+    return bool(number.is_number and abs(complex(number)) < 1e-45)
 
 
-def _note(how: str, count: int, box, n: int, periodic: bool, families: list, exact_count: int) -> str:
+def _note(how: str, count: int, box, periodic: bool, families: list, exact_count: int, extra: int) -> str:
     where = " × ".join(f"[{low:g}, {high:g}]" for low, high in box)
     sets = ""
     if families:
@@ -472,19 +521,22 @@ def _note(how: str, count: int, box, n: int, periodic: bool, families: list, exa
                           for family in families[:4])
         sets = (f" Also whole sets of candidates, where {shown} (the others free): f is stationary along them, "
                 "so they are not listed point by point.")
+    may_miss = " A numeric search may miss points: widen or move --range to look elsewhere."
+    if how == "exact" and extra:
+        return (f"SymPy's exact solution has {exact_count} point(s); Newton's method found {extra} more in {where}, "
+                f"which SymPy's solve missed{' (it gives one period of periodic equations)' if periodic else ''}; "
+                f"each point checked at 30 digits.{may_miss}" + sets)
     if how == "exact" and not periodic:
-        return ("Solved exactly (SymPy) from ∇f = λ∇g and the constraints; each point checked at 30 digits." + sets)
+        return (f"Solved exactly (SymPy) from ∇f = λ∇g and the constraints, and cross-checked by Newton's method in "
+                f"{where} (no other points there); each point checked at 30 digits." + sets)
     if how == "exact":
         return (f"SymPy's exact solution ({exact_count} point(s)) gives one period of these periodic equations; "
-                f"the others in {where} come from Newton's method at 30 digits, each checked. A numeric search may "
-                "miss points: widen or move --range to look elsewhere." + sets)
-    if how == "empty":
-        return "No point satisfies the constraints (SymPy solves them exactly: they have no real solution)." + sets
-    if how == "no real solution":
-        return ("The Lagrange system ∇f = λ∇g has no real solution (solved exactly by SymPy): no candidates where "
-                "the constraints' gradients are independent." + sets)
-    why = {"failed": "SymPy could not solve the Lagrange system", "none": "SymPy's solution has no real points"
+                f"Newton's method in {where} found no others; each point checked at 30 digits.{may_miss}" + sets)
+    if how == "empty" and not count:
+        return (f"No point satisfies the constraints: SymPy finds no real solution of them, and Newton's method "
+                f"found no candidate in {where}." + sets)
+    why = {"failed": "SymPy could not solve the Lagrange system",
+           "none": "SymPy's exact solution found no real points", "empty": "SymPy's exact solution found no real points"
            }.get(how, "SymPy could not solve it")
     found = "Found" if count else "No candidates found"
-    return (f"{found} numerically in {where} (Newton's method at 30 digits, each point checked; {why}). "
-            "A numeric search may miss points: widen or move --range to look elsewhere." + sets)
+    return f"{found} numerically in {where} (Newton's method at 30 digits, each point checked; {why}).{may_miss}" + sets

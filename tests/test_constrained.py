@@ -152,10 +152,17 @@ def test_constraints_with_no_common_point_are_said_to_have_none_at_once():
     assert grad("x + y", subject_to="x^2 + y^2 = -1", plot=False).constrained_note.startswith("No point satisfies")
 
 
-def test_a_polynomial_lagrange_system_without_real_solutions_is_certain():
-    result = grad("f(x, y) = x", subject_to="y^2 = x^3", plot=False)
-    assert "no real solution (solved exactly" in result.constrained_note and "may miss" not in result.constrained_note
-    assert [p.point for p in result.constrained] == [(0.0, 0.0)]
+def test_no_claim_of_completeness_rests_on_sympys_solve_alone():
+    """SymPy's solve missed the extremes of x³ + y on x⁴ + y⁴ = 1 and said x y + x on a closed quartic curve
+    had no Lagrange points at all: Newton's method searches the range every time, and the note says so."""
+    result = grad("x^3 + y", subject_to="x^4 + y^4 = 1", plot=False)
+    extremes = [p for p in result.constrained if p.kind in (MINIMUM, MAXIMUM)]
+    assert [p.value for p in extremes] == pytest.approx([-1.51492, 1.51492], abs=1e-5)
+    assert "Newton's method found 2 more" in result.constrained_note and "may miss" in result.constrained_note
+    closed = grad("x y + x", subject_to="x^4 + 2 y^4 + x y = 3", plot=False)
+    assert sorted(round(p.value, 5) for p in closed.constrained) == [-2.47309, -0.12536, 0.02516, 1.94867]
+    cusp = grad("f(x, y) = x", subject_to="y^2 = x^3", plot=False)
+    assert [p.point for p in cusp.constrained] == [(0.0, 0.0)] and "may miss" in cusp.constrained_note
 
 
 def test_dependent_points_of_a_periodic_constraint_are_found_in_every_period_of_the_range():
