@@ -43,6 +43,32 @@ class _Step(Step):
         return self.rule
 
 
+def _real_values(expr: sp.Expr, v: sp.Symbol) -> tuple[list, bool]:
+    """The real values of v with expr = 0, and whether that list is certainly complete: a polynomial's
+    real roots are (a cubic's three, which SymPy's solve writes with I, included; irrational ones as
+    CRootOf); for others SymPy's solve is asked, and its answer is not taken as complete."""
+    numerator, denominator = sp.together(expr).as_numer_denom()
+    try:
+        polynomial = sp.Poly(numerator, v)
+    except (sp.PolynomialError, sp.GeneratorsNeeded):
+        polynomial = None
+    if polynomial is not None and polynomial.free_symbols <= {v} and polynomial.degree() == 0:
+        return [], polynomial.is_zero is False  # 12 = 0: no value; 0 = 0: every value (not a moment either)
+    if polynomial is not None and polynomial.free_symbols <= {v} and polynomial.degree() > 0:
+        roots = [r for r in dict.fromkeys(sp.real_roots(polynomial)) if denominator.xreplace({v: r}) != 0]
+        return roots, True
+    try:
+        solutions = sp.solve(expr, v)
+    except (NotImplementedError, ValueError, TypeError):
+        return [], False
+    real = []
+    for solution in solutions:
+        number = complex(sp.N(solution, 30))
+        if abs(number.imag) <= 1e-25 * max(1.0, abs(number.real)):
+            real.append(sp.re(solution) if number.imag else solution)
+    return real, False
+
+
 def rate_symbol(v: sp.Symbol, t: sp.Symbol) -> sp.Symbol:
     """The symbol dv/dt stands for in formulas (printed as dv/dt)."""
     return sp.Symbol(f"d{v.name}/d{t.name}")
@@ -84,12 +110,14 @@ def related_rates(lhs: sp.Expr, rhs: sp.Expr, t: sp.Symbol, given: dict, values:
     missing = [v for v in quantities if v not in moment and formula.has(v)]
     if len(missing) == 1 and moment:  # the relation gives the last value: x² + y² = 10² with x = 6 gives y = 8
         v = missing[0]
-        candidates = [s for s in sp.solve(sp.Eq(lhs, rhs).xreplace(moment), v) if s.is_real]
+        candidates, certain = _real_values((lhs - rhs).xreplace(moment), v)
         if not candidates:
             at = ", ".join(f"{k} = {unicode_text(value)}" for k, value in moment.items())
-            raise OptionError(f"the relation has no real value of {v} where {at}: no such moment")
+            if certain:
+                raise OptionError(f"the relation has no real value of {v} where {at}: no such moment")
+            raise OptionError(f"{v} could not be found from the relation where {at}: give it with --at ({v}=...)")
         if len(candidates) != 1:
-            shown = ", ".join(unicode_text(c) for c in candidates)
+            shown = ", ".join(unicode_text(c if not isinstance(c, sp.CRootOf) else sp.N(c, 6)) for c in candidates)
             raise OptionError(f"the relation gives {v} = {shown} at that moment: give {v} with --at ({v}=...)")
         moment[v] = candidates[0]
         steps.append(_Step(f"{v} from the relation", rf"{sp.latex(v)} = {sp.latex(candidates[0])}",
@@ -106,6 +134,16 @@ def related_rates(lhs: sp.Expr, rhs: sp.Expr, t: sp.Symbol, given: dict, values:
         shown = ", ".join(f"{v} = {unicode_text(moment[v])}" for v in quantities if v in moment)
         raise OptionError(f"d{unknown.name}/d{t.name} has no value at {shown}: {switch} switches there, so the "
                           "relation is not differentiable at that moment (the rates on either side differ)")
+    if all(v in moment for v in quantities) or not [v for v in quantities if v not in moment and formula.has(v)]:
+        at_moment = sp.simplify(coefficient.xreplace({rate_symbol(v, t): r for v, r in given.items()}).xreplace(
+            {v: moment[v] for v in quantities if v in moment}))
+        if at_moment.is_zero:
+            shown = ", ".join(f"{v} = {unicode_text(moment[v])}" for v in quantities if v in moment)
+            rest_at = sp.simplify(rest.xreplace({rate_symbol(v, t): r for v, r in given.items()}).xreplace(moment))
+            what = ("any value satisfies it" if rest_at.is_zero else "no value satisfies it"
+                    if rest_at.is_zero is False else "it does not determine it")
+            raise OptionError(f"d{unknown.name}/d{t.name} is not determined at {shown}: the differentiated relation "
+                              f"reads 0·d{unknown.name}/d{t.name} = {unicode_text(-rest_at)} there, and {what}")
     if not [v for v in quantities if v not in moment and formula.has(v)]:
         value = sp.simplify(formula.xreplace({rate_symbol(v, t): r for v, r in given.items()}).xreplace(moment))
         number = sp.N(value, 30)

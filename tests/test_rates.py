@@ -62,7 +62,7 @@ def test_refusals_are_one_line(ip, line, phrase):
 @pytest.mark.parametrize("line, phrase", [
     ("V = 4/3 pi r^3 --rate t --given dr/dt = 2, dr/dt = 3 --at r=5", "names dr/dt twice"),
     ("V = 4/3 pi r^3 --rate t --given dr/dt = 2 --at r=5, r=6", "names r twice"),
-    ("x^2 + y^2 = 100 --rate t --given dx/dt = 1 --at x=10, y=0", "dy/dt is undefined at x = 10, y = 0"),
+    ("x^2 + y^2 = 100 --rate t --given dx/dt = 1 --at x=10, y=0", "dy/dt is not determined at x = 10, y = 0"),
 ])
 def test_contradictions_and_undefined_rates_are_refused(ip, line, phrase):
     with pytest.raises(UsageError, match=phrase):
@@ -94,3 +94,24 @@ def test_a_moment_the_relation_cannot_have_is_refused_plainly():
 
     with pytest.raises(OptionError, match=r"^the relation has no real value of y where x = 0: no such moment$"):
         deriv("x y = 12", rate="t", given="dx/dt = 2", at="x = 0", plot=False)
+
+
+def test_values_from_the_relation_are_every_real_root_or_a_request_never_a_false_none():
+    from ipython_gradients.errors import OptionError
+
+    # three real roots SymPy's solve writes with I: all listed, none dropped as "not real"
+    with pytest.raises(OptionError, match=r"gives x = -1\.53209, -0\.347296, 1\.87939 at that moment"):
+        deriv("y = x^3 - 3 x", rate="t", given="dy/dt = 1", at="y = 1", plot=False)
+    # a relation solve cannot handle: asked for, not declared impossible
+    for relation, at, name in [("y = x^(1/3)", "y = -2", "x"), ("y = th + sin(th)", "y = 0", "th")]:
+        with pytest.raises(OptionError, match=f"^{name} could not be found from the relation .*give it with --at"):
+            deriv(relation, rate="t", given=f"d{'x' if name == 'x' else 'y'}/dt = 1", at=at, plot=False)
+
+
+def test_a_rate_the_moment_does_not_determine_is_refused_with_the_equation_it_reads():
+    from ipython_gradients.errors import OptionError
+
+    with pytest.raises(OptionError, match=r"dx/dt is not determined at x = 0: .* 0·dx/dt = 0 there, and any value"):
+        deriv("y = x^3", rate="t", given="dy/dt = 0", at="x = 0", plot=False)
+    with pytest.raises(OptionError, match=r"dy/dt is not determined at x = 10, y = 0: .*= -20 there, and no value"):
+        deriv("x^2 + y^2 = 100", rate="t", given="dx/dt = 1", at="x = 10, y = 0", plot=False)
