@@ -28,8 +28,10 @@ from .results.notation import unicode_text
 from .results.values import PointValue
 from .steps import Step
 
-# A point is on the curve when F there is 0 exactly, or within this much of F's size there (decimals).
-ON_CURVE = 1e-9
+# A point is on the curve when F there is 0 exactly, or within this much of the size of F's terms there
+# (binary floats from Python, irrational coordinates at 30 digits), with no absolute floor: (0, 0) is not
+# on x² + y² = 10⁻²⁰, and (3.000000001, 4) is not on x² + y² = 25.
+ON_CURVE = 1e-12
 
 
 def curve_sides(text: str, option: str = "--implicit", example: str = "x^2 + y^2 = 25") -> tuple[str, str]:
@@ -162,7 +164,7 @@ def at_point(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, derivative: sp.Expr, order:
     """The derivative at a point of the curve, or why there is none; a point off the curve is refused."""
     at = {x: point[0], y: point[1]}
     residual = sp.N(F.xreplace(at), 30)
-    size = max([1.0] + [abs(float(sp.N(term.xreplace(at), 30))) for term in sp.Add.make_args(sp.expand(F))])
+    size = max([0.0] + [abs(complex(sp.N(term.xreplace(at), 30))) for term in sp.Add.make_args(sp.expand(F))])
     if not residual.is_number or not residual.is_real or abs(float(residual)) > ON_CURVE * size:
         shown = "undefined" if not residual.is_number or not residual.is_real else f"{float(residual):.6g}"
         raise EvaluationError(f"the point ({point[0]}, {point[1]}) is not on the curve: "

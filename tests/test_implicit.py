@@ -138,3 +138,13 @@ def test_a_superscript_on_the_left_makes_an_equation_not_a_function_named_y2():
         deriv("y² = x³ - x", plot=False)  # NFKC would read it as y2(x) = x³ - x, silently
     result = deriv("y² = x³ - x", implicit="y", at="0,0", plot=False)
     assert sp.simplify(result.derivative - (3 * sp.Symbol("x") ** 2 - 1) / (2 * sp.Symbol("y"))) == 0
+
+
+def test_a_point_is_on_the_curve_by_the_size_of_f_s_terms_not_by_an_absolute_tolerance():
+    for equation, point in [("x^2 + y^2 = 1e-20", "0,0"), ("x y = 1e-30", "0,0"), ("x^2 + y^2 = 25", "3.000000001,4"),
+                            ("1e-30 (x^2 + y^2) = 25e-30", "3,5")]:
+        with pytest.raises(GradientError, match="is not on the curve"):
+            deriv(equation, implicit="y", at=point, plot=False)
+    assert "-0.750" in deriv("x^2 + y^2 = 1", implicit="y", at=[(0.6, 0.8)], plot=False).text()  # binary floats
+    tiny = deriv("x^2 + y^2 = 1e-20", implicit="y", at="3e-10/sqrt(10), 1e-10/sqrt(10)", plot=False)
+    assert "-3.000" in tiny.text()  # a point of the tiny circle is on it
