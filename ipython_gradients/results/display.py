@@ -105,10 +105,17 @@ class FigureOutput:
 
     def figure_outputs(self) -> tuple[dict, dict]:
         """The figure as a frontend receives it: the image, and its description as text/plain (what a
-        text-only frontend shows in its place); an SVG also carries it as its own title."""
+        text-only frontend shows in its place) and as each image's ``alt`` metadata (which nbconvert's
+        classic HTML template and ``--to gradients_html`` write as the image's alt text); an SVG also
+        carries it as its own title. The metadata also says what the image needs behind it
+        (``needs_background``, "light" or "dark", as JupyterLab reads it)."""
         data, metadata = self.figure_bundle()
         description = self.figure_description or ""
         data = dict(data)
+        metadata = {key: dict(value) if isinstance(value, dict) else value for key, value in metadata.items()}
+        for kind in data:
+            if kind.startswith("image/"):
+                metadata.setdefault(kind, {})["alt"] = description
         if "image/svg+xml" in data:
             svg = data["image/svg+xml"]
             opening = svg.find(">", svg.find("<svg"))
