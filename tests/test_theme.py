@@ -8,6 +8,7 @@ import io
 import re
 
 import matplotlib
+import matplotlib.style
 import numpy as np
 import pytest
 from IPython.utils.capture import capture_output
@@ -302,3 +303,24 @@ def test_a_notebook_run_in_a_kernel_exports_its_figures_with_alt_text(tmp_path):
     for exporter in (HTMLExporter(template_name="classic"), GradientsHTMLExporter()):
         page, _ = exporter.from_filename(str(tmp_path / "run.ipynb"))
         assert alt_texts(page) == descriptions, type(exporter).__name__
+
+
+@pytest.mark.external
+def test_the_command_line_takes_a_theme_and_refuses_a_bad_one_in_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "ipython_gradients", *args], capture_output=True, text=True,
+                              timeout=120, env={**os.environ, "MPLBACKEND": "Agg"})
+
+    target = tmp_path / "dark.png"
+    done = run("deriv", "x^2", "--at", "1", "--save", str(target), "--theme", "dark")
+    assert done.returncode == 0, done.stderr
+    image = np.asarray(Image.open(target).convert("RGB"), dtype=float) / 255
+    assert brightness(image[0, 0]) < 0.15 and (brightness(image) > 0.6).sum() > 200
+    refused = run("deriv", "x^2", "--save", str(tmp_path / "x.png"), "--theme", "blue")
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr == "ipython-gradients: error: theme must be one of auto, light, dark, got 'blue'\n"
+    assert "--theme THEME" in run("deriv", "--help").stdout
