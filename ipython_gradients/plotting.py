@@ -143,6 +143,19 @@ class ThemedFigure(Figure):
         self.palette = palette()
         super().__init__(*args, **kwargs)
 
+    def add_subplot(self, *args, **kwargs):
+        return self._in_palette(super().add_subplot(*args, **kwargs))
+
+    def add_axes(self, *args, **kwargs):  # (a colour bar's axes too)
+        return self._in_palette(super().add_axes(*args, **kwargs))
+
+    def _in_palette(self, axes):
+        """The ticks' and grid's colours kept on the axes itself: matplotlib makes ticks anew whenever it
+        likes (after ``release_drawing``, when tick labels are read), from rcParams as they are then, and
+        copies the first tick's colours to the others."""
+        axes.tick_params(axis="both", which="both", colors=self.palette.ink, grid_color=self.palette.grid)
+        return axes
+
     def draw(self, renderer):
         with self.palette.applied():
             self.draw_in_theme(renderer)
