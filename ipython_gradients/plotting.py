@@ -43,6 +43,8 @@ class Palette:
     ink: str
     faint: str
     grid: str
+    legend_edge: str
+    panes: tuple  # the 3D panes' colours (x, y, z)
     tones: dict  # light colour -> this theme's
     level_map: str  # the colour map of level-curve lines drawn on the paper
 
@@ -51,18 +53,17 @@ class Palette:
 
     @functools.cached_property
     def rc(self) -> dict:
-        names = ("axes.edgecolor", "axes.labelcolor", "text.color", "xtick.color", "ytick.color",
-                 "patch.edgecolor", "lines.color", "hatch.color")
+        names = ("axes.edgecolor", "axes.labelcolor", "text.color", "xtick.color", "ytick.color", "patch.edgecolor")
         rc = {name: self.ink for name in names}
         rc.update({"figure.facecolor": self.paper, "figure.edgecolor": self.paper, "axes.facecolor": self.paper,
                    "savefig.facecolor": "auto", "savefig.edgecolor": "auto", "savefig.transparent": False,
                    "axes.titlecolor": "auto", "xtick.labelcolor": "inherit", "ytick.labelcolor": "inherit",
-                   "legend.facecolor": "inherit", "legend.edgecolor": self.faint, "legend.labelcolor": None,
-                   "grid.color": self.grid, "patch.facecolor": self.tone("#1f77b4"),
+                   "legend.facecolor": "inherit", "legend.edgecolor": self.legend_edge, "legend.labelcolor": None,
+                   "grid.color": self.grid, "grid.major.color": None, "grid.minor.color": None,  # (3.10: grid.color)
+                   "patch.facecolor": self.tone("#1f77b4"),
                    "lines.markeredgecolor": "auto", "lines.markerfacecolor": "auto"})
-        for axis in "xyz":
-            rc[f"axes3d.{axis}axis.panecolor"] = self.tone("#f2f2f2")  # (rcParams since matplotlib 3.8)
-        rc.update({"grid.major.color": self.grid, "grid.minor.color": self.grid})  # (since 3.10)
+        for axis, pane in zip("xyz", self.panes):  # (rcParams since matplotlib 3.8)
+            rc[f"axes3d.{axis}axis.panecolor"] = pane
         return {name: value for name, value in rc.items() if name in matplotlib.rcParams}
 
     @contextlib.contextmanager
@@ -72,15 +73,19 @@ class Palette:
             yield self
 
 
-LIGHT = Palette("light", paper="white", ink="black", faint="0.6", grid="#b0b0b0", tones={}, level_map="viridis")
+# The light theme is matplotlib's own defaults (a test keeps them equal) and the colours figures always drew.
+LIGHT = Palette("light", paper="white", ink="black", faint="0.6", grid="#b0b0b0", legend_edge="0.8",
+                panes=((0.95, 0.95, 0.95, 0.5), (0.9, 0.9, 0.9, 0.5), (0.925, 0.925, 0.925, 0.5)), tones={},
+                level_map="viridis")
 DARK = Palette(
-    "dark", paper="#1e1e1e", ink="#e6e6e6", faint="0.45", grid="#d0d0d0", level_map="viridis_bright",
+    "dark", paper="#1e1e1e", ink="#e6e6e6", faint="0.45", grid="#d0d0d0", legend_edge="0.4",
+    panes=((0.25, 0.25, 0.25, 0.5), (0.3, 0.3, 0.3, 0.5), (0.275, 0.275, 0.275, 0.5)), level_map="viridis_bright",
     tones={
         # the curves, lines and markers: brighter versions of matplotlib's own colours
         "#1f77b4": "#5aa9e6", "#d62728": "#ff6b6b", "#2ca02c": "#5fd35f", "#9467bd": "#c39bff",
         "#ff7f0e": "#ffa94d", "#8c564b": "#d7a18e", "#e377c2": "#ff9ee0", "#7f7f7f": "#bdbdbd",
         "#555555": "#b8b8b8", "#444444": "#b0b0b0", "#8a2be2": "#c9a6ff",
-        # the computational graph's boxes, and the 3D panes
+        # the computational graph's boxes
         "#dbe9f6": "#1f3b57", "#f2f2f2": "#333333", "#fde0c5": "#5a3a1c",
     })
 PALETTES = {"light": LIGHT, "dark": DARK}

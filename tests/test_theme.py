@@ -94,6 +94,21 @@ def test_the_light_theme_is_the_default_look(kind):
         assert light.figure_outputs()[1]["needs_background"] == "light"
 
 
+def test_the_light_palette_is_matplotlibs_defaults_and_the_colours_figures_always_drew():
+    """What keeps light figures exactly as they were before themes: every matplotlib setting a palette
+    applies is matplotlib's default in the light one, and its colours are the ones the figures named."""
+    for name, value in LIGHT.rc.items():
+        default = matplotlib.rcParamsDefault[name]
+        if value != default and str(value) != str(default):
+            assert matplotlib.colors.to_rgba(value) == matplotlib.colors.to_rgba(default), name
+    assert (LIGHT.paper, LIGHT.ink, LIGHT.faint, LIGHT.tones) == ("white", "black", "0.6", {})
+    assert set(DARK.rc) == set(LIGHT.rc) and DARK.rc["figure.facecolor"] == DARK.paper
+    # and every light colour a figure names has a darker-theme counterpart that is lighter than it
+    for light, dark in DARK.tones.items():
+        if luminance(light) < 0.5:
+            assert luminance(dark) > luminance(light), (light, dark)
+
+
 def test_auto_follows_matplotlibs_settings():
     with matplotlib.rc_context(matplotlib.rcParamsDefault):
         assert resolve_theme("auto") == "light"
