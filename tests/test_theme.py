@@ -205,6 +205,17 @@ def test_the_live_views_and_animations_draw_in_the_theme():
     assert brightness(first[0, 0] / 255) < 0.15
 
 
+def test_a_live_view_publishes_its_theme_and_its_readout_as_alt(ip):
+    pytest.importorskip("ipywidgets")
+    ip.run_line_magic("config", "GradientMagics.theme = 'dark'")
+    with capture_output() as captured:
+        ip.run_cell("%deriv x^2 --range -1,1 --interactive")
+    view = captured.outputs[1]
+    assert "application/vnd.jupyter.widget-view+json" in view.data
+    assert view.metadata["needs_background"] == "dark"
+    assert view.metadata["image/png"]["alt"] == view.data["text/plain"] and "f'(" in view.data["text/plain"]
+
+
 # --- the HTML export --------------------------------------------------------------------------------
 
 

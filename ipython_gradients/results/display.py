@@ -202,7 +202,8 @@ class FigureOutput:
         live = getattr(self, "live", None)
         if live is not None:
             try:
-                display(live.bundle(), raw=True)
+                bundle = live.bundle()
+                display(bundle, raw=True, metadata=live_metadata(live, bundle))
                 return
             except Exception as error:  # the widgets could not be made here: the static figure, and one line why
                 print(f"The live view could not be shown ({type(error).__name__}: {str(error)[:120]}); "
@@ -264,6 +265,18 @@ class FigureOutput:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         return {"text/plain": self.text(), "text/latex": self.latex()}
+
+
+def live_metadata(live, bundle: dict) -> dict:
+    """A live view's or animation's metadata: what its still image (shown without widgets or scripts) needs
+    behind it, and its readout as that image's alt text."""
+    metadata = {}
+    palette = getattr(getattr(live, "figure", None), "palette", None)
+    if palette is not None:
+        metadata["needs_background"] = palette.name
+    if "image/png" in bundle and bundle.get("text/plain"):
+        metadata["image/png"] = {"alt": bundle["text/plain"]}
+    return metadata
 
 
 def figures_folder() -> str:
