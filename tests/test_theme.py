@@ -292,6 +292,7 @@ def test_the_exporter_is_registered_for_nbconvert():
     assert Path(TEMPLATES, "gradients_html", "conf.json").is_file()
 
 
+@pytest.mark.slow
 @pytest.mark.external  # a fresh Python: this one has imported nbconvert already
 def test_loading_the_extension_imports_no_nbconvert():
     import subprocess
@@ -336,6 +337,7 @@ def test_a_notebook_run_in_a_kernel_exports_its_figures_with_alt_text(tmp_path):
         assert alt_texts(page) == descriptions, type(exporter).__name__
 
 
+@pytest.mark.slow
 @pytest.mark.external
 def test_the_command_line_takes_a_theme_and_refuses_a_bad_one_in_one_line(tmp_path):
     import os
