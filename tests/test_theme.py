@@ -357,3 +357,45 @@ def test_the_command_line_takes_a_theme_and_refuses_a_bad_one_in_one_line(tmp_pa
     assert refused.returncode == 2 and refused.stdout == ""
     assert refused.stderr == "ipython-gradients: error: theme must be one of auto, light, dark, got 'blue'\n"
     assert "--theme THEME" in run("deriv", "--help").stdout
+
+
+@pytest.mark.slow
+@pytest.mark.external
+def test_the_built_package_gives_jupyter_nbconvert_to_gradients_html(tmp_path):
+    """The wheel built from this source, unpacked where Python finds it first: its entry point makes
+    `jupyter nbconvert --to gradients_html` a format, with the template in the wheel."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+    from pathlib import Path
+
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    root = Path(__file__).resolve().parent.parent
+    source = tmp_path / "source"  # a copy: building writes build/ and *.egg-info beside the sources
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE", "MANIFEST.in"):
+        shutil.copy(root / name, source / name)
+    shutil.copytree(root / "ipython_gradients", source / "ipython_gradients",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    built = subprocess.run([sys.executable, "-c", "import setuptools.build_meta as b; print(b.build_wheel('../wheel'))"],
+                           cwd=source, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    site = tmp_path / "site"
+    with zipfile.ZipFile(tmp_path / "wheel" / built.stdout.split()[-1]) as wheel:
+        assert {"ipython_gradients/templates/gradients_html/conf.json",
+                "ipython_gradients/templates/gradients_html/index.html.j2"} <= set(wheel.namelist())
+        wheel.extractall(site)
+    notebook = tmp_path / "notebook.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("%load_ext ipython_gradients"),
+                                       new_code_cell("%deriv x^2 --at 1")]), notebook)
+    jupyter = Path(sys.executable).with_name("jupyter")
+    done = subprocess.run([str(jupyter), "nbconvert", "--to", "gradients_html", "--execute", str(notebook)],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(site), "IPYTHON_GRADIENTS_WARMUP": "0"})
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "notebook.html").read_text()
+    assert alt_texts(page) == ["Graph of f(x) = x² and f′(x) = 2·x on [0, 2]; marked points at x = 1 (increasing)."]
