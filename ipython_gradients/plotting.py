@@ -35,7 +35,7 @@ class Palette:
     "#555555", ...) and ``tone`` gives this theme's colour for each; ``paper`` is the background, ``ink``
     the text, axes and marks drawn on it (points, the edges of markers), ``faint`` the lines x = 0 and
     y = 0, ``rc`` matplotlib's settings for everything else (ticks, grid, legend, 3D panes), applied
-    while a figure is made and each time it is drawn. What is drawn on a colour map (contour arrows and
+    while a figure is made (``themed``). What is drawn on a colour map (contour arrows and
     points, critical points, a descent path) keeps its colours in both themes: the map is the same."""
 
     name: str  # "light" or "dark": also what the image needs behind it (``needs_background``)
@@ -140,9 +140,9 @@ def colour_map(name: str):
 
 
 class ThemedFigure(Figure):
-    """A ``Figure`` in the palette it was made in (``palette``): drawn and saved in that theme's matplotlib
-    settings whatever they are when it is drawn again (ticks are made anew at each draw, and ``savefig``
-    reads the face colour from them), so a figure looks the same every time it is drawn."""
+    """A ``Figure`` in the palette it was made in (``palette``), which keeps its colours whatever matplotlib's
+    settings are when it is drawn or saved again: the ticks' and grid's on its axes, its face colour in
+    ``savefig``. Drawing never changes matplotlib's settings (``themed`` does, while a figure is made)."""
 
     def __init__(self, *args, **kwargs):
         self.palette = palette()
@@ -161,16 +161,14 @@ class ThemedFigure(Figure):
         axes.tick_params(axis="both", which="both", colors=self.palette.ink, grid_color=self.palette.grid)
         return axes
 
-    def draw(self, renderer):
-        with self.palette.applied():
-            self.draw_in_theme(renderer)
-
-    def draw_in_theme(self, renderer):
-        super().draw(renderer)
-
     def savefig(self, *args, **kwargs):
-        with self.palette.applied():
-            return super().savefig(*args, **kwargs)
+        """``Figure.savefig`` with the figure's own face (not ``savefig.facecolor``), opaque."""
+        kwargs.setdefault("facecolor", "auto")
+        kwargs.setdefault("edgecolor", "auto")
+        kwargs.setdefault("transparent", False)
+        return super().savefig(*args, **kwargs)
+
+
 # Beyond this magnitude values are not drawn: axis arithmetic on them overflows.
 LARGEST_DRAWN = 1e100
 
@@ -260,16 +258,16 @@ class FittedFigure(ThemedFigure):
 
     PAD = 5  # points between the outermost text and the edge of the figure
 
-    def draw_in_theme(self, renderer):
+    def draw(self, renderer):
         self._fit_tick_labels(renderer)
         if not hasattr(renderer, "clear"):  # written as drawn: lay out first
             self._fit(renderer, self._texts(renderer, drawn=False))
-            super().draw_in_theme(renderer)
+            super().draw(renderer)
             return
-        super().draw_in_theme(renderer)
+        super().draw(renderer)
         if self._fit(renderer, self._texts(renderer, drawn=True)):
             renderer.clear()
-            super().draw_in_theme(renderer)
+            super().draw(renderer)
 
     def _fit_tick_labels(self, renderer) -> None:
         """Side margins for the y axes' tick labels and labels (a colour bar's on the right)."""

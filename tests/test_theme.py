@@ -137,6 +137,14 @@ def test_a_theme_chosen_holds_whatever_matplotlibs_settings_say():
         assert not (np.abs(image - matplotlib.colors.to_rgb("yellow")).max(axis=-1) < 0.05).any()
 
 
+def test_matplotlibs_settings_are_left_as_they_were():
+    with matplotlib.style.context("dark_background"):
+        before = dict(matplotlib.rcParams)
+        result = api.grad("x^2 + y^2", at="1,1", theme="light")
+        result.figure_outputs(), result.save_figure(), result.figure.savefig(io.BytesIO())
+        assert dict(matplotlib.rcParams) == before
+
+
 @pytest.mark.parametrize("figure_format", ["png", "svg"])
 def test_the_figure_drawn_again_is_drawn_in_the_theme_it_was_shown_in(figure_format):
     with matplotlib.style.context("dark_background"):
