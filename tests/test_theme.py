@@ -130,6 +130,14 @@ def test_a_theme_chosen_holds_whatever_matplotlibs_settings_say():
     with matplotlib.style.context("dark_background"):
         light = api.deriv("x^2", at="1", theme="light")
         assert brightness(pixels(light)[0, 0]) == 1.0
+    # dark_background changes colours only: under it, either theme draws exactly what it draws without it
+    for kind in ("gradient contour", "tangent plane (3D)"):
+        for theme in ("light", "dark"):
+            with matplotlib.rc_context(matplotlib.rcParamsDefault):
+                plain = pixels(KINDS[kind](theme=theme))
+                with matplotlib.style.context("dark_background"):
+                    styled = pixels(KINDS[kind](theme=theme))
+            assert (plain == styled).all(), (kind, theme)
     with matplotlib.rc_context({"figure.facecolor": "yellow", "axes.facecolor": "yellow"}):
         dark = api.deriv("x^2", at="1", theme="dark")
         image = pixels(dark)
