@@ -18,7 +18,7 @@ from .options import MAGICS, MagicSpec, Option, split_arguments
 
 USAGE = """usage: ipython-gradients deriv EXPR [options]      (as %deriv)
        ipython-gradients grad EXPR [options]       (as %grad)
-       ipython-gradients tangent FUNCTION... [options]  (as %%tangent, one function per argument)
+       ipython-gradients tangent FUNCTION... [options]  (as %%tangent, one function or curve equation per argument)
        ipython-gradients kernel install [--user | --sys-prefix | --prefix P] [--name N] [--display-name D]
        ipython-gradients kernel uninstall [--name N]
        ipython-gradients kernel list

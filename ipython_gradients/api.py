@@ -107,6 +107,11 @@ from .sweeps import (
 from .tangents import (
     at_points,
     cell_functions,
+    curve_box,
+    curve_figure,
+    curve_points,
+    curve_tangent_at,
+    is_curve,
     secant_parts,
     tangent_at,
     tangent_box,
@@ -736,7 +741,12 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
         vector = function.components is not None
         if vector and (hessian or critical or descent or dir is not None or graph):
             raise OptionError("--hessian, --dir, --critical, --descent and --graph need a scalar function, not a vector")
+        asked = method
         method = settings.backend if method is None else method
+        if vector and method == "numeric" and asked is not None:
+            raise OptionError("--method numeric estimates the gradient of a scalar function; a vector's Jacobian is "
+                              "computed symbolically: use --method symbolic or auto")
+        numeric_backend = vector and method == "numeric"
         method = _choose_method(function.parsed if not vector else None, method, False, autodiff=True)
         if method == "autodiff" and hessian:
             raise OptionError("--method autodiff gives first derivatives here: use symbolic or numeric for --hessian")
@@ -752,6 +762,9 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
                                 method=method, components=function.components,
                                 display=Display.of(settings))
         _reading_note(result, function.parsed)
+        if numeric_backend:
+            result.notes.append("The Jacobian was computed symbolically: the numeric backend (GradientMagics.backend) "
+                                "estimates gradients of scalar functions only.")
         if function.traced and method != "autodiff":
             result.notes.append(f"{function.name} was traced with SymPy symbols and differentiated symbolically.")
         elif method == "numeric":
@@ -982,19 +995,23 @@ def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: b
     namespace = _namespace(namespace)
     plot = _flag(plot, "--plot", settings.plot)
     animate = _flag(animate, "--animate")
-    if animate and secant is None:
-        raise OptionError("--animate shrinks the secant's width h to 0: add --secant H (the width to start from)")
-    save = _gif_target(save, animate)
     interactive = _flag(interactive, "--interactive")
-    if interactive and secant is None:
-        raise OptionError("--interactive moves a and the secant's width h: add --secant H (the widest h)")
-    if interactive and animate:
-        raise OptionError("--interactive and --animate are two views of the secants: choose one")
     normal = _flag(normal, "--normal")
     order = _order(order)
     at, range, secant, delta = _listed(at), _listed(range), _listed(secant), _listed(delta)
     with _computing(settings):
         functions = cell_functions(cell, namespace, settings.roots)
+    if functions and is_curve(functions[0][1]):
+        return _curve_tangents(cell, functions, at, range, order, secant, normal, delta, plot, method, animate,
+                               save, interactive, namespace, settings)
+    if animate and secant is None:
+        raise OptionError("--animate shrinks the secant's width h to 0: add --secant H (the width to start from)")
+    save = _gif_target(save, animate)
+    if interactive and secant is None:
+        raise OptionError("--interactive moves a and the secant's width h: add --secant H (the widest h)")
+    if interactive and animate:
+        raise OptionError("--interactive and --animate are two views of the secants: choose one")
+    with _computing(settings):
         method = settings.backend if method is None else method
         for _, parsed in functions:
             _choose_method(parsed, method, False)
@@ -1028,6 +1045,53 @@ def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: b
         if interactive:
             _live_or_note(result, lambda: _secant_live(functions, result, box, order, normal, deltas, widths, method,
                                                        settings), settings.theme, figure_needed=False)
+        return for_the_user(result, given_symbols(cell, namespace))
+
+
+def _curve_tangents(cell, curves, at, range, order: int, secant, normal: bool, delta, plot: bool, method,
+                    animate: bool, save, interactive: bool, namespace, settings: Settings) -> TangentResult:
+    """%%tangent on equations (x^2 + y^2 = 25): each curve's tangent line, and normal, at points on it."""
+    from .implicit import implicit_derivatives
+
+    refused = [(order != 1, f"--order {order}: Taylor polynomials are for functions y = f(x); on a curve "
+                            "%%tangent gives the tangent line (for y'' along it: %deriv ... --implicit y --order 2)"),
+               (secant is not None, "--secant: secants are drawn for functions y = f(x), not on a curve F(x, y) = 0"),
+               (delta is not None, "--delta: the linear approximation f(a + Δx) is for functions y = f(x), not "
+                                   "for a curve F(x, y) = 0"),
+               (animate, "--animate: the secant animation is for functions y = f(x), not for a curve F(x, y) = 0"),
+               (save is not None, "--save writes the secant animation, which curves F(x, y) = 0 do not have"),
+               (interactive, "--interactive: the sliders are for functions y = f(x), not for a curve F(x, y) = 0"),
+               (method not in (None, "auto", "symbolic"),
+                f"--method {method}: the tangent of a curve F(x, y) = 0 is found symbolically (from ∇F); "
+                "drop --method")]
+    for wrong, message in refused:
+        if wrong:
+            raise OptionError(message)
+    with _computing(settings):
+        points = curve_points(at, curves)
+        box = curve_box(range, points, settings)
+        result = TangentResult(display=Display.of(settings))
+        for name, curve in curves:
+            result.functions.append((name, curve.equation, curve.variables))
+            if curve.reading:
+                result.notes.append(f"{name}: {curve.reading}.")
+            refuse_if_huge(curve.F)
+            try:
+                derivative = implicit_derivatives(curve.F, *curve.variables, 1)[0]
+            except EvaluationError:  # |x| + |y| = 1: sign(y) hides y′'s coefficient; −F_x/F_y as it is
+                x, y = curve.variables
+                derivative = -sp.diff(curve.F, x) / sp.diff(curve.F, y)
+            for point, texts in points[name]:
+                result.lines.append(curve_tangent_at(curve, derivative, point, texts, normal, box, range is not None))
+        if any(line.errors for line in result.lines):
+            result.notes.append("Some points were found numerically (roots of a polynomial with no closed form in "
+                                "real radicals, to 30 digits): their coordinates and tangents are shown rounded.")
+        if at is None:
+            x, y = curves[0][1].variables
+            result.notes.append(f"Give points on the curve with --at ({x},{y} pairs separated by ';', or {x} = a "
+                                f"for every point with that {x}) for their tangent lines.")
+        if plot:
+            _figure_or_note(result, lambda: curve_figure(result, curves, box, settings), settings)
         return for_the_user(result, given_symbols(cell, namespace))
 
 

@@ -7,8 +7,12 @@ it fails, finds nothing real, or the system is periodic (SymPy gives one period)
 be incomplete. Whole sets of solutions are named in the note, not sampled. Every point is checked:
 its constraints and the Lagrange condition hold to 1e-20 of their size at 30 digits, else it is
 dropped. Points where the constraints' gradients are dependent (∇g = 0, as at the cusp of y² = x³)
-are candidates the multiplier rule does not see: they are listed too, marked so; constraints whose
-gradients vanish or are dependent all over their set (a squared or repeated constraint) are refused.
+are candidates the multiplier rule does not see: they are listed too, marked so, as are the points where
+f or a constraint is not differentiable (the zeros of the arguments of |.|, sign, max, min, solved with
+the constraints on a curve) and the points at an edge of the functions' domain a numeric search creeps
+toward. Constraints whose gradients vanish or are dependent all over their set (a squared or repeated
+constraint) and functions that jump (floor, piecewise) are refused. Points are told apart by their own
+size, not the range's; polynomial systems SymPy finds no real solution of are said to have none.
 
 Each point is classified by the Hessian of the Lagrangian on the constraints' tangent space (what the
 bordered Hessian tests, without depending on the order of the variables): eigenvalues all positive,
@@ -40,6 +44,9 @@ NEITHER = "neither (f rises one way along the constraint and falls the other)"
 INCONCLUSIVE = "test inconclusive (the Hessian along the constraint is degenerate)"
 DEPENDENT = "the constraints' gradients are dependent here: not covered by the multiplier rule; compare f"
 NO_FREEDOM = "the constraints leave no freedom here (as many constraints as variables)"
+KINK = "f or a constraint is not differentiable here: not covered by the multiplier rule; compare f"
+EDGE = ("at an edge of f's or a constraint's domain (not real a hair away): not covered by the multiplier rule; "
+        "compare f")
 
 
 _PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
@@ -49,6 +56,7 @@ def constrained_points(f: sp.Expr, variables: tuple[sp.Symbol, ...], constraints
                        seconds: float) -> tuple[list[ConstrainedPoint], str]:
     """The candidates, sorted by position, and a note on how they were found."""
     m, n = len(constraints), len(variables)
+    _refuse_discontinuous([f, *constraints])
     _refuse_degenerate(constraints, variables)
     multipliers = tuple(sp.Symbol(f"λ{k + 1}" if m > 1 else "λ", real=True) for k in range(m))
     lagrangian = f - sum(lam * g for lam, g in zip(multipliers, constraints))
@@ -57,12 +65,18 @@ def constrained_points(f: sp.Expr, variables: tuple[sp.Symbol, ...], constraints
     solutions, how, families = _solved(equations, unknowns, seconds)
     periodic = any(e.has(*_PERIODIC) for e in equations)
     exact_count = len(solutions or [])
+    edges: list[tuple] = []
+    if how == "none" and all(_polynomial(e, unknowns) for e in equations):
+        # SymPy's solution of polynomial equations is complete: none real is certain, not a failed search
+        how = "empty" if _solved(list(constraints), variables, seconds)[1] == "none" else "no real solution"
+        solutions = []
     if solutions is None or periodic:  # SymPy gives one period of a periodic system: search the box too
         pad = [1e-9 * max(1.0, high - low) for low, high in box]
-        solutions = (solutions or []) + [
-            root for root in _newton(equations, unknowns, box)
-            if all(low - p <= float(c) <= high + p for c, (low, high), p in zip(root, box, pad))]
-    found: list[tuple[tuple, tuple, tuple | None]] = []  # (point, multipliers, exact point)
+        roots, edges = (
+            [root for root in found if all(low - p <= float(c) <= high + p for c, (low, high), p in zip(root, box, pad))]
+            for found in _newton(equations, unknowns, box))
+        solutions = (solutions or []) + roots
+    found: list[tuple[tuple, tuple | None, tuple | None, str | None]] = []  # (point, multipliers, exact, kind)
     for index, values in enumerate(solutions):
         exact = tuple(values[:n]) if index < exact_count else None
         with mpmath.workdps(_DIGITS + 5):
@@ -70,16 +84,25 @@ def constrained_points(f: sp.Expr, variables: tuple[sp.Symbol, ...], constraints
         tolerance = 1e-12 if exact is not None else 1e-6  # a numeric root is as good as Newton's method made it
         if _holds(equations, unknowns, fine) and not any(_near(fine[:n], other[0], tolerance) for other in found):
             lams = fine[n:] if not _gradients_dependent(constraints, variables, fine[:n]) else None
-            found.append((fine[:n], lams, exact))
-    for point, exact in _dependent_points(constraints, variables, seconds):
+            found.append((fine[:n], lams, exact, None))
+    for point, exact in _dependent_points(constraints, variables, box, seconds):
         if not any(_near(point, other[0], 1e-6) for other in found):
-            found.append((point, None, exact))
-    points = [ConstrainedPoint(tuple(float(c) for c in point), _float(_value(f, variables, point)),
+            found.append((point, None, exact, DEPENDENT))
+    for point in edges:
+        with mpmath.workdps(_DIGITS + 5):
+            point = tuple(+c for c in point[:n])
+        if _holds(constraints, variables, point) and not any(_near(point, other[0], 1e-6) for other in found):
+            found.append((point, None, None, EDGE))
+    kinks, kink_note = _kink_points(f, variables, constraints, box, seconds)
+    for point, exact in kinks:  # the multiplier rule's verdict does not hold where a gradient is undefined
+        found = [entry for entry in found if not _near(point, entry[0], 1e-6)] + [(point, None, exact, KINK)]
+    points = [ConstrainedPoint(tuple(float(c) for c in point), _float(_value(f, variables, point, exact)),
                                () if lams is None else tuple(float(c) for c in lams),
-                               _kind(f, variables, constraints, point, lams), exact)
-              for point, lams, exact in found]
+                               kind or _kind(f, variables, constraints, point, lams, exact), exact)
+              for point, lams, exact, kind in found]
     points.sort(key=lambda p: p.point)
-    return points, _note(how, len(points), box, n, periodic, families, exact_count)
+    regular = sum(1 for p in points if p.kind not in (DEPENDENT, KINK, EDGE))
+    return points, _note(how, regular, box, n, periodic, families, exact_count) + kink_note
 
 
 def _float(value) -> float:
@@ -108,13 +131,108 @@ def _refuse_degenerate(constraints, variables) -> None:
                                   "implied by the others): give each condition once")
 
 
+def _polynomial(expr: sp.Expr, variables) -> bool:
+    try:
+        return sp.together(expr).as_numer_denom()[0].is_polynomial(*variables)
+    except (sp.PolynomialError, NotImplementedError, TypeError):
+        return False
+
+
+def _refuse_discontinuous(exprs) -> None:
+    """floor, ceiling and piecewise definitions jump: between their jumps the multiplier rule may hold
+    nowhere, and the jumps themselves are whole curves; no list of candidates could be trusted."""
+    for expr in exprs:
+        jump = next((node for node in sp.preorder_traversal(expr)
+                     if isinstance(node, (sp.floor, sp.ceiling, sp.Piecewise))), None)
+        if jump is not None:
+            raise EvaluationError(f"--subject-to needs continuous functions; {unicode_text(jump)} jumps, so the "
+                                  "multiplier rule cannot list the candidates")
+
+
+def _kink_arguments(exprs) -> list[sp.Expr]:
+    """The expressions whose zeros are where ``exprs`` may not be differentiable: the arguments of |.|,
+    sign and Heaviside (real roots such as ∛x are written with them) and the differences in Max/Min."""
+    found: list[sp.Expr] = []
+    for expr in exprs:
+        for node in sp.preorder_traversal(expr):
+            if isinstance(node, (sp.Abs, sp.sign, sp.Heaviside)):
+                candidates = [node.args[0]]
+            elif isinstance(node, (sp.Max, sp.Min)):
+                candidates = [a - b for a, b in itertools.combinations(node.args, 2)]
+            else:
+                continue
+            found += [c for c in candidates if c.free_symbols and not any((c - d) == 0 for d in found)]
+    return found
+
+
+def _kink_points(f, variables, constraints, box, seconds: float) -> tuple[list, str]:
+    """Points of the constraint set where f or a constraint may not be differentiable (a corner of |x|,
+    the cusp of ∛x): candidates the multiplier rule does not see. On a curve (one constraint fewer than
+    variables) they are points, solved for; otherwise the note says where they were not searched."""
+    arguments = _kink_arguments([f, *constraints])
+    if not arguments:
+        return [], ""
+    where = " or ".join(f"{unicode_text(a)} = 0" for a in arguments[:4])
+    if len(constraints) != len(variables) - 1:
+        return [], (f" f or a constraint is not differentiable where {where}: extrema there are not covered by "
+                    "the multiplier rule and were not searched.")
+    found, complete = [], True
+    for argument in arguments:
+        points, exact = _square_roots([argument, *constraints], variables, box, seconds)
+        complete = complete and exact
+        for point, values in points:
+            if not any(_near(point, other[0], 1e-9) for other in found):
+                found.append((point, values))
+    searched = "" if complete else " (found numerically in the range; some may be missed)"
+    return found, (f" f or a constraint is not differentiable where {where}: the constraint's points there are "
+                   f"listed too{searched}, to compare f.")
+
+
+def _square_roots(equations, variables, box, seconds: float) -> tuple[list, bool]:
+    """Real roots of n equations in n unknowns: SymPy's where it solves them (and the system is not
+    periodic), else Newton's in the box; each checked at 30 digits. Returns ((point, exact), ...) and
+    whether the list is complete."""
+    solutions, how, families = _solved(equations, variables, min(seconds, 2.0))
+    periodic = any(e.has(*_PERIODIC) for e in equations)
+    found = []
+    if solutions is not None and not families:
+        found = [(values, values) for values in solutions]
+    if solutions is None or families or periodic:
+        if how == "none" and not periodic:
+            return [], True
+        pad = [1e-9 * max(1.0, high - low) for low, high in box]
+        found += [(root, None) for root in _newton(equations, variables, box)[0]
+                  if all(low - p <= float(c) <= high + p for c, (low, high), p in zip(root, box, pad))]
+    checked = []
+    for values, exact in found:
+        with mpmath.workdps(_DIGITS + 5):
+            fine = tuple(mpmath.mpf(str(sp.N(c, _DIGITS + 5))) if isinstance(c, sp.Basic) else +c for c in values)
+        if _holds(equations, variables, fine) and not any(_near(fine, other[0], 1e-9) for other in checked):
+            checked.append((fine, None if exact is None else tuple(exact)))
+    return checked, solutions is not None and not families and not periodic
+
+
 def _gradients_dependent(constraints, variables, point) -> bool:
-    """Whether the constraints' gradients are (numerically) dependent at the point: ∇g = 0 there."""
+    """Whether the constraints' gradients are dependent at the point: one is 0 there (each derivative
+    against the size of its own terms at 30 digits, so tiny but nonzero gradients count), or the
+    gradients, each scaled to length 1, are numerically dependent."""
     at = {v: sp.Float(mpmath.nstr(c, _DIGITS), _DIGITS) for v, c in zip(variables, point)}
-    rows = [[complex(sp.N(sp.diff(g, v).xreplace(at), _DIGITS)).real for v in variables] for g in constraints]
-    singular = np.linalg.svd(np.array(rows, dtype=float), compute_uv=False)
-    scale = max(1.0, *(abs(float(c)) for c in point))
-    return bool(singular.size == 0 or singular.min() <= 1e-9 * scale)
+    rows = []
+    for g in constraints:
+        derivatives = [_off_kinks(sp.diff(g, v)) for v in variables]
+        if all(_vanishes(d, at) for d in derivatives):
+            return True
+        row = np.array([complex(sp.N(d.xreplace(at), _DIGITS)).real for d in derivatives], dtype=float)
+        rows.append(row / np.linalg.norm(row))
+    singular = np.linalg.svd(np.array(rows), compute_uv=False)
+    return bool(singular.size == 0 or singular.min() <= 1e-9)
+
+
+def _vanishes(expr, at) -> bool:
+    """Whether ``expr`` is 0 at the point to 10⁻²⁰ of the size of its terms (at 30 digits)."""
+    terms = sp.Add.make_args(sp.expand(expr))
+    size = max(abs(complex(sp.N(t.xreplace(at), _DIGITS))) for t in terms)
+    return abs(complex(sp.N(expr.xreplace(at), _DIGITS))) <= _RESIDUAL * size
 
 
 def _solved(equations, unknowns, seconds: float):
@@ -139,11 +257,17 @@ def _solved(equations, unknowns, seconds: float):
     return real, "exact", families
 
 
-def _newton(equations, unknowns, box) -> list[tuple]:
+def _newton(equations, unknowns, box) -> tuple[list[tuple], list[tuple]]:
     """Roots of the system by Newton's method from fixed starts in the box (multipliers from 0.5, -0.5,
-    2): in floats first, then each distinct root polished at 30 digits (mpmath)."""
+    2): in floats first, then each distinct root polished at 30 digits and at 60 (mpmath). Returns the
+    roots, and apart from them the points at an edge of the equations' domain (they stop being real a
+    hair away), which Newton's method creeps toward where the equations only shrink (x^y as x → 0)."""
+    equations = [_off_kinks(e) for e in equations]
+    matrix = _off_kinks(sp.Matrix(equations).jacobian(unknowns))
     functions = sp.lambdify(unknowns, equations, "numpy")
-    jacobian = sp.lambdify(unknowns, sp.Matrix(equations).jacobian(unknowns), "numpy")
+    jacobian = sp.lambdify(unknowns, matrix, "numpy")
+    sizes = sp.lambdify(unknowns, [sp.Add(*(abs(t) for t in sp.Add.make_args(sp.expand(e)))) for e in equations],
+                        "numpy")
     n = len(box)
     per_axis = {1: 9, 2: 7, 3: 4}.get(n, 3)
     axes = [[low + (high - low) * (k + 0.5) / per_axis for k in range(per_axis)] for low, high in box]
@@ -162,22 +286,60 @@ def _newton(equations, unknowns, box) -> list[tuple]:
                     z = z - step
                     if not np.all(np.isfinite(z)) or np.linalg.norm(step) <= 1e-14 * max(1.0, np.linalg.norm(z)):
                         break
-                if np.all(np.isfinite(z)) and not any(np.allclose(z, r, rtol=1e-8, atol=1e-10) for r in rough):
+                if np.all(np.isfinite(z)) and _nearly_root(functions, sizes, z) and not any(
+                        np.allclose(z, r, rtol=1e-8, atol=1e-10) for r in rough):
                     rough.append(z)
-    roots = []
+    roots, edges = [], []
     polish = sp.lambdify(unknowns, equations, "mpmath")
-    polish_jacobian = sp.lambdify(unknowns, sp.Matrix(equations).jacobian(unknowns), "mpmath")
-    with mpmath.workdps(_DIGITS):
-        for z in rough:
-            try:
-                root = mpmath.findroot(lambda *args: polish(*args), [mpmath.mpf(float(c)) for c in z],
-                                       J=lambda *args: polish_jacobian(*args), tol=mpmath.mpf(10) ** (-_DIGITS + 5),
-                                       maxsteps=20)
-            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
-                continue
-            values = tuple(root) if hasattr(root, "__len__") else (root,)
-            roots.append(tuple(mpmath.re(v) for v in values))
-    return roots
+    polish_jacobian = sp.lambdify(unknowns, matrix, "mpmath")
+
+    def polished(start, digits: int):
+        with mpmath.workdps(digits):
+            root = mpmath.findroot(lambda *args: polish(*args), [mpmath.mpf(c) for c in start],
+                                   J=lambda *args: polish_jacobian(*args), tol=mpmath.mpf(10) ** (-digits + 5),
+                                   maxsteps=20)
+            return tuple(mpmath.re(v) for v in (tuple(root) if hasattr(root, "__len__") else (root,)))
+
+    def at_an_edge(point) -> bool:
+        """Whether the equations stop being real a hair away from the point (an edge of their domain)."""
+        step = 1e-9 * max(1.0, *(abs(float(c)) for c in point))
+        with mpmath.workdps(_DIGITS):
+            for index, sign in itertools.product(range(len(point)), (-1, 1)):
+                moved = [mpmath.mpf(c) + (sign * step if k == index else 0) for k, c in enumerate(point)]
+                try:
+                    values = [mpmath.mpmathify(v) for v in polish(*moved)]
+                except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+                    return True
+                if any(isinstance(v, mpmath.mpc) and v.imag or not mpmath.isfinite(v) for v in values):
+                    return True
+        return False
+
+    for z in rough:
+        try:
+            root = polished([float(c) for c in z], _DIGITS)
+            # Polished again at twice the digits: where the equations only shrink toward an edge of their
+            # domain (x^y as x → 0) the point creeps on toward it, and is told apart below.
+            again = polished(root, 2 * _DIGITS)
+        except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+            continue
+        (edges if at_an_edge(again) else roots).append(again)
+    return roots, edges
+
+
+def _off_kinks(expr):
+    """The derivative of sign (a DiracDelta) is 0 everywhere but at the kink, which is searched apart."""
+    return expr.replace(sp.DiracDelta, lambda *args: sp.S.Zero)
+
+
+def _nearly_root(functions, sizes, z: np.ndarray) -> bool:
+    """Whether Newton's method (in floats) got near a root, each equation small against the size of its
+    terms: only those are worth polishing at 30 digits (where it stopped elsewhere, it diverged)."""
+    try:
+        residual = np.abs(np.asarray(functions(*z), dtype=float))
+        size = np.asarray(sizes(*z), dtype=float)
+    except (ValueError, TypeError, ZeroDivisionError, OverflowError):
+        return False
+    return bool(np.all(np.isfinite(residual)) and np.all(residual <= 1e-8 * (1.0 + size)))
 
 
 def _holds(equations, unknowns, values) -> bool:
@@ -193,35 +355,48 @@ def _holds(equations, unknowns, values) -> bool:
 
 
 def _near(a, b, tolerance: float = 1e-12) -> bool:
-    return max(abs(float(x) - float(y)) for x, y in zip(a, b)) <= tolerance * max(1.0, *(abs(float(c)) for c in a))
+    """The same point, against the points' own size (not the range's: points 10⁻¹⁵ apart on a circle of
+    radius 10⁻¹⁵ are different points)."""
+    size = max(abs(float(c)) for c in (*a, *b))
+    return max(abs(float(x) - float(y)) for x, y in zip(a, b)) <= tolerance * size + 1e-20
 
 
-def _dependent_points(constraints, variables, seconds: float):
-    """Points of one constraint g = 0 where ∇g = 0 (exactly, as SymPy solves them): (point, exact)."""
+def _dependent_points(constraints, variables, box, seconds: float):
+    """Points of one constraint g = 0 where ∇g = 0: (point, exact). SymPy solves g = 0, ∇g = 0 where it
+    can; periodic constraints (SymPy gives one period) are searched in the box through ∇g = 0."""
     if len(constraints) != 1:
         return []
     g = constraints[0]
-    try:
-        with time_limit(min(seconds, 2.0), "solving for the points where ∇g = 0"):
-            solutions = sp.solve([g, *(sp.diff(g, v) for v in variables)], variables, dict=True)
-    except (ComputationTimeout, NotImplementedError, ValueError, TypeError, AttributeError, RecursionError):
-        return []
-    found = []
-    for solution in solutions:
-        values = [solution.get(v) for v in variables]
-        if any(v is None or v.free_symbols or not v.is_real for v in values):
-            continue
-        with mpmath.workdps(_DIGITS + 5):
-            found.append((tuple(mpmath.mpf(str(sp.N(v, _DIGITS + 5))) for v in values), tuple(values)))
-    return found
+    gradient = [_off_kinks(sp.diff(g, v)) for v in variables]
+    if not g.has(*_PERIODIC):
+        try:
+            with time_limit(min(seconds, 2.0), "solving for the points where ∇g = 0"):
+                solutions = sp.solve([g, *gradient], variables, dict=True)
+        except (ComputationTimeout, NotImplementedError, ValueError, TypeError, AttributeError, RecursionError):
+            return []
+        found = []
+        for solution in solutions:
+            values = [solution.get(v) for v in variables]
+            if any(v is None or v.free_symbols or not v.is_real for v in values):
+                continue
+            with mpmath.workdps(_DIGITS + 5):
+                found.append((tuple(mpmath.mpf(str(sp.N(v, _DIGITS + 5))) for v in values), tuple(values)))
+        return found
+    points, _ = _square_roots(gradient, variables, box, seconds)
+    return [(point, exact) for point, exact in points if _holds([g], variables, point)]
 
 
-def _value(f, variables, point):
+def _value(f, variables, point, exact=None):
+    """f at the point: from the exact coordinates where there are some (sin(π) is 0, not 10⁻⁶¹)."""
+    if exact is not None:
+        value = sp.N(f.xreplace(dict(zip(variables, exact))), _DIGITS)
+        if value.is_real:
+            return value
     return sp.N(f.xreplace(dict(zip(variables, (sp.Float(mpmath.nstr(c, _DIGITS), _DIGITS) for c in point)))),
                 _DIGITS)
 
 
-def _kind(f, variables, constraints, point, lams) -> str:
+def _kind(f, variables, constraints, point, lams, exact=None) -> str:
     """By the Hessian of the Lagrangian on the constraints' tangent space (what the bordered Hessian
     tests, without depending on the order of the variables): its eigenvalues all positive, a
     constrained local minimum; all negative, a maximum; of both signs, neither; one about 0, inconclusive."""
@@ -240,12 +415,53 @@ def _kind(f, variables, constraints, point, lams) -> str:
     values = np.linalg.eigvalsh(tangent.T @ hessian @ tangent)
     scale = max(1.0, float(np.max(np.abs(hessian))))
     if np.any(np.abs(values) <= 1e-9 * scale):
-        return INCONCLUSIVE
+        return _along_the_curve(f, variables, constraints, exact) if exact is not None and m == 1 and n == 2 \
+            else INCONCLUSIVE
     if np.all(values > 0):
         return MINIMUM
     if np.all(values < 0):
         return MAXIMUM
     return NEITHER
+
+
+def _along_the_curve(f, variables, constraints, exact, most: int = 6) -> str:
+    """Where the second-order test is degenerate on a curve g(x, y) = 0 and the point is exact: the first
+    derivative of f along the curve (y a function of x, or x of y, by implicit differentiation) that is not
+    0 there, proven 0 or not exactly: even order, a minimum or maximum by its sign; odd, neither."""
+    from .implicit import implicit_derivatives
+
+    g, at = constraints[0], dict(zip(variables, exact))
+    x, y = variables
+    if _exactly_zero(sp.diff(g, y).xreplace(at)):
+        x, y = y, x  # the curve is x(y) here
+        if _exactly_zero(sp.diff(g, y).xreplace(at)):
+            return INCONCLUSIVE
+    try:
+        with time_limit(2.0, "testing f along the constraint"):
+            slopes = implicit_derivatives(g, x, y, most)
+            Y = sp.Function("_y", real=True)(x)
+            along = f.xreplace({y: Y})
+            for order in range(1, most + 1):
+                along = sp.diff(along, x)
+                value = along
+                for k in range(order, 0, -1):  # the highest derivative first: y″ contains y′
+                    value = value.xreplace({Y.diff(x, k): slopes[k - 1].xreplace({y: Y})})
+                value = value.xreplace({Y: y}).xreplace(at)
+                if _exactly_zero(value):
+                    continue
+                sign = sp.sign(sp.nsimplify(sp.N(value, 50)) if not value.is_Rational else value)
+                if order % 2:
+                    return NEITHER if order > 1 else INCONCLUSIVE
+                return MINIMUM if sign > 0 else MAXIMUM if sign < 0 else INCONCLUSIVE
+    except (ComputationTimeout, EvaluationError, NotImplementedError, TypeError, ValueError, ZeroDivisionError):
+        pass
+    return INCONCLUSIVE
+
+
+def _exactly_zero(value) -> bool:
+    """Proven 0 (SymPy's equals, which decides for the algebraic and trigonometric numbers met here)."""
+    value = sp.simplify(value)
+    return value == 0 or value.equals(0) is True
 
 
 def _note(how: str, count: int, box, n: int, periodic: bool, families: list, exact_count: int) -> str:
@@ -262,6 +478,11 @@ def _note(how: str, count: int, box, n: int, periodic: bool, families: list, exa
         return (f"SymPy's exact solution ({exact_count} point(s)) gives one period of these periodic equations; "
                 f"the others in {where} come from Newton's method at 30 digits, each checked. A numeric search may "
                 "miss points: widen or move --range to look elsewhere." + sets)
+    if how == "empty":
+        return "No point satisfies the constraints (SymPy solves them exactly: they have no real solution)." + sets
+    if how == "no real solution":
+        return ("The Lagrange system ∇f = λ∇g has no real solution (solved exactly by SymPy): no candidates where "
+                "the constraints' gradients are independent." + sets)
     why = {"failed": "SymPy could not solve the Lagrange system", "none": "SymPy's solution has no real points"
            }.get(how, "SymPy could not solve it")
     found = "Found" if count else "No candidates found"

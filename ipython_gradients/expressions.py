@@ -143,6 +143,8 @@ def parse_function(text: str, namespace: dict | None = None, roots: str = "real"
         _remember(name, text)
         return ParsedFunction(expr, variables, name=name, reading=reading)
     named = NAMED.match(text)
+    if named and not named.group(1).isidentifier():
+        named = None  # y² = x³ - x is an equation, not a function named y2 (which NFKC would make of it)
     if named:  # y = x^2: y as a function of the variables on the right
         name, body = named.groups()
         name = unicodedata.normalize("NFKC", name)
@@ -827,7 +829,8 @@ def _operator_message(op: str) -> str:
     if op in ("[", "]", "{", "}"):
         return f"brackets {op!r} are not allowed: use parentheses"
     if op == "=":
-        return "'=' is only allowed in a definition such as f(x) = x^2"
+        return ("'=' is only allowed in a definition such as f(x) = x^2 (for a curve's equation such as "
+                "x^2 + y^2 = 25: %deriv ... --implicit y, or a %%tangent cell)")
     return f"operator {op!r} is not part of the expression language"
 
 
@@ -982,6 +985,8 @@ def parse_points(at, dimension: int, option: str = "--at",
     """
     points = []
     for group in point_groups(at, dimension, option):
+        if any(isinstance(c, str) and not c.strip() for c in group):
+            raise OptionError(f"{option}: a number is missing (nothing between two of ',' and ';', or one at the end)")
         if len(group) != dimension:
             shown = _clip(",".join(_shown(c) for c in group))
             message = f"the {what} ({shown}) has {len(group)} coordinate(s); expected {dimension}"
@@ -1100,7 +1105,7 @@ def _exact(value, option: str) -> tuple[sp.Expr, str]:
     if isinstance(value, str):
         text = value.strip()
         if not text:
-            raise OptionError(f"{option}: a number is missing (nothing between two of ',' and ';')")
+            raise OptionError(f"{option}: a number is missing (nothing between two of ',' and ';', or one at the end)")
         try:
             return parse_number(text), text
         except OptionError as error:

@@ -9,6 +9,11 @@ Where F is a polynomial, a derivative's numerator is reduced by the curve's equa
 it shorter (y″ = −25/y³ on x² + y² = 25). ``at_point`` is the value at a point of the curve: a point off it is refused with its residual, and
 where F_y = 0 there is no value (a vertical tangent where F_x ≠ 0, a singular point where both vanish).
 
+For ``%%tangent`` on an equation: ``curve_tangent`` (the slope, exact where the point is, and ∇F at a
+point of the curve, through ``at_point``), ``singular_point`` (why there is no single tangent where
+∇F = 0: for a polynomial F, the directions of its lowest-order terms there), ``points_with`` (every
+point of the curve with a given x, or the refusal) and ``curve_heights`` (F on a grid, for the figure).
+
 Avoids rendering (``results``) and parsing (``expressions``).
 """
 
@@ -30,7 +35,9 @@ ON_CURVE = 1e-9
 def curve_sides(text: str, option: str = "--implicit", example: str = "x^2 + y^2 = 25") -> tuple[str, str]:
     """The two sides of an equation written with one ``=`` (not ``==``, ``<=``, ``>=``)."""
     if re.search(r"[<>]=?|≤|≥", text):
-        raise ExpressionError(f"{option} takes equations (one '='), not inequalities; got {text!r}")
+        hint = (" (for a region, find the interior's critical points with --critical and the boundary's with "
+                "--subject-to on its equation, then compare f)") if option == "--subject-to" else ""
+        raise ExpressionError(f"{option} takes equations (one '='), not inequalities; got {text!r}{hint}")
     parts = re.split(r"(?<![<>=!])=(?!=)", text)
     if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
         raise ExpressionError(f"{option} needs an equation with one '=', as in {example}; got {text!r}")
@@ -39,7 +46,7 @@ def curve_sides(text: str, option: str = "--implicit", example: str = "x^2 + y^2
 
 def implicit_derivatives(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, order: int) -> list[sp.Expr]:
     """y′, y″, … up to ``order`` along F(x, y) = 0, each a formula in x and y."""
-    Y = sp.Function(y.name)(x)
+    Y = sp.Function(y.name, real=True)(x)  # (real: |y|′ is sign(y)·y′, not a formula in re and im)
     equation = F.xreplace({y: Y})
     found: list[sp.Expr] = []
     for k in range(1, order + 1):
@@ -53,8 +60,17 @@ def implicit_derivatives(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, order: int) -> 
         if coefficient == 0 or rest.has(unknown):
             raise EvaluationError(f"the derivative of order {k} of {y} cannot be solved for from the "
                                   "differentiated equation")
-        found.append(_on_the_curve(sp.simplify(sp.factor_terms(-rest / coefficient).xreplace({Y: y})), F, x, y))
+        found.append(_on_the_curve(whole_simplify(sp.factor_terms(-rest / coefficient).xreplace({Y: y})), F, x, y))
     return found
+
+
+def whole_simplify(expr: sp.Expr) -> sp.Expr:
+    """``simplify``'s form unless it splits into cases: it rewrites sign(x)/sign(y) as a Piecewise whose
+    special cases ("0 for x = 0") hold nowhere on the curve, where |x| has its corner."""
+    simpler = sp.simplify(expr)
+    if simpler.has(sp.Piecewise, sp.nan, sp.zoo) and not expr.has(sp.Piecewise):
+        return expr
+    return simpler
 
 
 def _on_the_curve(expr: sp.Expr, F: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> sp.Expr:
@@ -177,3 +193,127 @@ def at_point(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, derivative: sp.Expr, order:
     else:
         meaning = "" if order > 2 else ("concave up" if number > 0 else "concave down" if number < 0 else "")
     return PointValue("ok", value=number, meaning=meaning)
+
+
+# --- tangent lines of a curve F(x, y) = 0 (%%tangent on an equation) ----------------------------------
+
+
+def curve_tangent(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, derivative: sp.Expr,
+                  point) -> tuple[PointValue, sp.Expr | None, tuple[sp.Expr, sp.Expr] | None]:
+    """At a point of the curve F = 0: what ``at_point`` says there (a point off the curve is refused),
+    the slope dy/dx (exact where the point is), and ∇F there (None where it is not finite).
+
+    ``derivative``: y′ along the curve (``implicit_derivatives(F, x, y, 1)[0]``). At a singular point the
+    reason also says what the curve does there where F is a polynomial (``singular_point``)."""
+    found = at_point(F, x, y, derivative, 1, point)
+    at = {x: point[0], y: point[1]}
+    gradient = tuple(sp.simplify(sp.diff(F, v).xreplace(at)) for v in (x, y))
+    if not all(g.is_number and g.is_finite and g.is_real for g in gradient):
+        gradient = None
+    if found.status == "ok":
+        slope = sp.simplify(derivative.xreplace(at))
+        if not (slope.is_number and slope.is_real and slope.is_finite):  # the formula's own trouble: the gradient's
+            slope = sp.simplify(-gradient[0] / gradient[1]) if gradient is not None else sp.Float(found.value, 30)
+        return found, slope, gradient
+    if found.reason.startswith("singular point"):
+        found = PointValue(found.status, reason=singular_point(F, x, y, point))
+    return found, None, gradient
+
+
+def singular_point(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, point) -> str:
+    """Why there is no single tangent line where ∇F = 0: from F's lowest-order terms around the point
+    (the tangent cone) where F is a polynomial with exact coefficients there; else in general words."""
+    general = (f"singular point of the curve: ∂F/∂{x} = ∂F/∂{y} = 0 there, so there is no single tangent "
+               "line (the curve may cross itself, have a cusp or be an isolated point there)")
+    a, b = point
+    if not F.is_polynomial(x, y) or not (sp.sympify(a).is_Rational and sp.sympify(b).is_Rational):
+        return general
+    u, v = sp.Dummy("u"), sp.Dummy("v")
+    try:
+        shifted = sp.Poly(sp.expand(F.xreplace({x: a + u, y: b + v})), u, v)
+        if not all(c.is_Rational for c in shifted.coeffs()):
+            return general
+        lowest = min(sum(m) for m in shifted.monoms())
+        cone = sum(c * u ** i * v ** j for (i, j), c in zip(shifted.monoms(), shifted.coeffs()) if i + j == lowest)
+        t = sp.Dummy("t")
+        slopes = sp.Poly(cone.xreplace({u: 1, v: t}), t)
+        real = sp.real_roots(slopes)
+        directions = sorted({r: real.count(r) for r in real}.items(), key=lambda item: float(item[0]))
+        vertical = lowest - slopes.degree()  # a factor u (x − a) of the cone for each degree lost
+    except (sp.PolynomialError, NotImplementedError, ValueError):
+        return general
+    where = f"∂F/∂{x} = ∂F/∂{y} = 0 there"
+    lines = ([(f"{x} = {unicode_text(a)}", vertical)] if vertical else []) + [
+        (f"{y} = {unicode_text(sp.expand(b + r * (x - a)))}", m) for r, m in directions]
+    if not lines:
+        return (f"isolated point of the curve: {where} and no branch of the curve passes through it "
+                f"({unicode_text(sp.factor(cone.xreplace({u: x - a, v: y - b})))} has no real zero but the point); "
+                "there is no tangent line")
+    if all(m == 1 for _, m in lines):
+        return (f"singular point: {where}; the curve crosses itself with {len(lines)} branches, tangent to "
+                f"{' and '.join(text for text, _ in lines)}, so there is no single tangent line")
+    listed = " and ".join(text + (" (twice)" if m == 2 else f" ({m} times)" if m > 2 else "") for text, m in lines)
+    return (f"singular point: {where}; the curve's lowest-order terms there point along {listed}: a cusp, or branches "
+            "touching each other, so there is no single tangent line")
+
+
+def points_with(F: sp.Expr, fixed: sp.Symbol, value: sp.Expr, other: sp.Symbol) -> tuple[list[sp.Expr], bool]:
+    """Every real value of ``other`` with F = 0 where ``fixed`` = ``value``, and whether some were found only
+    numerically (roots of a polynomial without a closed form in real radicals, to 30 digits). Refused where the list
+    could be incomplete or infinite: never a partial list."""
+    shown = f"{fixed} = {unicode_text(value)}"
+    numerator, denominator = sp.fraction(sp.together(F.xreplace({fixed: value})))
+    numerator = sp.expand(numerator)
+    found, numeric = [], False
+    if numerator.is_polynomial(other) and not (numerator.free_symbols - {other}):
+        poly = sp.Poly(numerator, other)
+        if poly.is_zero:
+            raise EvaluationError(f"every point with {shown} is on the curve (a whole line of it): "
+                                  f"give the points as {fixed},{other} pairs")
+        if not all(c.is_Rational for c in poly.coeffs()):
+            raise EvaluationError(f"the points with {shown} are the roots of {unicode_text(poly.as_expr())}, which "
+                                  "cannot be listed exactly: give the points as x,y pairs")
+        real = sp.real_roots(poly)
+        radicals = ([r for r in sp.roots(poly, multiple=True) if not r.has(sp.I)]
+                    if poly.degree() <= 4 and any(isinstance(r, sp.CRootOf) for r in real) else [])
+        for root in real:
+            if isinstance(root, sp.CRootOf):  # in radicals where they are real (±√(√5 − 2)), else numeric
+                value = root.evalf(30)
+                closed = next((r for r in radicals if abs(sp.N(r, 30) - value) <= 1e-25 * max(1, abs(value))), None)
+                root, numeric = (closed, numeric) if closed is not None else (sp.Float(value, 30), True)
+            found.append(root)
+    else:
+        solutions = sp.solveset(numerator, other, domain=sp.S.Reals)
+        if not isinstance(solutions, sp.FiniteSet):
+            what = ("infinitely many" if isinstance(solutions, (sp.ImageSet, sp.Union, sp.Interval))
+                    else "not all of them found")
+            raise EvaluationError(f"the points of the curve with {shown} cannot be listed ({what}): give the "
+                                  f"points as {fixed},{other} pairs")
+        for root in solutions:
+            if root.has(sp.I) or not root.is_real:  # a real root written with i (the cubic formula)
+                root, numeric = sp.Float(sp.re(root.evalf(30)), 30), True
+            found.append(root)
+    kept = []
+    for root in found:
+        below = sp.N(denominator.xreplace({other: root}), 30)
+        if below.is_number and abs(complex(below)) > 1e-25 and root not in kept:  # F defined there
+            kept.append(root)
+    if not kept:
+        raise EvaluationError(f"no point of the curve has {shown}")
+    return sorted(kept, key=lambda r: float(r)), numeric
+
+
+def curve_heights(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, grid_x, grid_y):
+    """F on a grid (NaN where undefined), its zero level the curve; for a quotient F = P/Q its numerator P,
+    so that no contour is drawn where F jumps through a pole (1/x + 1/y = 1 at x = 0)."""
+    import numpy as np
+
+    numerator, denominator = sp.fraction(sp.together(F))
+    drawn = numerator if denominator.free_symbols & {x, y} else F
+    with np.errstate(all="ignore"):
+        values = np.asarray(sp.lambdify((x, y), drawn, "numpy")(grid_x, grid_y), dtype=complex)
+        values = np.where(np.abs(values.imag) <= 1e-12 * (1 + np.abs(values.real)), values.real, np.nan)
+        if drawn is numerator:  # the points where F itself is undefined are no points of the curve
+            below = np.asarray(sp.lambdify((x, y), denominator, "numpy")(grid_x, grid_y), dtype=complex)
+            values = np.where(np.abs(below) > 0, values, np.nan)
+    return np.broadcast_to(values, np.shape(grid_x)).astype(float)

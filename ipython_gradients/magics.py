@@ -234,7 +234,7 @@ class GradientMagics(Magics):
     @cell_magic
     @no_var_expand
     def tangent(self, line: str = "", cell: str = ""):
-        """Tangent lines of the functions in the cell (one per line), their equations, and a plot.
+        """Tangent lines of the functions (or curves, x^2 + y^2 = 25) in the cell, one per line, and a plot.
 
         Examples::
 
@@ -250,6 +250,9 @@ class GradientMagics(Magics):
 
             %%tangent --at 1,2
             f(x, y) = x^2 + y^2        # the tangent plane, with a 3D plot
+
+            %%tangent --at 3,4 --normal
+            x^2 + y^2 = 25             # a curve F(x, y) = 0: y = 4 - 3/4 (x - 3), i.e. 3x + 4y = 25
 
         The cell's value (``_``, ``Out[n]``) is a TangentResult with ``.lines`` and ``.figure``.
         """

@@ -220,15 +220,16 @@ TANGENT = MagicSpec(
     positional_help="",
     options=(
         Option("--at", "Points of tangency, separated by commas (-0.5,0.5); for functions of two "
-               "variables, coordinates by commas and points by semicolons (1,2;0,0). Default: the "
-               "middle of the range.", metavar="POINTS"),
+               "variables, coordinates by commas and points by semicolons (1,2;0,0); on a curve "
+               "(an equation such as x^2 + y^2 = 25), points x,y on it, or x=3 for every point of it "
+               "with x = 3. Default: the middle of the range.", metavar="POINTS"),
         Option("--range", "Plotting range A,B (A,B;C,D for two variables). Default: around the "
                "points, else GradientMagics.x_range.", metavar="RANGE"),
         Option("--order", "Degree of the Taylor polynomial drawn instead of the line (1: the "
                "tangent line). Default: 1.", metavar="N", type=int),
         Option("--secant", "Secant lines through a and a + h for each width h (0.5,0.1), with their "
                "rise over run approaching the derivative.", metavar="H"),
-        Option("--normal", "Draw and give the normal lines too."),
+        Option("--normal", "Draw and give the normal lines too (on a curve, along the gradient of F)."),
         Option("--delta", "Linear approximation f(a + Δx) ≈ f(a) + f'(a)Δx against the true value, "
                "with the error, for each Δx.", metavar="DX"),
         PLOT,
@@ -278,7 +279,8 @@ def split_arguments(spec: MagicSpec, tokens: list[str]) -> tuple[list[str], list
         while option.words and i < len(tokens) and spec.option(tokens[i].partition("=")[0]) is None:
             value += " " + tokens[i]
             i += 1
-        while i < len(tokens) and (value.endswith((",", ";")) or tokens[i].startswith((",", ";"))):
+        while i < len(tokens) and spec.option(tokens[i].partition("=")[0]) is None and (
+                value.endswith((",", ";", "=")) or tokens[i].startswith((",", ";", "="))):  # (x = 3, y = 4)
             value += tokens[i]
             i += 1
         options.append(f"{flag}={value}")

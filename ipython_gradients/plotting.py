@@ -626,6 +626,27 @@ def implicit_curve_figure(data: CurveData, size: tuple[float, float]) -> Figure:
     return figure
 
 
+def implicit_curves_figure(data: CurveData, more: list[tuple[str, np.ndarray]], size: tuple[float, float]) -> Figure:
+    """``implicit_curve_figure`` with further curves on the same grid (``more``: each one's label and F on
+    the grid), each its zero contour in a colour of its own, named in the legend."""
+    figure = implicit_curve_figure(data, size)
+    axes = figure.axes[0]
+    for (label, heights), color in zip(more, [palette().tone(c) for c in COLORS[1:]] * 4):
+        heights = np.where(np.isfinite(heights), heights, np.nan)
+        if np.nanmin(heights) < 0 < np.nanmax(heights):
+            axes.contour(data.grid_x, data.grid_y, heights, levels=[0], colors=[color], linewidths=2)
+        axes.plot([], [], color=color, linewidth=2, label=mathtext_or_plain(label))
+    handles, labels = axes.get_legend_handles_labels()
+    curves = [0] + list(range(len(handles) - len(more), len(handles)))  # the curves first, then the lines
+    order = curves + [i for i in range(len(handles)) if i not in curves]
+    # beside the axes, where the equal aspect leaves room, not over the curve
+    axes.set_anchor("W")
+    axes.legend([handles[i] for i in order], [labels[i] for i in order], loc="upper left",
+                bbox_to_anchor=(1.02, 1.0), fontsize="x-small" if max(map(len, labels)) > 26 else "small",
+                framealpha=0.85)
+    return figure
+
+
 @dataclass
 class LevelData:
     """Level curves of f on a grid, constraint curves (zero levels), and marked points (``--subject-to``)."""
@@ -667,7 +688,7 @@ def level_curves_figure(data: LevelData, size: tuple[float, float]) -> Figure:
     for point, kind in data.points:
         marker, color = CONSTRAINED_MARKERS.get(kind, ("D", "#7f7f7f"))
         axes.plot(*point, marker, color=colors.tone(color), markeredgecolor=colors.ink, markersize=9, zorder=5,
-                  label=kind.split(" (")[0] if kind not in shown else None)
+                  label=kind.split(" (")[0].split(":")[0] if kind not in shown else None)
         shown.add(kind)
     axes.set_xlim(data.grid_x.min(), data.grid_x.max())
     axes.set_ylim(data.grid_y.min(), data.grid_y.max())

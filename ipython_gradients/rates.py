@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .errors import EvaluationError, OptionError
+from .implicit import switch_at, whole_simplify
 from .results.notation import unicode_text
 from .steps import Step
 
@@ -59,15 +60,19 @@ def related_rates(lhs: sp.Expr, rhs: sp.Expr, t: sp.Symbol, given: dict, values:
         missing = ", ".join(f"d{v.name}/d{t.name}" for v in unknown_rates) or "none"
         raise OptionError(f"--given must leave exactly one rate to find (unknown: {missing})")
     unknown = unknown_rates[0]
-    functions = {v: sp.Function(v.name)(t) for v in quantities}
+    functions = {v: sp.Function(v.name, real=True)(t) for v in quantities}  # (|x|′ is sign(x)·x′, no re or im)
     symbols = {functions[v].diff(t): rate_symbol(v, t) for v in quantities}
     left = sp.diff(lhs.xreplace(functions), t).xreplace(symbols).xreplace({f: v for v, f in functions.items()})
     right = sp.diff(rhs.xreplace(functions), t).xreplace(symbols).xreplace({f: v for v, f in functions.items()})
     target = rate_symbol(unknown, t)
-    solutions = sp.solve(sp.Eq(left, right), target)
-    if len(solutions) != 1:
+    # The chain rule makes the differentiated relation linear in every rate: solved by its coefficient
+    # (SymPy's solve would split sign(x) into cases, "0 for x = 0" among them, true nowhere).
+    difference = sp.expand(left - right)
+    coefficient = difference.coeff(target)
+    rest = sp.expand(difference - coefficient * target)
+    if coefficient == 0 or rest.has(target):
         raise EvaluationError(f"d{unknown.name}/d{t.name} cannot be solved for from the differentiated relation")
-    formula = sp.simplify(solutions[0])
+    formula = whole_simplify(sp.factor_terms(-rest / coefficient))
     relation = sp.Eq(lhs, rhs, evaluate=False)
     steps = [_Step("the relation", sp.latex(relation), f"{unicode_text(lhs)} = {unicode_text(rhs)}"),
              _Step(f"differentiate both sides with respect to {t}",
@@ -80,8 +85,11 @@ def related_rates(lhs: sp.Expr, rhs: sp.Expr, t: sp.Symbol, given: dict, values:
     if len(missing) == 1 and moment:  # the relation gives the last value: x² + y² = 10² with x = 6 gives y = 8
         v = missing[0]
         candidates = [s for s in sp.solve(sp.Eq(lhs, rhs).xreplace(moment), v) if s.is_real]
+        if not candidates:
+            at = ", ".join(f"{k} = {unicode_text(value)}" for k, value in moment.items())
+            raise OptionError(f"the relation has no real value of {v} where {at}: no such moment")
         if len(candidates) != 1:
-            shown = ", ".join(unicode_text(c) for c in candidates) or "no real value"
+            shown = ", ".join(unicode_text(c) for c in candidates)
             raise OptionError(f"the relation gives {v} = {shown} at that moment: give {v} with --at ({v}=...)")
         moment[v] = candidates[0]
         steps.append(_Step(f"{v} from the relation", rf"{sp.latex(v)} = {sp.latex(candidates[0])}",
@@ -93,6 +101,11 @@ def related_rates(lhs: sp.Expr, rhs: sp.Expr, t: sp.Symbol, given: dict, values:
         if not residual.is_number or abs(complex(residual)) > 1e-12 * size:
             raise OptionError(f"the values given are not on the relation: {unicode_text(lhs)} - ({unicode_text(rhs)}) = "
                               f"{float(sp.re(residual)):.6g} there, not 0")
+    switch = switch_at(lhs - rhs, moment) or switch_at(left - right, moment)
+    if switch and not [v for v in quantities if v not in moment and formula.has(v)]:
+        shown = ", ".join(f"{v} = {unicode_text(moment[v])}" for v in quantities if v in moment)
+        raise OptionError(f"d{unknown.name}/d{t.name} has no value at {shown}: {switch} switches there, so the "
+                          "relation is not differentiable at that moment (the rates on either side differ)")
     if not [v for v in quantities if v not in moment and formula.has(v)]:
         value = sp.simplify(formula.xreplace({rate_symbol(v, t): r for v, r in given.items()}).xreplace(moment))
         number = sp.N(value, 30)

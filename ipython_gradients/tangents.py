@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import sympy as sp
@@ -18,13 +19,20 @@ from .errors import (
     VariableError,
 )
 from .expressions import (
+    DEFINITION,
+    FUNCTIONS,
+    NAMED,
     ParsedFunction,
+    engine_symbols,
+    natural_key,
     parse_points,
     parse_ranges,
+    read_expression,
     real_symbol,
     remembered_definition,
 )
 from .results import TangentResult
+from .results.notation import unicode_text
 from .results.values import TangentLine
 from .settings import Settings
 from .sizes import refuse_huge_points
@@ -51,6 +59,15 @@ def cell_functions(cell, namespace, roots: str = "real") -> list[tuple[str, Pars
     functions, used = [], set()
     for number, entry in entries:
         try:
+            curve = equation_curve(entry, namespace, roots)
+            if curve is not None:
+                _refuse_mixing(curve, functions, number)
+                if curve.name in used:
+                    raise ExpressionError(f"the curve {curve.name} is given twice")
+                used.add(curve.name)
+                functions.append((curve.name, curve))
+                continue
+            _refuse_mixing(None, functions, number)
             parsed = _derivative_line(entry, dict(functions), namespace, roots)
             if parsed is None:
                 parsed = as_function(entry, namespace, roots)
@@ -364,3 +381,211 @@ def _quiet_float(func, *args) -> float:
         return float(np.real_if_close(complex(func(*args))).real) if np.isreal(complex(func(*args))) else math.nan
     except Exception:  # a point where the user's function fails is a hole in the surface
         return math.nan
+
+
+# --- curves F(x, y) = 0: a cell line that is an equation ------------------------------------------------
+
+_EQUALS = re.compile(r"(?<![<>=!])=(?!=)")
+
+
+@dataclass(frozen=True)
+class ImplicitCurve:
+    """A cell line that is an equation in two variables (x^2 + y^2 = 25): the curve F = lhs − rhs = 0."""
+
+    name: str  # the equation as written out (x² + y² = 25): the name of its lines
+    lhs: sp.Expr
+    rhs: sp.Expr
+    variables: tuple[sp.Symbol, sp.Symbol]  # (x, y): the horizontal axis first
+    reading: str | None = None
+
+    @property
+    def F(self) -> sp.Expr:
+        return self.lhs - self.rhs
+
+    @property
+    def equation(self) -> sp.Eq:
+        return sp.Eq(self.lhs, self.rhs, evaluate=False)
+
+
+def is_curve(parsed) -> bool:
+    return isinstance(parsed, ImplicitCurve)
+
+
+def equation_curve(entry, namespace, roots: str) -> ImplicitCurve | None:
+    """The curve a cell line stands for, or None for a function (f(x) = x^2, y = x^2, z = x y, x^2).
+
+    A line is a curve when it is an equation (one '='), unless it defines a function: f(x) = ...,
+    or name = (an expression without that name), except x = (an expression in y alone), the parabola
+    x = y^2 of the textbooks. y = x^2 + y^3, with y on both sides, is a curve.
+    """
+    from .implicit import curve_sides, repeated_factor
+
+    if isinstance(entry, sp.Eq):
+        lhs, rhs, reading = engine_symbols(entry.lhs), engine_symbols(entry.rhs), None
+    elif isinstance(entry, str) and _EQUALS.search(entry) and not _defines_function(entry):
+        named = NAMED.match(entry)
+        if named and "=" not in named.group(2) and named.group(1).isidentifier():  # (y² = x³ − x is a curve)
+            name = named.group(1)
+            try:
+                body, _ = read_expression(named.group(2), namespace, roots=roots)
+            except GradientError:
+                return None  # read as a function, which says what is wrong with it
+            names = {s.name for s in body.free_symbols}
+            if not names and len(name) > 1 and name.isalpha():  # xy = 1 sets a name xy: the curve is x y = 1
+                raise ExpressionError(f"{entry.strip()!r} gives the name {name} a constant value; for a curve, "
+                                      f"write the product with a space or *, as in {' '.join(name)} = "
+                                      f"{named.group(2).strip()}")
+            if name not in names and not (name == "x" and names == {"y"}):
+                return None  # a function named by its value: y = x^2
+        lhs_text, rhs_text = curve_sides(entry, "a curve", "x^2 + y^2 = 25")
+        (lhs, first), (rhs, second) = (read_expression(side, namespace, roots=roots) for side in (lhs_text, rhs_text))
+        reading = "; ".join(r for r in (first, second) if r) or None
+    else:
+        return None
+    F = lhs - rhs
+    variables = tuple(sorted(F.free_symbols, key=natural_key))
+    written = f"{unicode_text(lhs)} = {unicode_text(rhs)}"
+    if len(variables) != 2:
+        what = ("no variable" if not variables else f"only {variables[0]}" if len(variables) == 1
+                else f"{len(variables)} symbols ({', '.join(v.name for v in variables)})")
+        raise VariableError(f"the equation {written} has {what}: a curve's equation has two variables, "
+                            "as in x^2 + y^2 = 25" + (" (write numbers for the others)" if len(variables) > 2 else ""))
+    repeated = repeated_factor(F)
+    if repeated is not None:
+        raise ExpressionError(f"the equation {written} has the factor {unicode_text(repeated)} more than once: its "
+                              f"gradient vanishes all along the curve; write it once ({unicode_text(repeated)} = 0)")
+    return ImplicitCurve(written, lhs, rhs, variables, reading)
+
+
+def _defines_function(entry: str) -> bool:
+    """f(x) = ..., g(x, y) = ...: a name not built in, and variable names in the parentheses (sin(x + y) = 0
+    is an equation)."""
+    definition = DEFINITION.match(entry)
+    if not definition:
+        return False
+    name, params = definition.group(1), definition.group(2)
+    return name not in FUNCTIONS and all(p.strip().isidentifier() for p in params.split(","))
+
+
+def _refuse_mixing(curve: ImplicitCurve | None, functions, number: int) -> None:
+    """A cell holds functions or curves, not both: --at means x values for the one, points for the other."""
+    kinds = {is_curve(parsed) for _, parsed in functions}
+    if kinds and kinds != {curve is not None}:
+        raise ExpressionError("a cell holds either functions (f(x) = x^2) or curves (x^2 + y^2 = 25), not both: "
+                              "--at means x values for the one and points x,y for the other; put them in two cells")
+
+
+def curve_points(at, curves: list[tuple[str, ImplicitCurve]]) -> dict[str, list]:
+    """The --at points of each curve: points x,y (by semicolons), the same for every curve (each must lie on
+    it: ``curve_tangent`` refuses one off it), and ``x = 3`` (or ``y = 0``): every point of the curve there."""
+    from .implicit import points_with
+
+    if at is None:
+        return {name: [] for name, _ in curves}
+    parts = at.split(";") if isinstance(at, str) else [at]
+    found = {name: [] for name, _ in curves}
+    for part in parts:
+        named = re.fullmatch(r"\s*([^\W\d]\w*)\s*=(.*)", part) if isinstance(part, str) else None
+        if named is None:
+            for name, _ in curves:
+                found[name] += parse_points(part, 2)
+            continue
+        for name, curve in curves:
+            by_name = {v.name: v for v in curve.variables}
+            fixed = by_name.get(named.group(1).strip())
+            if fixed is None:
+                raise OptionError(f"--at {part.strip()}: {named.group(1)} is not a variable of {name} (its variables: "
+                                  f"{', '.join(by_name)})")
+            other = next(v for v in curve.variables if v != fixed)
+            for value, text in parse_points(named.group(2), 1, what="value"):
+                roots, numeric = points_with(curve.F, fixed, value[0], other)
+                for root in roots:
+                    shown = f"{float(root):.6g}" if numeric and isinstance(root, sp.Float) else unicode_text(root)
+                    pair = {fixed: (value[0], text[0]), other: (root, shown.replace("−", "-"))}
+                    found[name].append((tuple(pair[v][0] for v in curve.variables),
+                                        tuple(pair[v][1] for v in curve.variables)))
+    return {name: list({tuple(p): (p, t) for p, t in points}.values()) for name, points in found.items()}
+
+
+def curve_box(range, points: dict[str, list], settings: Settings) -> list[tuple[float, float]]:
+    """The x and y ranges of a curve's figure: --range (A,B for both, or A,B;C,D), else a square around the
+    origin and the points (textbook curves are drawn whole), else x_range for both."""
+    if range is not None:
+        ranges = parse_ranges(range)
+        if len(ranges) > 2:
+            raise OptionError(f"--range takes A,B, or A,B;C,D for x and y, got {len(ranges)} ranges")
+        return ranges * 2 if len(ranges) == 1 else ranges
+    coordinates = [abs(float(c)) for listed in points.values() for point, _ in listed for c in point]
+    if not coordinates:
+        return [settings.x_range] * 2
+    reach = 1.5 * max(coordinates + [2.0])
+    return [(-reach, reach)] * 2
+
+
+def curve_tangent_at(curve: ImplicitCurve, derivative: sp.Expr, point, texts, normal: bool, box,
+                     range_given: bool) -> TangentLine:
+    """The tangent line of the curve at a point on it (x = a where it is vertical), or why there is none."""
+    from .implicit import curve_tangent
+
+    x, y = curve.variables
+    if range_given:
+        for c, text, (low, high), v in zip(point, texts, box, curve.variables):
+            if not low <= float(c) <= high:
+                raise OptionError(f"the point ({', '.join(texts)}) is outside --range: {v} = {text} is not in "
+                                  f"{low:g},{high:g}")
+    refuse_huge_points([curve.F], curve.variables, [(point, texts)])
+    found, slope, gradient = curve_tangent(curve.F, x, y, derivative, point)
+    numeric = any(isinstance(c, sp.Float) for c in point)
+    common = dict(name=curve.name, expr=curve.F, variables=curve.variables, point=tuple(float(c) for c in point),
+                  label=tuple(texts), latex_label=latex_coordinates(point, texts), center=tuple(point), normal=normal,
+                  curve=curve.equation, gradient=gradient)
+    errors = ()
+    if numeric and slope is not None:  # found as roots to 30 digits: shown rounded, within far less than shown
+        errors = (1e-20 * max(1.0, abs(float(point[1]))), 1e-20 * max(1.0, abs(float(slope))))
+    if found.status == "ok":
+        return TangentLine(kind="line", coefficients=(point[1], slope), errors=errors, **common)
+    if found.reason.startswith("vertical tangent"):
+        return TangentLine(kind="vertical", reason=found.reason, **common)
+    return TangentLine(kind="none", reason=found.reason, **common)
+
+
+def curve_figure(result: TangentResult, curves: list[tuple[str, ImplicitCurve]], box, settings: Settings):
+    """The curves (zero contours of F on the box), the points, their tangent and normal segments."""
+    from .errors import NoPlot
+    from .implicit import curve_heights
+    from .plotting import COLORS, CurveData, Segment, implicit_curves_figure
+
+    (low_x, high_x), (low_y, high_y) = box
+    grid_x, grid_y = np.meshgrid(np.linspace(low_x, high_x, 301), np.linspace(low_y, high_y, 301))
+    drawn = []
+    for name, curve in curves:
+        heights = curve_heights(curve.F, *curve.variables, grid_x, grid_y)
+        finite = heights[np.isfinite(heights)]
+        if finite.size and finite.min() <= 0 <= finite.max():
+            drawn.append((name, heights))
+    if not drawn:
+        raise NoPlot("the curve has no real points in the range" if len(curves) == 1
+                     else "the curves have no real points in the range")
+    span = 0.2 * max(high_x - low_x, high_y - low_y)
+    segments, marked = [], []
+    several = len(curves) > 1
+    palette = COLORS[len(drawn):] or COLORS[1:]  # not the curves' own colours
+    for index, line in enumerate(result.lines):
+        (a, b), color = line.point, palette[index % len(palette)]
+        marked.append((a, b))
+        at = f"({', '.join(t.replace('-', '−') for t in line.label)})" + (f" on {line.name}" if several else "")
+        if line.kind == "line":
+            dx, dy = 1 / math.hypot(1.0, line.slope), line.slope / math.hypot(1.0, line.slope)
+        elif line.kind == "vertical":
+            dx, dy = 0.0, 1.0
+        else:
+            continue
+        segments.append(Segment(np.array([a - span * dx, a + span * dx]), np.array([b - span * dy, b + span * dy]),
+                                f"tangent at {at}", color, "--"))
+        if line.normal:
+            segments.append(Segment(np.array([a + span * dy, a - span * dy]), np.array([b - span * dx, b + span * dx]),
+                                    f"normal at {at}", color, ":"))
+    x, y = curves[0][1].variables
+    first, *more = drawn
+    return implicit_curves_figure(CurveData(grid_x, grid_y, first[1], marked, segments, (x.name, y.name), first[0]),
+                                  more, settings.figure_size)

@@ -7,7 +7,7 @@ import sympy as sp
 from IPython.core.error import UsageError
 
 from ipython_gradients import grad
-from ipython_gradients.constrained import DEPENDENT, INCONCLUSIVE, MAXIMUM, MINIMUM
+from ipython_gradients.constrained import DEPENDENT, INCONCLUSIVE, MAXIMUM, MINIMUM, NEITHER
 
 R2, R3 = math.sqrt(2), math.sqrt(3)
 
@@ -26,7 +26,11 @@ TEXTBOOK = [
                                 (0, R3): (0, MINIMUM), (R2, -1): (-2, MINIMUM), (R2, 1): (2, MAXIMUM)}),
     ("sqrt(x y)", "x + y = 10", {(5, 5): (5, MAXIMUM)}),  # a utility on a budget line
     ("x y z", "x + y + z = 3; x - y = 0", {(0, 0, 3): (0, MINIMUM), (1, 1, 1): (1, MAXIMUM)}),  # two constraints
-    ("f(x, y) = x^3", "y = 0", {(0, 0): (0, INCONCLUSIVE)}),  # f rises one way and falls the other: the test says so
+    # degenerate second-order tests settled by the first nonzero derivative of f along the curve
+    ("f(x, y) = x^3", "y = 0", {(0, 0): (0, NEITHER)}),  # f rises one way and falls the other
+    ("f(x, y) = x^4 + y", "y = 0", {(0, 0): (0, MINIMUM)}),
+    ("f(x, y) = y - x^4", "y = 0", {(0, 0): (0, MAXIMUM)}),
+    ("f(x, y) = x^2 y", "x = y^2", {(0, 0): (0, NEITHER)}),  # f = y⁵ along the curve x(y)
     ("f(x, y) = x", "y^2 = x^3", {(0, 0): (0, DEPENDENT)}),  # the cusp: ∇g = 0, no multiplier
 ]
 
@@ -111,3 +115,95 @@ def test_constraints_the_multiplier_rule_cannot_see_are_refused(constraints, phr
 
     with pytest.raises(GradientError, match=phrase):
         grad("x y", subject_to=constraints, plot=False)
+
+
+# Points where f or the constraint is not differentiable are candidates the multiplier rule cannot see.
+KINKED = [
+    ("f(x, y) = y", "x^(2/3) + y^(2/3) = 1", {(0, 1): 1, (0, -1): -1}),  # the astroid's cusps hold its extremes
+    ("f(x, y) = abs(x) + y", "x^2 + y^2 = 1", {(0, -1): -1, (0, 1): 1}),  # the minimum sits at f's corner
+    ("x + y", "abs(x) + abs(y) = 1", {(1, 0): 1, (0, 1): 1, (-1, 0): -1, (0, -1): -1}),  # the diamond's corners
+    ("f(x, y) = x + y", "x^(1/3) + y^2 = 1", {(0, 1): 1, (0, -1): -1}),  # ∛x has a vertical tangent at 0
+]
+
+
+@pytest.mark.parametrize("f, constraint, corners", KINKED, ids=[f"{c[0]} on {c[1]}" for c in KINKED])
+def test_points_where_a_gradient_is_undefined_are_listed(f, constraint, corners):
+    from ipython_gradients.constrained import KINK
+
+    result = grad(f, subject_to=constraint, plot=False)
+    listed = {tuple(round(c, 12) for c in p.point): p for p in result.constrained if p.kind == KINK}
+    assert set(listed) >= set(corners), listed
+    for point, value in corners.items():
+        assert listed[point].value == pytest.approx(value, abs=1e-12) and listed[point].multipliers == ()
+    assert "not differentiable where" in result.constrained_note
+    # the extremes of f over all candidates are the true ones (f's range on these sets is [-1, 1] or so)
+    values = [p.value for p in result.constrained]
+    assert min(values) == pytest.approx(min(corners.values())) and max(values) >= max(corners.values()) - 1e-12
+
+
+def test_constraints_with_no_common_point_are_said_to_have_none_at_once():
+    import time
+
+    start = time.perf_counter()
+    result = grad("x + y", subject_to="x^2 + y^2 = 1; x = 2", plot=False)
+    assert time.perf_counter() - start < 3
+    assert result.constrained == [] and result.constrained_note.startswith("No point satisfies the constraints")
+    assert "may miss" not in result.constrained_note
+    assert grad("x + y", subject_to="x^2 + y^2 = -1", plot=False).constrained_note.startswith("No point satisfies")
+
+
+def test_a_polynomial_lagrange_system_without_real_solutions_is_certain():
+    result = grad("f(x, y) = x", subject_to="y^2 = x^3", plot=False)
+    assert "no real solution (solved exactly" in result.constrained_note and "may miss" not in result.constrained_note
+    assert [p.point for p in result.constrained] == [(0.0, 0.0)]
+
+
+def test_dependent_points_of_a_periodic_constraint_are_found_in_every_period_of_the_range():
+    result = grad("x y", subject_to="sin(x) + y^2 = 1", plot=False)
+    dependent = sorted(p.point[0] for p in result.constrained if p.kind == DEPENDENT)
+    assert dependent == pytest.approx([-3 * math.pi / 2, math.pi / 2], abs=1e-9)
+
+
+def test_jumping_functions_are_refused_with_a_reason():
+    for f, constraint in [("floor(x) + y", "x^2 + y^2 = 1"), ("x + y", "ceil(x) + y^2 = 1")]:
+        with pytest.raises(Exception, match="needs continuous functions; .* jumps"):
+            grad(f, subject_to=constraint, plot=False)
+
+
+def test_a_trailing_separator_does_not_swallow_the_next_option(ip):
+    result = ip.run_line_magic("grad", "x^2 + y^2 --subject-to x + y = 1; --no-plot")
+    assert [p.point for p in result.constrained] == [pytest.approx((0.5, 0.5))] and result.figure is None
+    rates = ip.run_line_magic("deriv", "V = 4/3 pi r^3 --rate t --given dr/dt=2; --at r=5 --no-plot")
+    assert "200" in rates.text()
+    with pytest.raises(UsageError, match="--at: a number is missing .*or one at the end"):
+        ip.run_line_magic("grad", "x^2 + y^2 --at 1,2; --no-plot")
+
+
+def test_inequality_constraints_are_refused_with_what_to_do_instead(ip):
+    with pytest.raises(UsageError, match=r"not inequalities; got 'x\^2 \+ y\^2 <= 1' \(for a region, find the "
+                                         r"interior's critical points with --critical"):
+        ip.run_line_magic("grad", "x + y --subject-to x^2 + y^2 <= 1 --no-plot")
+
+
+def test_problems_at_a_tiny_scale_keep_their_points_apart_and_their_gradients_nonzero():
+    r = math.sqrt(2) / 2 * 1e-15
+    result = grad("x + y", subject_to="x^2 + y^2 = 1e-30", plot=False)
+    assert [(p.point, p.kind) for p in result.constrained] == [
+        (pytest.approx((-r, -r), rel=1e-12), MINIMUM), (pytest.approx((r, r), rel=1e-12), MAXIMUM)]
+    assert result.constrained[1].multipliers == pytest.approx((1 / (2 * r),), rel=1e-12)
+
+
+def test_a_point_at_an_edge_of_the_domain_is_listed_as_such_not_classified():
+    from ipython_gradients.constrained import EDGE
+
+    result = grad("x^y", subject_to="x + y = 3", plot=False)  # x^y only shrinks as x → 0, where it stops being real
+    assert [p.kind for p in result.constrained] == [EDGE, MAXIMUM]
+    edge, top = result.constrained
+    assert edge.point == pytest.approx((0, 3), abs=1e-12) and edge.multipliers == () and abs(edge.value) < 1e-40
+    assert top.point == pytest.approx((1.85455, 1.14545), abs=1e-5)
+
+
+def test_values_at_exact_points_are_exact():
+    result = grad("sin(x)^2 + y", subject_to="y = 0", plot=False)
+    at_pi = [p for p in result.constrained if p.exact is not None and p.point[0] == pytest.approx(math.pi)]
+    assert len(at_pi) == 1 and at_pi[0].value == 0.0  # sin(π)² is 0, not 10⁻⁶²

@@ -75,8 +75,10 @@ def test_lecture_notes_export_to_html_with_their_latex_and_images(tmp_path):
     assert "From both sides they approach f'(3) = 6.000." in shown(cells[7])  # first principles
     assert "no single finite limit, so f'(0) does not exist" in shown(cells[8])
     assert "y' at (3, 3) = -1.000" in shown(cells[9]) and "singular point of the curve" in shown(cells[9])
-    assert "dV/dt = 200·π ≈ 628.319" in shown(cells[10])  # related rates
-    assert "constrained local maximum" in shown(cells[11]) and "image/png" in cells[11].outputs[1].data
+    assert "x + y = 6" in shown(cells[10]) and "normal: y = x" in shown(cells[10])  # %%tangent on the curve
+    assert "crosses itself with 2 branches" in shown(cells[10]) and "image/png" in cells[10].outputs[1].data
+    assert "dV/dt = 200·π ≈ 628.319" in shown(cells[11])  # related rates
+    assert "constrained local maximum" in shown(cells[12]) and "image/png" in cells[12].outputs[1].data
     html, _ = HTMLExporter().from_notebook_node(notebook)
     (tmp_path / "lecture_notes.html").write_text(html)
     assert r"\text{product rule:}" in html and r"\frac{d}{d x}" in html  # the LaTeX, for MathJax to typeset

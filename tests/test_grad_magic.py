@@ -166,3 +166,14 @@ def test_private_names_are_refused_before_anything_is_called(ip):
         with pytest.raises(UsageError, match="names starting with '_' are not allowed"):
             ip.run_line_magic("grad", f"{name} --at 1,2 --no-plot")
     assert ip.user_ns["calls"] == []
+
+
+def test_a_vector_function_with_method_numeric_is_refused_not_silently_symbolic(ip):
+    with pytest.raises(UsageError, match="--method numeric estimates the gradient of a scalar function"):
+        ip.run_line_magic("grad", "[x y, x + y^2] --method numeric --at 1,2 --no-plot")
+    ip.run_line_magic("config", "GradientMagics.backend = 'numeric'")
+    try:
+        result = ip.run_line_magic("grad", "[x y, x + y^2] --at 1,2 --no-plot")
+    finally:
+        ip.run_line_magic("config", "GradientMagics.backend = 'auto'")
+    assert any("computed symbolically" in note for note in result.notes)

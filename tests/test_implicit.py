@@ -121,3 +121,20 @@ def test_points_are_given_in_the_order_of_the_names_whichever_is_the_function():
 def test_a_repeated_factor_is_refused(ip):
     with pytest.raises(UsageError, match=r"the factor .* more than once"):
         ip.run_line_magic("deriv", "(y - x)^2 = 0 --implicit y --at 1,1 --no-plot")
+
+
+def test_curves_with_corners_keep_one_formula_and_their_slopes_between_the_corners():
+    result = deriv("abs(x) + abs(y) = 1", implicit="y", at="0.5,0.5", plot=False)
+    assert not result.derivative.has(sp.Piecewise, sp.nan, sp.zoo)  # simplify's "0 for x = 0" is true nowhere on the curve
+    assert "-1.000" in result.text()
+    astroid = deriv("x^(2/3) + y^(2/3) = 4", implicit="y", plot=False)
+    assert "for x = 0" not in astroid.text()
+
+
+def test_a_superscript_on_the_left_makes_an_equation_not_a_function_named_y2():
+    from ipython_gradients.errors import ExpressionError
+
+    with pytest.raises(ExpressionError, match=r"for a curve's equation .*--implicit y"):
+        deriv("y² = x³ - x", plot=False)  # NFKC would read it as y2(x) = x³ - x, silently
+    result = deriv("y² = x³ - x", implicit="y", at="0,0", plot=False)
+    assert sp.simplify(result.derivative - (3 * sp.Symbol("x") ** 2 - 1) / (2 * sp.Symbol("y"))) == 0

@@ -76,3 +76,21 @@ def test_no_empty_steps_heading_without_steps():
 def test_options_that_do_not_apply_are_refused_not_ignored(ip):
     with pytest.raises(UsageError, match="do not go with --implicit"):
         ip.run_line_magic("deriv", "V = s^3 --rate t --given ds/dt = 1 --at s=2 --order 2")
+
+
+def test_a_kink_at_the_moment_has_no_rate_and_the_formula_has_no_false_cases():
+    from ipython_gradients.errors import OptionError
+
+    result = deriv("y = abs(x)", rate="t", given="dx/dt = 2", at="x = 3", plot=False)
+    assert not result.formula.has(sp.Piecewise) and "re(" not in str(result.formula)  # not "0 for x = 0"
+    assert result.value == 2
+    for relation, at in [("y = abs(x)", "x = 0"), ("y = max(x, 1)", "x = 1")]:  # never sign(0) = 0 or θ(0) = 1/2
+        with pytest.raises(OptionError, match="has no value at x = .*switches there"):
+            deriv(relation, rate="t", given="dx/dt = 2", at=at, plot=False)
+
+
+def test_a_moment_the_relation_cannot_have_is_refused_plainly():
+    from ipython_gradients.errors import OptionError
+
+    with pytest.raises(OptionError, match=r"^the relation has no real value of y where x = 0: no such moment$"):
+        deriv("x y = 12", rate="t", given="dx/dt = 2", at="x = 0", plot=False)

@@ -121,3 +121,18 @@ def test_legend_names_each_line_in_words_and_the_surface_panel_by_its_function()
     plane = tangent("x^2 + y^2", at="1,2")
     assert plane.figure.axes[0].get_title() == "f(x, y)"
     assert not any("$" in label for label in labels)  # plain text: no mathtext parsed on each render
+
+
+def test_the_height_of_a_tangent_is_named_apart_from_the_functions_variables():
+    from ipython_gradients import tangent
+
+    line = tangent("f(y) = y^2", at="4", normal=True, plot=False)
+    assert "z = 16 + 8·(y - 4)" in line.text() and "y = 16" not in line.text() and "normal: z = 33/2 - y/8" in line.text()
+    plane = tangent("f(x, z) = x^2 + z^2", at="1,2", plot=False)
+    assert "w = 2·x + 4·z - 5" in plane.text()
+    assert "y = 2·x - 1" in tangent("f(x) = x^2", at="1", plot=False).text()
+
+
+def test_an_option_value_may_be_written_with_spaces_around_its_equals_sign(ip):
+    result = ip.run_cell_magic("tangent", "--at x = 3 --no-plot", "x^2 + y^2 = 25")
+    assert "3·x + 4·y = 25" in result.text() and "3·x - 4·y = 25" in result.text()

@@ -30,6 +30,7 @@ KINDS = {
     "definition secants": lambda **k: api.deriv("x^2", at="1", definition=True, **k),
     "implicit curve": lambda **k: api.deriv("x^2 + y^2 = 1", implicit="y", at="0.6,0.8", **k),
     "constrained level curves": lambda **k: api.grad("x y", subject_to="x^2 + y^2 = 1", **k),
+    "tangent to curves": lambda **k: api.tangent("x^3 + y^3 = 6 x y\nx^2 + y^2 = 18", at="3,3", normal=True, **k),
 }
 
 

@@ -89,6 +89,8 @@ def _gradient(result, figure) -> str:
 
 
 def _tangent(result, figure) -> str:
+    if any(getattr(expr, "is_Equality", False) for _, expr, _ in result.functions):
+        return _curve_tangent(result, figure)
     functions = [f"{name}({', '.join(str(v) for v in variables)}) = {unicode_text(expr)}"
                  for name, expr, variables in result.functions if expr is not None]
     lines = []
@@ -103,6 +105,26 @@ def _tangent(result, figure) -> str:
     if figure.axes and figure.axes[0].name == "rectilinear":
         text += f" on {_range(figure.axes[0])}"
     return text + (f", with tangents: {_listed(lines)}." if lines else ".")
+
+
+def _curve_tangent(result, figure) -> str:
+    """Curves F(x, y) = 0 drawn as zero contours, with the tangents (and normals) at their points."""
+    axes = figure.axes[0]
+    curves = " and ".join(name for name, _, _ in result.functions)
+    text = f"The curve{'s' if len(result.functions) > 1 else ''} {curves} on {_range(axes)} × " \
+           f"[{_number(axes.get_ylim()[0])}, {_number(axes.get_ylim()[1])}], equal scales"
+    several = len(result.functions) > 1
+    marks = []
+    for line in result.lines:
+        at = f"({', '.join(line.label)})" + (f" on {line.name}" if several else "")
+        if line.kind == "line":
+            what = f"tangent slope {format_number(line.slope, 3)}"
+        elif line.kind == "vertical":
+            what = "vertical tangent"
+        else:
+            what = "no tangent line: " + line.reason.split(":")[0]
+        marks.append(f"{at} ({what}{', with its normal' if line.normal and line.kind != 'none' else ''})")
+    return text + (f"; points {_listed(marks)}." if marks else ".")
 
 
 def _as_drawn(figure) -> str:

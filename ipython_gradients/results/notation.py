@@ -81,7 +81,7 @@ def latex_name(name: str) -> str:
 # Plain-ASCII spellings for what our messages contain: LaTeX/PDF export (pdflatex) rejects other
 # characters inside \text{}, which MathJax and KaTeX would accept.
 _ASCII = {"≈": "about", "∞": "infinity", "×": "x", "∇": "grad ", "∂": "d", "π": "pi", "Δ": "delta ", "√": "sqrt",
-          "−": "-", "·": "*", "→": "->", "≤": "<=", "≥": ">=", "′": "'", "…": "..."}
+          "−": "-", "·": "*", "→": "->", "≤": "<=", "≥": ">=", "≠": "!=", "′": "'", "…": "..."}
 # Powers in words are written x**2 there: a bare ^ is LaTeX's superscript, and dropping it would turn
 # x^2 into x2 (superscript digits, which pdflatex rejects as well, are written the same way).
 _RAISED = "⁻⁺⁽⁾⁰¹²³⁴⁵⁶⁷⁸⁹ˣʸᶻⁿᵗⁱᵃᵇᵏᵐʳˢᵘᵛʷ"

@@ -53,16 +53,22 @@ class TangentResult(FigureOutput):
                 head = f"{d.words(self._what(line) + ' at ')}{d.sep}{self._at(line, d)}:"
                 rows += d.labelled(head, self._rows(line, d) + self._secant_rows(line, d) + self._delta_rows(line, d))
             lhs = f"{d.name(name)}({', '.join(d.symbol(v) for v in variables)})"
-            heading = (d.equation(lhs, expr) if expr is not None  # Python code SymPy could not trace: no formula
-                       else f"{lhs}{d.space}{d.words('(Python code, differentiated numerically)')}")
+            if isinstance(expr, sp.Eq):  # a curve F(x, y) = 0, named by its equation
+                heading = (d.words("the curve ") + d.sep + (sp.latex(expr) if d.latex else name)
+                           + (d.space + d.words("(no points given)") if not rows else ""))
+            else:
+                heading = (d.equation(lhs, expr) if expr is not None  # Python code SymPy could not trace: no formula
+                           else f"{lhs}{d.space}{d.words('(Python code, differentiated numerically)')}")
             sections.append([d.display(heading), d.aligned(rows, indent=2)])
         sections.append([d.inline(d.words(note)) for note in self.notes])
         return sections
 
     def _rows(self, line: TangentLine, d: Dialect) -> list[str]:
         """The equations (or the reason there are none) for one line."""
+        if line.curve is not None:
+            return self._curve_rows(line, d)
         digits = self.display.precision
-        eq = (lambda s: f"{'z' if line.kind == 'plane' else 'y'} = {s}")
+        eq = (lambda s: f"{line.dependent} = {s}")
         if line.kind == "none":
             sides = ", ".join(f"{side} {format_number(v, digits)}" for side, v in
                               (("left", line.left), ("right", line.right)) if v is not None)
@@ -108,3 +114,40 @@ class TangentResult(FigureOutput):
         return [d.words(f"Δx = {format_number(dx, digits)}: f(a) + f'(a)Δx = {format_number(approximate, digits)}, "
                         f"f(a + Δx) = {format_number(true, digits)}, error {format_number(error, digits)}")
                 for dx, approximate, true, error in line.deltas]
+
+    def _curve_rows(self, line: TangentLine, d: Dialect) -> list[str]:
+        """A curve's tangent at a point: y = b + m(x − a), simplified, as A x + B y = C; x = a where it is
+        vertical; the normal; or why there is none (a singular point)."""
+        digits = self.display.precision
+        x, y = line.variables
+        if line.kind == "none":
+            return [d.words(line.reason + ("" if "tangent line" in line.reason else "; no tangent line"))]
+        rows = []
+        if line.kind == "vertical":
+            rows.append(rf"{d.symbol(x)} = {d.label(line)[0]} \quad {d.words(line.reason)}" if d.latex
+                        else f"{d.symbol(x)} = {line.label[0]}   {line.reason}")
+        else:
+            eq = (lambda text: f"{d.symbol(y)} = {text}")
+            if not line.errors:
+                point_slope = shifted_polynomial(line.coefficients, (x,), line.center[:1], d.latex)
+                rows.append(eq(point_slope))
+                simplified = d.symbol(line.polynomial)
+                if simplified != point_slope:
+                    rows.append(eq(simplified))
+            approximate = rounded_polynomial(line.polynomial, (x,), digits, d.latex)
+            if approximate is not None:
+                rows.append(eq(approximate).replace(" = ", d.approx, 1))
+            rows.append(d.words(f"slope {format_number(line.slope, digits)}" + (
+                " (horizontal tangent)" if line.coefficients[1] == 0 else "")))
+        implicit = line.implicit_equation
+        if implicit is not None and line.kind == "line" and line.gradient[0] != 0:  # (not y = b again)
+            rows.append(f"{d.symbol(implicit.lhs)} = {d.symbol(implicit.rhs)}")
+        normal = line.normal_equation
+        if normal is not None:
+            rounded = rounded_polynomial(normal.rhs, (x,), digits, d.latex)
+            lhs = f"{d.words('normal: ')}{d.sep}{d.symbol(normal.lhs)}"
+            if not line.errors or rounded is None:  # exact (numeric points: rounded only)
+                rows.append(f"{lhs} = {d.symbol(normal.rhs)}")
+            if rounded is not None:
+                rows.append(f"{lhs}{d.approx}{rounded}")
+        return rows

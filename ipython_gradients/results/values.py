@@ -111,6 +111,10 @@ class TangentLine:
     secants: tuple[tuple[float, float, float, float], ...] = ()  # (h, rise, slope, slope - f'(a))
     deltas: tuple[tuple[float, float, float, float], ...] = ()  # (Δx, approximation, true value, error)
     errors: tuple[float, ...] = ()  # numeric coefficients: the estimated absolute error of each
+    # On a curve F(x, y) = 0 (%%tangent on an equation): the curve, ∇F at the point (None where it is not
+    # finite). Then ``variables`` are (x, y), ``center`` is (a, b) and a line's coefficients are (b, dy/dx).
+    curve: sp.Eq | None = None
+    gradient: tuple[sp.Expr, sp.Expr] | None = None
 
     @property
     def slope(self) -> float | None:
@@ -140,7 +144,36 @@ class TangentLine:
         polynomial = self.polynomial
         if polynomial is None:
             return None
-        return sp.Eq(sp.Symbol("z" if self.kind == "plane" else "y"), polynomial)
+        if self.curve is not None:
+            return sp.Eq(self.variables[1], polynomial)
+        return sp.Eq(sp.Symbol(self.dependent), polynomial)
+
+    @property
+    def implicit_equation(self) -> sp.Eq | None:
+        """On a curve: the tangent as ∇F·((x, y) − (a, b)) = 0, written A x + B y = C (3x + 4y = 25), with the
+        smallest whole numbers where ∇F is rational; None elsewhere, and where the point was found numerically."""
+        if self.curve is None or self.gradient is None or self.errors or self.kind not in ("line", "vertical"):
+            return None
+        (x, y), (a, b) = self.variables, self.center
+        A, B = self.gradient
+        common = sp.gcd(A, B) if A != 0 and B != 0 else (A if A != 0 else B)
+        if common != 0:  # e x + e y = 2e is x + y = 2
+            A, B = sp.simplify(A / common), sp.simplify(B / common)
+        if A.is_Rational and B.is_Rational:
+            numerators = [int(sp.Rational(c).p) for c in (A, B) if c != 0]
+            scale = sp.Rational(sp.ilcm(sp.Rational(A).q, sp.Rational(B).q), math.gcd(*numerators))
+            A, B = A * scale, B * scale
+        if (A.is_number and A.is_negative) or (A == 0 and B.is_negative):
+            A, B = -A, -B
+        return sp.Eq(A * x + B * y, sp.simplify(A * a + B * b), evaluate=False)
+
+    @property
+    def dependent(self) -> str:
+        """The name of the line's (plane's) height: y (z), or the next free letter when the function's
+        own variable is called so (the tangent of f(y) = y² is z = 16 + 8·(y − 4), not y = ...)."""
+        names = {v.name for v in self.variables}
+        return next(c for c in (("z", "w", "u") if self.kind == "plane" else ("y", "z", "w", "u"))
+                    if c not in names)
 
     @property
     def normal_equation(self) -> sp.Eq | None:
@@ -148,9 +181,9 @@ class TangentLine:
         if not self.normal or self.kind not in ("line", "taylor", "vertical"):
             return None
         x, a = self.variables[0], self.center[0]
-        y = sp.Symbol("y")
+        y = sp.Symbol(self.dependent) if self.curve is None else self.variables[1]
         if self.kind == "vertical":
-            return sp.Eq(y, self.expr.subs(x, a))
+            return sp.Eq(y, self.expr.subs(x, a) if self.curve is None else self.center[1])
         height, slope = self.coefficients[0], self.coefficients[1]
         if slope == 0:
             return sp.Eq(x, a)
