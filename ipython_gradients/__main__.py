@@ -23,7 +23,8 @@ USAGE = """usage: ipython-gradients deriv EXPR [options]      (as %deriv)
        ipython-gradients kernel uninstall [--name N]
        ipython-gradients kernel list
 Common options: --latex (print LaTeX instead of text), --save FILE.png|FILE.svg (write the figure;
-FILE.gif with grad --descent --animate or tangent --secant --animate writes the animation).
+FILE.gif with grad --descent --animate or tangent --secant --animate writes the animation),
+--theme light|dark|auto (the figure's colours).
 `ipython-gradients COMMAND --help` lists a command's options."""
 
 
@@ -39,6 +40,8 @@ class _BadInput(Exception):
 COMMAND_LINE_OPTIONS = (
     Option("--latex", "Print the LaTeX instead of the text."),
     Option("--save", "Write the figure to FILE (.png or .svg).", metavar="FILE"),
+    Option("--theme", "The figure's colours: light, dark, or auto (dark where matplotlib's settings draw on a "
+           "dark background; the default).", metavar="THEME"),
 )
 
 
@@ -71,6 +74,8 @@ def _run_magic(name: str, argv: list[str]) -> int:
     from .errors import ComputationTimeout
 
     values = MAGICS[name].keywords(vars(args))
+    if args.theme is not None:  # a setting, checked by the API as any other
+        values["theme"] = args.theme
     interactive = values.pop("interactive", None)  # no sliders here: the result, and the figure with --save
     if not gif:
         values.pop("save", None)

@@ -213,7 +213,8 @@ def deriv(expression, *, wrt=None, order: int = 1, at=None, range=None, plot: bo
         elif plot:
             _figure_or_note(result, lambda: derivative_figure(function, result, x_range, settings), settings, function)
         if interactive:
-            _live_or_note(result, lambda: _derivative_live(function, wrt_symbols, method, result, x_range, settings))
+            _live_or_note(result, lambda: _derivative_live(function, wrt_symbols, method, result, x_range, settings),
+                          settings.theme)
         return for_the_user(result, given_symbols(expression, namespace))
 
 
@@ -426,9 +427,11 @@ def _derivative_live(function: ParsedFunction, wrt_symbols, method: str, result:
                           precision=settings.precision, timeout=settings.timeout)
 
 
-def _live_or_note(result, build: Callable, figure_needed: bool = True) -> None:
-    """Attach the live view, or say in one note why there is none (the static figure stays)."""
+def _live_or_note(result, build: Callable, theme: str, figure_needed: bool = True) -> None:
+    """Attach the live view, or say in one note why there is none (the static figure stays); its figure is
+    made in ``theme``."""
     from .interactive import widgets_problem
+    from .plotting import themed
 
     if figure_needed and result.figure is None:
         result.notes.append("No sliders: --interactive moves a point on the figure, and there is none.")
@@ -438,7 +441,8 @@ def _live_or_note(result, build: Callable, figure_needed: bool = True) -> None:
         result.notes.append(f"No sliders: {problem}; the figure is static.")
         return
     try:
-        result.live = build()
+        with themed(theme):
+            result.live = build()
     except NoPlot as reason:
         result.notes.append(f"No sliders: {reason}.")
     except (GradientError, ArithmeticError, ValueError, TypeError, AttributeError, RuntimeError) as error:
@@ -596,9 +600,14 @@ def _figure_or_note(result, draw: Callable, settings: Settings, *functions: Pars
 
     The result keeps ``draw`` to draw the figure again, under the same limit, once the figure it
     showed has been let go of (see ``FigureOutput``); not where a Python function of the user's is
-    drawn: called again, it might draw something else than what was shown (its figure is kept)."""
+    drawn: called again, it might draw something else than what was shown (its figure is kept). The
+    figure is drawn in the ``theme`` setting ("auto" read from matplotlib's settings now), and drawn again
+    in the theme it was drawn in."""
+    from .plotting import themed
+
     try:
-        figure = draw()
+        with themed(settings.theme) as palette:
+            figure = draw()
     except NoPlot as reason:
         result.notes.append(f"No plot: {reason}.")
     except (GradientError, ArithmeticError, ValueError, TypeError, NameError, KeyError, AttributeError,
@@ -606,12 +615,15 @@ def _figure_or_note(result, draw: Callable, settings: Settings, *functions: Pars
         result.notes.append(f"No plot: it could not be drawn ({type(error).__name__}: {str(error)[:80]}).")
     else:
         again = all(f is None or f.func is None for f in functions)
-        result.attach_figure(figure, partial(_drawn_again, draw, settings) if again else None)
+        result.attach_figure(figure, partial(_drawn_again, draw, settings.replace(theme=palette.name))
+                             if again else None)
 
 
 def _drawn_again(draw: Callable, settings: Settings):
     """The figure drawn again (``FigureOutput.figure`` after it was let go of): a failure is one error line."""
-    with _computing(settings):
+    from .plotting import themed
+
+    with _computing(settings), themed(settings.theme):
         try:
             return draw()
         except NoPlot as reason:
@@ -812,7 +824,8 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
                                                             settings), settings, function.parsed)
         if interactive:
             _live_or_note(result, lambda: _descent_live(function, engine, result, start_point, rate, iterations, box,
-                                                        range is not None, settings), figure_needed=False)
+                                                        range is not None, settings), settings.theme,
+                          figure_needed=False)
         if animate:
             runs = [result.descent] + [optimise.gradient_descent(engine.value, engine.gradient_at, start_point, r,
                                                                  iterations) for r in rates[1:]]
@@ -822,7 +835,7 @@ def grad(expression, *, vars=None, at=None, hessian: bool = False, dir=None, cri
             _animation_or_note(result, lambda: descent_animation(
                 [descent_panel(function, engine, runs, box, range is not None, settings.samples)] * len(runs), runs,
                 rates, function.variables[0].name, function.name or "f", settings.precision,
-                settings.figure_size), save)
+                settings.figure_size), save, settings.theme)
         return for_the_user(result, given_symbols(expression, namespace))
 
 
@@ -890,11 +903,14 @@ def _gif_target(save, animate: bool) -> str | None:
     return save
 
 
-def _animation_or_note(result, build: Callable, save: str | None) -> None:
-    """Draw the animation's frames (under the caller's time limit) as ``result.live`` and write the GIF if
-    asked; a problem drawing it is a note (the static result stands), one writing the file an error."""
+def _animation_or_note(result, build: Callable, save: str | None, theme: str) -> None:
+    """Draw the animation's frames (under the caller's time limit, in ``theme``) as ``result.live`` and write
+    the GIF if asked; a problem drawing it is a note (the static result stands), one writing the file an error."""
+    from .plotting import themed
+
     try:
-        result.live = build().render()
+        with themed(theme):
+            result.live = build().render()
     except NoPlot as reason:
         result.notes.append(f"No animation: {reason}.")
     except (GradientError, ArithmeticError, ValueError, TypeError, AttributeError, RuntimeError) as error:
@@ -1025,10 +1041,10 @@ def tangent(cell, *, at=None, range=None, order: int = 1, secant=None, normal: b
                 figure, parts = secant_parts(result, functions, box, settings)
                 return secant_animation(figure, parts, max(widths, key=abs), settings.precision)
 
-            _animation_or_note(result, build, save)
+            _animation_or_note(result, build, save, settings.theme)
         if interactive:
             _live_or_note(result, lambda: _secant_live(functions, result, box, order, normal, deltas, widths, method,
-                                                       settings), figure_needed=False)
+                                                       settings), settings.theme, figure_needed=False)
         return for_the_user(result, given_symbols(cell, namespace))
 
 

@@ -108,6 +108,13 @@ class FigureView:
             self.widget.value = png
 
 
+def colours(figure):
+    """The palette the figure was made in (``plotting.Palette``): the moving artists are drawn in its colours."""
+    from .plotting import LIGHT
+
+    return getattr(figure, "palette", LIGHT)
+
+
 def _png_of(figure) -> bytes:
     """A full drawing of the figure as PNG (where ipympl owns its canvas)."""
     buffer = io.BytesIO()
@@ -233,11 +240,12 @@ class DerivativeLive(_SliderView):
         axes = self.figure.axes[0]
         axes.set_ylim(axes.get_ylim())  # frozen: the lines moved below never rescale the axes
         axes.set_autoscale_on(False)
-        self._tangent, = axes.plot([], [], "--", color="#2ca02c", linewidth=1.6, zorder=3, label="tangent at a")
-        self._on_f, = axes.plot([], [], "o", color="#1f77b4", markersize=8, markeredgecolor="black", zorder=5)
-        self._on_derivative, = axes.plot([], [], "o", color="#d62728", markersize=8, markeredgecolor="black",
+        c = colours(self.figure)
+        self._tangent, = axes.plot([], [], "--", color=c.tone("#2ca02c"), linewidth=1.6, zorder=3, label="tangent at a")
+        self._on_f, = axes.plot([], [], "o", color=c.tone("#1f77b4"), markersize=8, markeredgecolor=c.ink, zorder=5)
+        self._on_derivative, = axes.plot([], [], "o", color=c.tone("#d62728"), markersize=8, markeredgecolor=c.ink,
                                          zorder=5)
-        self._open_on_f, = axes.plot([], [], "o", markerfacecolor="white", markeredgecolor="black", markersize=8,
+        self._open_on_f, = axes.plot([], [], "o", markerfacecolor=c.paper, markeredgecolor=c.ink, markersize=8,
                                      zorder=5)
         axes.legend(loc="best", fontsize="small").set_in_layout(False)
         self.move(self.start)
@@ -529,13 +537,14 @@ def descent_animation(panels: list, runs: list, rates: list[float], x_label: str
     longest = max(len(run.values) for run in runs) - 1
     moving = []
     paths, heads, curves = [], [], []
+    c = colours(figure)
     for axes, run, color in zip(run_axes, runs, COLORS[1:] * 4):
-        path, = axes.plot([], [], "-o", color="#e377c2", markersize=3, linewidth=1.5, zorder=4)
-        head, = axes.plot([], [], "o", color="#e377c2", markeredgecolor="black", markersize=8, zorder=5)
+        path, = axes.plot([], [], "-o", color=c.tone("#e377c2"), markersize=3, linewidth=1.5, zorder=4)
+        head, = axes.plot([], [], "o", color=c.tone("#e377c2"), markeredgecolor=c.ink, markersize=8, zorder=5)
         paths.append(path), heads.append(head)
     finite = np.concatenate([run.values[np.isfinite(run.values) & (np.abs(run.values) < 1e100)] for run in runs])
     for run, rate, color in zip(runs, rates, COLORS * 4):
-        curve, = values_axes.plot([], [], "-o", color=color, markersize=2.5, linewidth=1.4, label=f"rate {rate:g}")
+        curve, = values_axes.plot([], [], "-o", color=c.tone(color), markersize=2.5, linewidth=1.4, label=f"rate {rate:g}")
         curves.append(curve)
     values_axes.set_xlim(-0.02 * max(longest, 1), max(longest, 1) * 1.02)
     if finite.size:
@@ -581,9 +590,10 @@ def secant_animation(figure, lines: list, first: float, precision: int) -> Anima
     hs = [first * 10.0 ** (-3 * j / (SECANT_FRAMES - 1)) for j in range(SECANT_FRAMES)]  # to h/1000
     low, high = axes.get_xlim()
     secants, ends = [], []
+    c = colours(figure)
     for _, _, _, _, _, color, _ in lines:
-        secant, = axes.plot([], [], "-", color=color, linewidth=1.6, alpha=0.9, zorder=4)
-        end, = axes.plot([], [], "s", color=color, markeredgecolor="black", markersize=6, zorder=5)
+        secant, = axes.plot([], [], "-", color=c.tone(color), linewidth=1.6, alpha=0.9, zorder=4)
+        end, = axes.plot([], [], "s", color=c.tone(color), markeredgecolor=c.ink, markersize=6, zorder=5)
         secants.append(secant), ends.append(end)
 
     def show(j: int) -> str:
@@ -646,12 +656,13 @@ class DescentLive(_SliderView):
 
     def __post_init__(self):
         self.grids = [slider_grid(low, high) for low, high in self.box]
-        self._path, = self.path_axes.plot([], [], "-o", color="#e377c2", markersize=3, linewidth=1.5, zorder=4)
-        self._head, = self.path_axes.plot([], [], "o", color="#e377c2", markeredgecolor="black", markersize=8,
+        c = colours(self.figure)
+        self._path, = self.path_axes.plot([], [], "-o", color=c.tone("#e377c2"), markersize=3, linewidth=1.5, zorder=4)
+        self._head, = self.path_axes.plot([], [], "o", color=c.tone("#e377c2"), markeredgecolor=c.ink, markersize=8,
                                           zorder=5)
-        self._first, = self.path_axes.plot([], [], "s", color="#e377c2", markeredgecolor="black", markersize=7,
-                                           zorder=5)
-        self._values, = self.values_axes.plot([], [], "-o", color="#1f77b4", markersize=2.5, linewidth=1.4)
+        self._first, = self.path_axes.plot([], [], "s", color=c.tone("#e377c2"), markeredgecolor=c.ink,
+                                           markersize=7, zorder=5)
+        self._values, = self.values_axes.plot([], [], "-o", color=c.tone("#1f77b4"), markersize=2.5, linewidth=1.4)
         for axes in (self.path_axes, self.values_axes):
             axes.set_autoscale_on(False)
         self.move()
@@ -845,9 +856,11 @@ class SecantLive(_SliderView):
         self.step, self.decimals = slider_grid(self.low, self.high)
         axes = self.figure.axes[0]
         axes.set_autoscale_on(False)
-        self._secant, = axes.plot([], [], "-", color="#ff7f0e", linewidth=2.2, zorder=3, label="secant, a to a + h")
-        self._tangent, = axes.plot([], [], "--", color="#2ca02c", linewidth=1.6, zorder=4, label="tangent at a")
-        self._points, = axes.plot([], [], "o", color="#ff7f0e", markeredgecolor="black", markersize=7, zorder=5)
+        c = colours(self.figure)
+        self._secant, = axes.plot([], [], "-", color=c.tone("#ff7f0e"), linewidth=2.2, zorder=3,
+                                  label="secant, a to a + h")
+        self._tangent, = axes.plot([], [], "--", color=c.tone("#2ca02c"), linewidth=1.6, zorder=4, label="tangent at a")
+        self._points, = axes.plot([], [], "o", color=c.tone("#ff7f0e"), markeredgecolor=c.ink, markersize=7, zorder=5)
         axes.legend(loc="best", fontsize="small").set_in_layout(False)
         self.h = self.width
         self.move(self.start, self.width)

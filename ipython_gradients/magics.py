@@ -22,7 +22,7 @@ from traitlets.config import Config
 from traitlets.config.loader import DeferredConfig, LazyConfigValue
 
 from .options import DERIV, GRAD, TANGENT, MagicSpec, split_magic_line
-from .settings import FIGURE_FORMATS, HELP, METHODS, NOTATIONS, ROOTS, Settings, check_setting
+from .settings import FIGURE_FORMATS, HELP, METHODS, NOTATIONS, ROOTS, THEMES, Settings, check_setting
 
 DEFAULTS = Settings()
 # {name}, $name, the escapes {{ }} $$, and any other {...} (refused): what a magic line may expand.
@@ -59,6 +59,7 @@ class GradientMagics(Magics):
     timeout = Float(DEFAULTS.timeout, help=HELP["timeout"]).tag(config=True)
     backend = CaselessStrEnum(METHODS, DEFAULTS.backend, help=HELP["backend"]).tag(config=True)
     roots = CaselessStrEnum(ROOTS, DEFAULTS.roots, help=HELP["roots"]).tag(config=True)
+    theme = CaselessStrEnum(THEMES, DEFAULTS.theme, help=HELP["theme"]).tag(config=True)
 
     @validate("precision", "samples", "x_range", "figure_size", "timeout")
     def _check(self, proposal):
@@ -136,7 +137,7 @@ class GradientMagics(Magics):
                         x_range=tuple(self.x_range), figure_format=self.figure_format.lower(),
                         figure_size=tuple(self.figure_size), notation=self.notation.lower(),
                         simplify=self.simplify, timeout=self.timeout, backend=self.backend.lower(),
-                        roots=self.roots.lower())
+                        roots=self.roots.lower(), theme=self.theme.lower())
 
     def _call_api(self, spec: MagicSpec, subject: str, args):
         """The API function of the magic's name on ``subject``, with the parsed options as its keywords

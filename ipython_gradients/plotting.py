@@ -6,20 +6,169 @@ inline``, nothing is left behind after an error, and figures appear with any bac
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import importlib
 import io
 import sys
 from dataclasses import dataclass, field
 
+import matplotlib
 import numpy as np
 from matplotlib.cbook import is_math_text
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 from matplotlib.text import Text
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")
 DPI = 100
+
+
+# --- themes: every colour a figure draws on its background comes from one palette ---------------------
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The colours of one theme. Figures name their colours as the light theme draws them (``COLORS``,
+    "#555555", ...) and ``tone`` gives this theme's colour for each; ``paper`` is the background, ``ink``
+    the text, axes and marks drawn on it (points, the edges of markers), ``faint`` the lines x = 0 and
+    y = 0, ``rc`` matplotlib's settings for everything else (ticks, grid, legend, 3D panes), applied
+    while a figure is made (``themed``). What is drawn on a colour map (contour arrows and
+    points, critical points, a descent path) keeps its colours in both themes: the map is the same."""
+
+    name: str  # "light" or "dark": also what the image needs behind it (``needs_background``)
+    paper: str
+    ink: str
+    faint: str
+    grid: str
+    legend_edge: str
+    panes: tuple  # the 3D panes' colours (x, y, z)
+    tones: dict  # light colour -> this theme's
+    level_map: str  # the colour map of level-curve lines drawn on the paper
+
+    def tone(self, color: str) -> str:
+        return self.tones.get(color, color)
+
+    @functools.cached_property
+    def rc(self) -> dict:
+        names = ("axes.edgecolor", "axes.labelcolor", "text.color", "xtick.color", "ytick.color", "patch.edgecolor")
+        rc = {name: self.ink for name in names}
+        rc.update({"figure.facecolor": self.paper, "figure.edgecolor": self.paper, "axes.facecolor": self.paper,
+                   "savefig.facecolor": "auto", "savefig.edgecolor": "auto", "savefig.transparent": False,
+                   "axes.titlecolor": "auto", "xtick.labelcolor": "inherit", "ytick.labelcolor": "inherit",
+                   "legend.facecolor": "inherit", "legend.edgecolor": self.legend_edge, "legend.labelcolor": None,
+                   "grid.color": self.grid, "grid.major.color": None, "grid.minor.color": None,  # (3.10: grid.color)
+                   "patch.facecolor": self.tone("#1f77b4"),
+                   "lines.markeredgecolor": "auto", "lines.markerfacecolor": "auto"})
+        for axis, pane in zip("xyz", self.panes):  # (rcParams since matplotlib 3.8)
+            rc[f"axes3d.{axis}axis.panecolor"] = pane
+        return {name: value for name, value in rc.items() if name in matplotlib.rcParams}
+
+    @contextlib.contextmanager
+    def applied(self):
+        """matplotlib's settings of this theme, for making or drawing a figure."""
+        with matplotlib.rc_context(self.rc):
+            yield self
+
+
+# The light theme is matplotlib's own defaults (a test keeps them equal) and the colours figures always drew.
+LIGHT = Palette("light", paper="white", ink="black", faint="0.6", grid="#b0b0b0", legend_edge="0.8",
+                panes=((0.95, 0.95, 0.95, 0.5), (0.9, 0.9, 0.9, 0.5), (0.925, 0.925, 0.925, 0.5)), tones={},
+                level_map="viridis")
+DARK = Palette(
+    "dark", paper="#1e1e1e", ink="#e6e6e6", faint="0.45", grid="#d0d0d0", legend_edge="0.4",
+    panes=((0.25, 0.25, 0.25, 0.5), (0.3, 0.3, 0.3, 0.5), (0.275, 0.275, 0.275, 0.5)), level_map="viridis_bright",
+    tones={
+        # the curves, lines and markers: brighter versions of matplotlib's own colours
+        "#1f77b4": "#5aa9e6", "#d62728": "#ff6b6b", "#2ca02c": "#5fd35f", "#9467bd": "#c39bff",
+        "#ff7f0e": "#ffa94d", "#8c564b": "#d7a18e", "#e377c2": "#ff9ee0", "#7f7f7f": "#bdbdbd",
+        "#555555": "#b8b8b8", "#444444": "#b0b0b0", "#8a2be2": "#c9a6ff",
+        # the computational graph's boxes
+        "#dbe9f6": "#1f3b57", "#f2f2f2": "#333333", "#fde0c5": "#5a3a1c",
+    })
+PALETTES = {"light": LIGHT, "dark": DARK}
+_palette = contextvars.ContextVar("palette", default=LIGHT)
+
+
+def palette() -> Palette:
+    """The palette figures are made in now (``themed``); the light one outside it."""
+    return _palette.get()
+
+
+def luminance(color) -> float:
+    """Relative luminance (0 black to 1 white) of a matplotlib colour, as WCAG defines it."""
+    channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgba(color)[:3]]
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+
+def resolve_theme(theme: str) -> str:
+    """"light" or "dark" for the ``theme`` setting. "auto" follows matplotlib's settings as they are now: a
+    dark ``figure.facecolor`` (``plt.style.use("dark_background")``, VS Code's
+    ``jupyter.themeMatplotlibPlots`` in a dark theme) means dark; a transparent one, light text; else light."""
+    if theme in PALETTES:
+        return theme
+    try:
+        face = to_rgba(matplotlib.rcParams["figure.facecolor"])
+        if face[3] >= 0.5:
+            return "dark" if luminance(face) < 0.2 else "light"
+        return "dark" if luminance(matplotlib.rcParams["text.color"]) > 0.5 else "light"
+    except ValueError:  # a colour matplotlib cannot read: the default
+        return "light"
+
+
+@contextlib.contextmanager
+def themed(theme: str):
+    """Figures made inside are in ``theme`` ("light", "dark", or "auto", resolved now); yields the palette."""
+    chosen = PALETTES[resolve_theme(theme)]
+    token = _palette.set(chosen)
+    try:
+        with chosen.applied():
+            yield chosen
+    finally:
+        _palette.reset(token)
+
+
+def colour_map(name: str):
+    """A colour map by name; "viridis_bright" is viridis without its darkest quarter (lines on a dark paper)."""
+    if name == "viridis_bright":
+        from matplotlib.colors import ListedColormap
+
+        return ListedColormap(matplotlib.colormaps["viridis"](np.linspace(0.3, 1.0, 256)), name=name)
+    return matplotlib.colormaps[name]
+
+
+class ThemedFigure(Figure):
+    """A ``Figure`` in the palette it was made in (``palette``), which keeps its colours whatever matplotlib's
+    settings are when it is drawn or saved again: the ticks' and grid's on its axes, its face colour in
+    ``savefig``. Drawing never changes matplotlib's settings (``themed`` does, while a figure is made)."""
+
+    def __init__(self, *args, **kwargs):
+        self.palette = palette()
+        super().__init__(*args, **kwargs)
+
+    def add_subplot(self, *args, **kwargs):
+        return self._in_palette(super().add_subplot(*args, **kwargs))
+
+    def add_axes(self, *args, **kwargs):  # (a colour bar's axes too)
+        return self._in_palette(super().add_axes(*args, **kwargs))
+
+    def _in_palette(self, axes):
+        """The ticks' and grid's colours kept on the axes itself: matplotlib makes ticks anew whenever it
+        likes (after ``release_drawing``, when tick labels are read), from rcParams as they are then, and
+        copies the first tick's colours to the others."""
+        axes.tick_params(axis="both", which="both", colors=self.palette.ink, grid_color=self.palette.grid)
+        return axes
+
+    def savefig(self, *args, **kwargs):
+        """``Figure.savefig`` with the figure's own face (not ``savefig.facecolor``), opaque."""
+        kwargs.setdefault("facecolor", "auto")
+        kwargs.setdefault("edgecolor", "auto")
+        kwargs.setdefault("transparent", False)
+        return super().savefig(*args, **kwargs)
+
+
 # Beyond this magnitude values are not drawn: axis arithmetic on them overflows.
 LARGEST_DRAWN = 1e100
 
@@ -79,18 +228,19 @@ def masked(ys: np.ndarray, window: tuple[float, float] | None) -> np.ndarray:
 def draw_curves(axes, curves: list[Curve]) -> tuple[float, float] | None:
     """Each curve in its colour with its marked points; returns the y-window poles call for (or None)."""
     window = y_window(curves)
-    for curve, color in zip(curves, COLORS * 4):
+    colors = palette()
+    for curve, color in zip(curves, [colors.tone(c) for c in COLORS] * 4):
         axes.plot(curve.xs, masked(curve.ys, window), color=color, linewidth=2, label=mathtext_or_plain(curve.label))
         if curve.markers:
             px, py = zip(*curve.markers)
             axes.plot(px, py, "o", color=color, markersize=6, zorder=4)
         if curve.open_markers:
             px, py = zip(*curve.open_markers)
-            axes.plot(px, py, "o", markerfacecolor="white", markeredgecolor=color, markersize=7, zorder=4)
+            axes.plot(px, py, "o", markerfacecolor=colors.paper, markeredgecolor=color, markersize=7, zorder=4)
     return window
 
 
-class FittedFigure(Figure):
+class FittedFigure(ThemedFigure):
     """A ``Figure`` whose margins grow to fit its texts: tick labels, axis labels, offsets such as
     1e6, titles, colour bars, and legends that count in the layout (``legend.set_in_layout(False)``
     for one inside the axes).
@@ -232,10 +382,10 @@ def curves_figure(curves: list[Curve], x_label: str, size: tuple[float, float]) 
     window = draw_curves(axes, curves)
     if window is not None:
         axes.set_ylim(*window)
-    axes.axhline(0, color="0.6", linewidth=0.8, zorder=0)
+    axes.axhline(0, color=palette().faint, linewidth=0.8, zorder=0)
     low, high = curves[0].xs[0], curves[0].xs[-1]
     if low < 0 < high:
-        axes.axvline(0, color="0.6", linewidth=0.8, zorder=0)
+        axes.axvline(0, color=palette().faint, linewidth=0.8, zorder=0)
     axes.set_xlim(low, high)
     axes.set_xlabel(x_label, fontstyle="italic")
     axes.set_ylabel("y")
@@ -305,6 +455,9 @@ def draw_contour(figure: Figure, axes, data: ContourData, colorbar: bool = True)
                                cmap="viridis", extend="neither")
         if colorbar:
             figure.colorbar(filled, ax=axes, label=f"{data.name}({', '.join(data.labels)})")
+    # drawn on the colour map, these keep their colours in both themes; on the paper (nothing finite to
+    # fill), the points and arrows are the theme's ink
+    mark = "black" if finite.size else palette().ink
     with np.errstate(all="ignore"):
         length = np.hypot(data.arrow_u, data.arrow_v)
         u = np.where(length > 0, data.arrow_u / length, 0.0)
@@ -314,12 +467,12 @@ def draw_contour(figure: Figure, axes, data: ContourData, colorbar: bool = True)
     span = max(data.grid_x.max() - data.grid_x.min(), data.grid_y.max() - data.grid_y.min())
     for index, (point, gradient) in enumerate(data.points):
         norm = float(np.hypot(*gradient))
-        axes.plot(*point, "o", color="black", markersize=6, zorder=4,
+        axes.plot(*point, "o", color=mark, markersize=6, zorder=4,
                   label="points (--at) with ∇f" if index == 0 else None)
         if norm > 0:
             scale = 0.15 * span / norm
             axes.annotate("", xy=(point[0] + gradient[0] * scale, point[1] + gradient[1] * scale), xytext=point,
-                          arrowprops=dict(arrowstyle="->", color="black", linewidth=1.8), zorder=4)
+                          arrowprops=dict(arrowstyle="->", color=mark, linewidth=1.8), zorder=4)
     shown_kinds = set()
     for point, kind in data.critical:
         marker, color = CRITICAL_MARKERS.get(kind, ("D", "#7f7f7f"))
@@ -382,17 +535,23 @@ def release_drawing(figure: Figure) -> None:
 
 
 def figure_bytes(figure: Figure, figure_format: str) -> tuple[dict, dict]:
-    """MIME data and metadata for a figure: PNG, retina PNG (double resolution) or SVG."""
+    """MIME data and metadata for a figure: PNG, retina PNG (double resolution) or SVG.
+
+    The metadata says what the image needs behind it (``needs_background``: "light" or "dark", the
+    theme it was drawn in), where JupyterLab reads it (top level), for figures made here."""
     buffer = io.BytesIO()
+    themed_figure = isinstance(figure, ThemedFigure)
+    metadata = {"needs_background": figure.palette.name} if themed_figure else {}
     if figure_format == "svg":
         figure.savefig(buffer, format="svg")
         release_drawing(figure)
-        return {"image/svg+xml": buffer.getvalue().decode("utf-8")}, {}
+        return {"image/svg+xml": buffer.getvalue().decode("utf-8")}, metadata
     scale = 2 if figure_format == "retina" else 1
     figure.savefig(buffer, format="png", dpi=DPI * scale)
     release_drawing(figure)
     width, height = figure.get_size_inches() * DPI
-    metadata = {"image/png": {"width": int(width), "height": int(height)}} if scale > 1 else {}
+    if scale > 1:
+        metadata["image/png"] = {"width": int(width), "height": int(height)}
     return {"image/png": buffer.getvalue()}, metadata
 
 
@@ -445,20 +604,21 @@ def implicit_curve_figure(data: CurveData, size: tuple[float, float]) -> Figure:
     """The curve F = 0 (its zero contour), the points on it and their tangents, with equal axes."""
     figure = fixed_margins(FittedFigure(figsize=size, dpi=DPI))
     axes = figure.add_subplot()
+    colors = palette()
     heights = np.where(np.isfinite(data.heights), data.heights, np.nan)
     if np.nanmin(heights) < 0 < np.nanmax(heights):
-        axes.contour(data.grid_x, data.grid_y, heights, levels=[0], colors=["#1f77b4"], linewidths=2)
-    axes.plot([], [], color="#1f77b4", linewidth=2, label=mathtext_or_plain(data.title))  # the contour's legend
+        axes.contour(data.grid_x, data.grid_y, heights, levels=[0], colors=[colors.tone("#1f77b4")], linewidths=2)
+    axes.plot([], [], color=colors.tone("#1f77b4"), linewidth=2, label=mathtext_or_plain(data.title))  # the contour's legend
     for segment in data.segments:
-        axes.plot(segment.xs, segment.ys, segment.style, color=segment.color, linewidth=1.4,
+        axes.plot(segment.xs, segment.ys, segment.style, color=colors.tone(segment.color), linewidth=1.4,
                   label=mathtext_or_plain(segment.label))
     for point in data.points:
-        axes.plot(*point, "o", color="black", markersize=6, zorder=4)
+        axes.plot(*point, "o", color=colors.ink, markersize=6, zorder=4)
     axes.set_xlim(data.grid_x.min(), data.grid_x.max())
     axes.set_ylim(data.grid_y.min(), data.grid_y.max())
     axes.set_aspect("equal", adjustable="box")
-    axes.axhline(0, color="0.6", linewidth=0.8, zorder=0)
-    axes.axvline(0, color="0.6", linewidth=0.8, zorder=0)
+    axes.axhline(0, color=palette().faint, linewidth=0.8, zorder=0)
+    axes.axvline(0, color=palette().faint, linewidth=0.8, zorder=0)
     axes.set_xlabel(data.labels[0], fontstyle="italic")
     axes.set_ylabel(data.labels[1], fontstyle="italic")
     axes.grid(True, alpha=0.3)
@@ -471,7 +631,7 @@ def implicit_curves_figure(data: CurveData, more: list[tuple[str, np.ndarray]], 
     the grid), each its zero contour in a colour of its own, named in the legend."""
     figure = implicit_curve_figure(data, size)
     axes = figure.axes[0]
-    for (label, heights), color in zip(more, COLORS[1:] * 4):
+    for (label, heights), color in zip(more, [palette().tone(c) for c in COLORS[1:]] * 4):
         heights = np.where(np.isfinite(heights), heights, np.nan)
         if np.nanmin(heights) < 0 < np.nanmax(heights):
             axes.contour(data.grid_x, data.grid_y, heights, levels=[0], colors=[color], linewidths=2)
@@ -506,25 +666,28 @@ def level_curves_figure(data: LevelData, size: tuple[float, float]) -> Figure:
     axes = figure.add_subplot()
     heights = np.where(np.isfinite(data.heights) & (np.abs(data.heights) < LARGEST_DRAWN), data.heights, np.nan)
     finite = heights[np.isfinite(heights)]
+    colors = palette()
     if finite.size and finite.min() < finite.max():
         low, high = np.percentile(finite, [2, 98])
-        axes.contour(data.grid_x, data.grid_y, heights, levels=np.linspace(low, high, 12), cmap="viridis",
+        axes.contour(data.grid_x, data.grid_y, heights, levels=np.linspace(low, high, 12),
+                     cmap=colour_map(colors.level_map),
                      linewidths=0.6, alpha=0.6)
         through = sorted({round(level, 12) for level in data.levels if low - (high - low) <= level <= high + (high - low)})
         if through:
-            axes.contour(data.grid_x, data.grid_y, heights, levels=through, colors=["#555555"], linewidths=1.4,
-                         linestyles="--")
-            axes.plot([], [], "--", color="#555555", label="level curves of f through the points")
-    colors = ("#1f77b4", "#9467bd", "#8c564b")
+            axes.contour(data.grid_x, data.grid_y, heights, levels=through, colors=[colors.tone("#555555")],
+                         linewidths=1.4, linestyles="--")
+            axes.plot([], [], "--", color=colors.tone("#555555"), label="level curves of f through the points")
+    constraint_colors = [colors.tone(c) for c in ("#1f77b4", "#9467bd", "#8c564b")]
     for index, (values, label) in enumerate(data.constraints):
         values = np.where(np.isfinite(values), values, np.nan)
+        color = constraint_colors[index % 3]
         if np.nanmin(values) < 0 < np.nanmax(values):
-            axes.contour(data.grid_x, data.grid_y, values, levels=[0], colors=[colors[index % 3]], linewidths=2.2)
-        axes.plot([], [], color=colors[index % 3], linewidth=2.2, label=mathtext_or_plain(label))
+            axes.contour(data.grid_x, data.grid_y, values, levels=[0], colors=[color], linewidths=2.2)
+        axes.plot([], [], color=color, linewidth=2.2, label=mathtext_or_plain(label))
     shown = set()
     for point, kind in data.points:
         marker, color = CONSTRAINED_MARKERS.get(kind, ("D", "#7f7f7f"))
-        axes.plot(*point, marker, color=color, markeredgecolor="black", markersize=9, zorder=5,
+        axes.plot(*point, marker, color=colors.tone(color), markeredgecolor=colors.ink, markersize=9, zorder=5,
                   label=kind.split(" (")[0].split(":")[0] if kind not in shown else None)
         shown.add(kind)
     axes.set_xlim(data.grid_x.min(), data.grid_x.max())
@@ -553,12 +716,12 @@ def lines_and_surfaces_figure(curves: list[Curve], segments: list[Segment], surf
         index += 1
         window = draw_curves(axes, curves)
         for segment in segments:
-            axes.plot(segment.xs, segment.ys, segment.style, color=segment.color, linewidth=1.4,
+            axes.plot(segment.xs, segment.ys, segment.style, color=palette().tone(segment.color), linewidth=1.4,
                       label=mathtext_or_plain(segment.label))
         # the curves' own limits: tangent lines and secants do not stretch them
         axes.set_ylim(*(window or _data_limits(curves)))
         axes.set_xlim(curves[0].xs[0], curves[0].xs[-1])
-        axes.axhline(0, color="0.6", linewidth=0.8, zorder=0)
+        axes.axhline(0, color=palette().faint, linewidth=0.8, zorder=0)
         axes.set_xlabel(x_label, fontstyle="italic")
         axes.set_ylabel("y")
         axes.grid(True, alpha=0.3)
@@ -576,8 +739,8 @@ def lines_and_surfaces_figure(curves: list[Curve], segments: list[Segment], surf
         axes.plot_surface(panel.grid_x, panel.grid_y, np.where(np.isfinite(panel.heights), panel.heights, np.nan),
                           cmap="viridis", alpha=0.75, linewidth=0)
         for plane_x, plane_y, plane_z, point, _ in panel.planes:
-            axes.plot_surface(plane_x, plane_y, plane_z, color="#d62728", alpha=0.45, linewidth=0)
-            axes.scatter(*[[c] for c in point], color="black", s=25, depthshade=False)
+            axes.plot_surface(plane_x, plane_y, plane_z, color=palette().tone("#d62728"), alpha=0.45, linewidth=0)
+            axes.scatter(*[[c] for c in point], color=palette().ink, s=25, depthshade=False)
         axes.set_xlabel(panel.labels[0])
         axes.set_ylabel(panel.labels[1])
         axes.set_title(mathtext_or_plain(panel.title), fontsize="small")
@@ -669,7 +832,8 @@ def graph_figure(boxes: list[GraphBox], arrows: list[GraphArrow], title: str, si
     rows = max(b.y for b in boxes) + 1 if boxes else 1
     width = max(size[0], 2.3 * columns)
     height = max(size[1], 1.1 * rows + 0.8)
-    figure = Figure(figsize=(width, height), dpi=DPI)
+    figure = ThemedFigure(figsize=(width, height), dpi=DPI)
+    tone = figure.palette.tone
     axes = figure.add_axes((0.02, 0.02, 0.96, 0.88))
     axes.set_axis_off()
     axes.set_xlim(-0.6, columns - 0.4)
@@ -678,15 +842,16 @@ def graph_figure(boxes: list[GraphBox], arrows: list[GraphArrow], title: str, si
     texts = []
     for box in boxes:
         texts.append(axes.text(box.x, box.y, box.text, ha="center", va="center", fontsize=8, zorder=3,
-                               bbox={"boxstyle": "round,pad=0.4", "facecolor": colors.get(box.kind, "#f2f2f2"),
-                                     "edgecolor": "#444444"}))
+                               bbox={"boxstyle": "round,pad=0.4", "facecolor": tone(colors.get(box.kind, "#f2f2f2")),
+                                     "edgecolor": tone("#444444")}))
     for arrow in arrows:
         start, end = boxes[arrow.source], boxes[arrow.target]
         axes.add_patch(FancyArrowPatch((start.x, start.y), (end.x, end.y), arrowstyle="-|>", mutation_scale=10,
-                                       color="#555555", linewidth=0.9, zorder=1, shrinkA=26, shrinkB=26,
+                                       color=tone("#555555"), linewidth=0.9, zorder=1, shrinkA=26, shrinkB=26,
                                        connectionstyle="arc3,rad=0.08"))
         axes.text(0.7 * start.x + 0.3 * end.x, 0.7 * start.y + 0.3 * end.y - 0.1, arrow.label, ha="center",
-                  va="center", fontsize=7, color="#8a2be2", zorder=2,
-                  bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+                  va="center", fontsize=7, color=tone("#8a2be2"), zorder=2,
+                  bbox={"boxstyle": "round,pad=0.1", "facecolor": figure.palette.paper, "edgecolor": "none",
+                        "alpha": 0.8})
     figure.suptitle(title, fontsize=10)
     return figure

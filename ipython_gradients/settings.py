@@ -14,6 +14,7 @@ FIGURE_FORMATS = ("png", "retina", "svg")
 NOTATIONS = ("leibniz", "prime")
 METHODS = ("auto", "symbolic", "numeric")
 ROOTS = ("real", "principal")
+THEMES = ("auto", "light", "dark")
 MAX_SAMPLES = 100_000
 MAX_PRECISION = 15
 # A figure's sides in inches: legible, and at most 4,000 pixels a side (61 MB of pixels) as retina PNG.
@@ -37,6 +38,7 @@ class Settings:
     timeout: float = 10.0
     backend: str = "auto"
     roots: str = "real"
+    theme: str = "auto"
 
     def replace(self, **changes) -> "Settings":
         """A copy with ``changes`` applied, each one checked."""
@@ -63,6 +65,10 @@ HELP = {
     "roots": "Odd roots of negative numbers in the expression language: 'real' (x^(1/3), cbrt(x), "
              "x^(2/3), root(x, 5) are the real roots, so (-8)^(1/3) = -2, as in calculus textbooks) or "
              "'principal' (SymPy's complex principal root: x^(1/3) is outside the domain for x < 0).",
+    "theme": "Figure colours: 'light' (dark text on white), 'dark' (light text on a dark background, for dark "
+             "JupyterLab and VS Code themes) or 'auto' (dark where matplotlib's settings draw figures on a dark "
+             "background, as plt.style.use('dark_background') or VS Code's jupyter.themeMatplotlibPlots do; "
+             "light otherwise: no frontend tells the kernel its theme).",
 }
 
 
@@ -120,6 +126,9 @@ def check_setting(name: str, value):
     elif name == "roots":
         if value not in ROOTS:
             raise ValueError(f"roots must be one of {', '.join(ROOTS)}, got {value!r}")
+    elif name == "theme":
+        if value not in THEMES:
+            raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {value!r}")
     elif name == "notation":
         if value not in NOTATIONS:
             raise ValueError(f"notation must be one of {', '.join(NOTATIONS)}, got {value!r}")

@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "ipython_gradients"
 
 # From the top down; a module may import from its own layer (without circles) or any layer below.
 LAYERS = [
-    ("front", {"__init__", "__main__", "magics", "completion", "kernelspec", "warmup"}),
+    ("front", {"__init__", "__main__", "magics", "completion", "kernelspec", "warmup", "export"}),
     ("api", {"api"}),
     ("commands", {"derivatives", "gradients", "tangents", "sweeps", "frameworks", "interactive"}),
     ("results", {"results", "results.derivative", "results.gradient", "results.tangent", "results.display", "results.graph",
@@ -26,8 +26,9 @@ LAYERS = [
     ("foundations", {"results.values", "results.notation", "settings", "options", "errors", "timeouts"}),
 ]
 LAYER_OF = {module: depth for depth, (_, modules) in enumerate(LAYERS) for module in modules}
-# Where the package meets IPython (the shell, its display system, traitlets configuration).
-SHELL_MODULES = {"__init__", "magics", "completion", "results.display"}
+# Where the package meets IPython (the shell, its display system, traitlets configuration), and
+# nbconvert's exporter (``export``, configured by traitlets as nbconvert's own are).
+SHELL_MODULES = {"__init__", "magics", "completion", "results.display", "export"}
 
 
 def module_name(path: Path) -> str:

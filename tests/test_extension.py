@@ -239,7 +239,10 @@ def test_retina_and_svg_figures(ip):
     with capture_output() as captured:
         ip.run_cell("%deriv sin(x)")
     figure = captured.outputs[1]
-    assert figure.metadata == {"image/png": {"width": 640, "height": 400}}
+    description = figure.data["text/plain"]
+    assert description.startswith("Graph of ")
+    assert figure.metadata == {"image/png": {"width": 640, "height": 400, "alt": description},
+                               "needs_background": "light"}
     png = figure.data["image/png"]
     assert int.from_bytes(png[16:20], "big") == 1280  # twice the pixels for high-density screens
     ip.run_line_magic("config", "GradientMagics.figure_format = 'svg'")

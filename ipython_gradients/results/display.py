@@ -105,10 +105,17 @@ class FigureOutput:
 
     def figure_outputs(self) -> tuple[dict, dict]:
         """The figure as a frontend receives it: the image, and its description as text/plain (what a
-        text-only frontend shows in its place); an SVG also carries it as its own title."""
+        text-only frontend shows in its place) and as each image's ``alt`` metadata (which nbconvert's
+        classic HTML template and ``--to gradients_html`` write as the image's alt text); an SVG also
+        carries it as its own title. The metadata also says what the image needs behind it
+        (``needs_background``, "light" or "dark", as JupyterLab reads it)."""
         data, metadata = self.figure_bundle()
         description = self.figure_description or ""
         data = dict(data)
+        metadata = {key: dict(value) if isinstance(value, dict) else value for key, value in metadata.items()}
+        for kind in data:
+            if kind.startswith("image/"):
+                metadata.setdefault(kind, {})["alt"] = description
         if "image/svg+xml" in data:
             svg = data["image/svg+xml"]
             opening = svg.find(">", svg.find("<svg"))
@@ -195,7 +202,8 @@ class FigureOutput:
         live = getattr(self, "live", None)
         if live is not None:
             try:
-                display(live.bundle(), raw=True)
+                bundle = live.bundle()
+                display(bundle, raw=True, metadata=live_metadata(live, bundle))
                 return
             except Exception as error:  # the widgets could not be made here: the static figure, and one line why
                 print(f"The live view could not be shown ({type(error).__name__}: {str(error)[:120]}); "
@@ -257,6 +265,18 @@ class FigureOutput:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         return {"text/plain": self.text(), "text/latex": self.latex()}
+
+
+def live_metadata(live, bundle: dict) -> dict:
+    """A live view's or animation's metadata: what its still image (shown without widgets or scripts) needs
+    behind it, and its readout as that image's alt text."""
+    metadata = {}
+    palette = getattr(getattr(live, "figure", None), "palette", None)
+    if palette is not None:
+        metadata["needs_background"] = palette.name
+    if "image/png" in bundle and bundle.get("text/plain"):
+        metadata["image/png"] = {"alt": bundle["text/plain"]}
+    return metadata
 
 
 def figures_folder() -> str:
