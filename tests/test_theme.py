@@ -411,7 +411,7 @@ def test_the_built_package_gives_jupyter_nbconvert_to_gradients_html(tmp_path):
                                        new_code_cell("%deriv x^2 --at 1")]), notebook)
     jupyter = Path(sys.executable).with_name("jupyter")
     done = subprocess.run([str(jupyter), "nbconvert", "--to", "gradients_html", "--execute", str(notebook)],
-                          capture_output=True, text=True, timeout=300,
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path,  # (no checkout's egg-info)
                           env={**os.environ, "PYTHONPATH": str(site), "IPYTHON_GRADIENTS_WARMUP": "0"})
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "notebook.html").read_text()
