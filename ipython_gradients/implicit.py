@@ -129,7 +129,34 @@ _SWITCHES = (sp.Abs, sp.sign, sp.Heaviside, sp.floor, sp.ceiling, sp.Max, sp.Min
 
 
 def switch_at(F: sp.Expr, at: dict) -> str:
-    """What in F switches at the point (|u| with u = 0, max with tied arguments, ...), or ''."""
+    """What in F switches at the point (|u| with u = 0, max with tied arguments, ...) so that F's gradient
+    jumps there, or ''. A switch F's gradient does not feel (x·|x|, whose derivative 2|x| is continuous)
+    is no kink: the gradient is compared a hair away on each side of the point in every variable."""
+    switch = _switch(F, at)
+    if switch and _gradient_continuous(F, at):
+        return ""
+    return switch
+
+
+def _gradient_continuous(F: sp.Expr, at: dict) -> bool:
+    """Whether F's gradient is the same a hair to each side of the point in each variable with a value
+    (a variable without one, y in y = x·|x| at x = 0, must leave the gradient a number)."""
+    variables = sorted(F.free_symbols, key=lambda s: s.name)
+    gradient = [sp.diff(F, v).replace(sp.DiracDelta, lambda *args: sp.S.Zero) for v in variables]
+    samples = []
+    for v in (v for v in variables if v in at):
+        step = sp.Float(1e-12, 30) * max(1, abs(sp.N(at[v], 30)))
+        for sign in (-1, 1):
+            moved = {**at, v: sp.N(at[v], 30) + sign * step}
+            values = [sp.N(d.xreplace(moved), 30) for d in gradient]
+            if not all(value.is_number and value.is_finite and value.is_real for value in values):
+                return False
+            samples.append([float(value) for value in values])
+    spread = max(max(column) - min(column) for column in zip(*samples))
+    return spread <= 1e-6 * max(1.0, *(abs(c) for row in samples for c in row))
+
+
+def _switch(F: sp.Expr, at: dict) -> str:
     for part in sp.preorder_traversal(F):
         if not isinstance(part, _SWITCHES):
             continue

@@ -129,11 +129,11 @@ def related_rates(lhs: sp.Expr, rhs: sp.Expr, t: sp.Symbol, given: dict, values:
         if not residual.is_number or abs(complex(residual)) > 1e-12 * size:
             raise OptionError(f"the values given are not on the relation: {unicode_text(lhs)} - ({unicode_text(rhs)}) = "
                               f"{float(sp.re(residual)):.6g} there, not 0")
-    switch = switch_at(lhs - rhs, moment) or switch_at(left - right, moment)
+    switch = switch_at(lhs - rhs, moment)  # (the chain rule holds where the relation's gradient is continuous)
     if switch and not [v for v in quantities if v not in moment and formula.has(v)]:
         shown = ", ".join(f"{v} = {unicode_text(moment[v])}" for v in quantities if v in moment)
         raise OptionError(f"d{unknown.name}/d{t.name} has no value at {shown}: {switch} switches there, so the "
-                          "relation is not differentiable at that moment (the rates on either side differ)")
+                          "relation's gradient jumps or is infinite at that moment: no rate follows from it")
     if all(v in moment for v in quantities) or not [v for v in quantities if v not in moment and formula.has(v)]:
         at_moment = sp.simplify(coefficient.xreplace({rate_symbol(v, t): r for v, r in given.items()}).xreplace(
             {v: moment[v] for v in quantities if v in moment}))

@@ -148,3 +148,12 @@ def test_a_point_is_on_the_curve_by_the_size_of_f_s_terms_not_by_an_absolute_tol
     assert "-0.750" in deriv("x^2 + y^2 = 1", implicit="y", at=[(0.6, 0.8)], plot=False).text()  # binary floats
     tiny = deriv("x^2 + y^2 = 1e-20", implicit="y", at="3e-10/sqrt(10), 1e-10/sqrt(10)", plot=False)
     assert "-3.000" in tiny.text()  # a point of the tiny circle is on it
+
+
+def test_a_switch_the_gradient_does_not_feel_is_no_kink():
+    from ipython_gradients import tangent
+
+    assert "y' at (0, 0) = 0.000" in deriv("y = x abs(x)", implicit="y", at="0,0", plot=False).text()
+    assert deriv("y = x abs(x)", rate="t", given="dx/dt = 1", at="x = 0", plot=False).value == 0
+    assert "x = 0   vertical tangent" in tangent("y abs(y) = x", at="0,0", plot=False).text()
+    assert "not differentiable" in deriv("abs(x) + abs(y) = 1", implicit="y", at="0,1", plot=False).text()
