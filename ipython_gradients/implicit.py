@@ -19,8 +19,10 @@ Avoids rendering (``results``) and parsing (``expressions``).
 
 from __future__ import annotations
 
+import math
 import re
 
+import mpmath
 import sympy as sp
 
 from .errors import EvaluationError, ExpressionError
@@ -210,6 +212,11 @@ def at_point(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, derivative: sp.Expr, order:
     if abs(fy) <= 1e-25 * max(1.0, abs(fx)):
         if abs(fx) > 1e-25:
             return PointValue("not differentiable", reason=f"vertical tangent: ∂F/∂{y} = 0 there, ∂F/∂{x} ≠ 0")
+        through = _one_branch_through(F, x, y, point) if order == 1 else None
+        if through is not None and through[0] is not None:  # y³ = x³ is the line y = x
+            return PointValue("ok", value=float(through[0]), meaning=through[1])
+        if through is not None:
+            return PointValue("not differentiable", reason=f"vertical tangent: {through[1]}")
         return PointValue("not differentiable", reason=f"singular point of the curve: ∂F/∂{x} = ∂F/∂{y} = 0 "
                                                      "there; it may cross itself or have a cusp")
     value = sp.N(derivative.xreplace(at), 30)
@@ -242,11 +249,88 @@ def curve_tangent(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, derivative: sp.Expr,
     if found.status == "ok":
         slope = sp.simplify(derivative.xreplace(at))
         if not (slope.is_number and slope.is_real and slope.is_finite):  # the formula's own trouble: the gradient's
-            slope = sp.simplify(-gradient[0] / gradient[1]) if gradient is not None else sp.Float(found.value, 30)
+            slope = sp.simplify(-gradient[0] / gradient[1]) if gradient is not None else sp.nan
+        if not (slope.is_number and slope.is_real and slope.is_finite):  # ∇F = 0 with one branch through (y³ = x³)
+            through = _one_branch_through(F, x, y, point)
+            slope = through[0] if through is not None and through[0] is not None else sp.Float(found.value, 30)
         return found, slope, gradient
     if found.reason.startswith("singular point"):
+        through = _one_branch_through(F, x, y, point)
+        if through is not None:  # y³ = x³ is the line y = x; (y − x)³ = x⁴ one branch tangent to it
+            slope, words = through
+            if slope is None:
+                return PointValue("not differentiable", reason=f"vertical tangent: {words}"), None, gradient
+            return PointValue("ok", value=float(slope), meaning=words), slope, gradient
         found = PointValue(found.status, reason=singular_point(F, x, y, point))
     return found, None, gradient
+
+
+def _one_branch_through(F, x, y, point):
+    """(slope or None for vertical, words) where ∇F = 0 but one smooth branch passes through the point:
+    the curve leaves it in two opposite directions (small circles) and F's lowest-order terms there have
+    exactly one real direction, exact; else None."""
+    halves = half_branches(F, x, y, point)
+    if halves is None or len(halves) != 2 or not _opposite(*halves):
+        return None
+    directions = _cone_directions(F, x, y, point)
+    if directions is None or len(directions) != 1:
+        return None
+    slope, multiplicity = directions[0]
+    words = (f"∇F = 0 there, but one branch of the curve passes through the point, tangent to F's only real "
+             f"lowest-order direction (the slope follows from the branch, not from the gradient)")
+    return slope, words
+
+
+def _cone_directions(F, x, y, point):
+    """The real directions of F's lowest-order terms at a point with rational coordinates of a polynomial F
+    with rational coefficients: [(slope or None for vertical, multiplicity)], or None."""
+    a, b = point
+    if not F.is_polynomial(x, y) or not (sp.sympify(a).is_Rational and sp.sympify(b).is_Rational):
+        return None
+    u, v = sp.Dummy("u"), sp.Dummy("v")
+    try:
+        shifted = sp.Poly(sp.expand(F.xreplace({x: a + u, y: b + v})), u, v)
+        if not all(c.is_Rational for c in shifted.coeffs()):
+            return None
+        lowest = min(sum(m) for m in shifted.monoms())
+        cone = sum(c * u ** i * v ** j for (i, j), c in zip(shifted.monoms(), shifted.coeffs()) if i + j == lowest)
+        t = sp.Dummy("t")
+        slopes = sp.Poly(cone.xreplace({u: 1, v: t}), t)
+        real = sp.real_roots(slopes)
+    except (sp.PolynomialError, NotImplementedError, ValueError):
+        return None
+    vertical = lowest - slopes.degree()
+    return ([(None, vertical)] if vertical else []) + sorted(
+        {r: real.count(r) for r in real}.items(), key=lambda item: float(item[0]))
+
+
+def half_branches(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, point) -> list[float] | None:
+    """The directions (angles) in which the curve leaves the point: where F changes sign on small circles
+    around it, at 30 digits. The same count on two radii (10⁻⁵ and 10⁻⁷ of the point's size) is trusted;
+    else None. None too where F cannot be evaluated there. Branches tangent to each other leave within
+    one sample of each other and are not told apart: a count is a lower bound, never proof of none."""
+    a, b = (mpmath.mpf(str(sp.N(c, 35))) for c in point)
+    with mpmath.workdps(30):
+        try:
+            value = sp.lambdify((x, y), F, "mpmath")
+        except (TypeError, ValueError, NameError):
+            return None
+        found = []
+        for radius in (1e-5, 1e-7):
+            r = mpmath.mpf(radius) * max(1, abs(a), abs(b))
+            angles = [2 * mpmath.pi * (k + 0.3183) / 720 for k in range(720)]  # (off the axes and diagonals)
+            try:
+                signs = [mpmath.sign(mpmath.re(value(a + r * mpmath.cos(t), b + r * mpmath.sin(t)))) for t in angles]
+            except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+                return None
+            crossings = [float((angles[k] + (angles[k + 1] if k + 1 < 720 else angles[0] + 2 * mpmath.pi)) / 2)
+                         for k in range(720) if signs[k] != signs[(k + 1) % 720]]
+            found.append(crossings)
+    return found[1] if len(found[0]) == len(found[1]) else None
+
+
+def _opposite(first: float, second: float) -> bool:
+    return abs(abs(first - second) - math.pi) < 0.05
 
 
 def singular_point(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, point) -> str:
@@ -254,6 +338,12 @@ def singular_point(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, point) -> str:
     (the tangent cone) where F is a polynomial with exact coefficients there; else in general words."""
     general = (f"singular point of the curve: ∂F/∂{x} = ∂F/∂{y} = 0 there, so there is no single tangent "
                "line (the curve may cross itself, have a cusp or be an isolated point there)")
+    where = f"∂F/∂{x} = ∂F/∂{y} = 0 there"
+    halves = half_branches(F, x, y, point)  # (no crossing seen is no proof of an isolated point: two branches
+    if halves is not None and len(halves) == 2 and not _opposite(*halves):  # tangent to each other merge on circles)
+        heading = math.degrees(math.atan2(sum(map(math.sin, halves)), sum(map(math.cos, halves)))) % 360
+        return (f"singular point: {where}; a cusp: both halves of the curve leave the point in the same direction "
+                f"(about {heading:.0f}° from the {x}-axis), so there is no tangent line")
     a, b = point
     if not F.is_polynomial(x, y) or not (sp.sympify(a).is_Rational and sp.sympify(b).is_Rational):
         return general
@@ -278,12 +368,12 @@ def singular_point(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, point) -> str:
         return (f"isolated point of the curve: {where} and no branch of the curve passes through it "
                 f"({unicode_text(sp.factor(cone.xreplace({u: x - a, v: y - b})))} has no real zero but the point); "
                 "there is no tangent line")
-    if all(m == 1 for _, m in lines):
+    if len(lines) > 1 and all(m == 1 for _, m in lines):
         return (f"singular point: {where}; the curve crosses itself with {len(lines)} branches, tangent to "
                 f"{' and '.join(text for text, _ in lines)}, so there is no single tangent line")
     listed = " and ".join(text + (" (twice)" if m == 2 else f" ({m} times)" if m > 2 else "") for text, m in lines)
-    return (f"singular point: {where}; the curve's lowest-order terms there point along {listed}: a cusp, or branches "
-            "touching each other, so there is no single tangent line")
+    return (f"singular point: {where}; the curve's lowest-order terms there point along {listed}: a cusp, branches "
+            "touching each other, or an isolated point, so there is no single tangent line")
 
 
 def points_with(F: sp.Expr, fixed: sp.Symbol, value: sp.Expr, other: sp.Symbol) -> tuple[list[sp.Expr], bool]:

@@ -246,3 +246,26 @@ def test_points_with_a_given_x_stay_exact_where_the_roots_have_real_radicals():
     for line in lines:  # y' = -F_x/F_y = -x(x² + y² − 1)/(y(x² + y² + 1)) there
         a, b = line.point
         assert line.slope == pytest.approx(-a * (a * a + b * b - 1) / (b * (a * a + b * b + 1)), rel=1e-12)
+
+
+def test_singular_points_with_one_branch_through_them_have_its_tangent():
+    """∇F = 0, yet y³ = x³ is the line y = x and (y − x)³ = x⁴ the one branch y = x + x^(4/3): F's lowest-order
+    terms have one real direction, and the curve leaves the point in two opposite directions."""
+    from ipython_gradients import deriv, tangent
+
+    for equation in ("y^3 = x^3", "(y - x)^3 = x^4"):
+        text = tangent(equation, at="0,0", plot=False).text()
+        assert "y = x" in text and "slope 1.000" in text and "no single tangent" not in text
+    assert "y' at (0, 0) = 1.000" in deriv("y^3 = x^3", implicit="y", at="0,0", plot=False).text()
+    assert "x = 0   vertical tangent" in tangent("x^3 = y^5", at="0,0", plot=False).text()
+
+
+def test_no_claim_about_a_singular_point_that_the_analysis_cannot_make():
+    from ipython_gradients import tangent
+
+    # y² = x⁴ is two parabolas touching, y² + x⁴ = 0 a single point: the same lowest-order terms y²
+    for equation in ("y^2 = x^4", "y^2 + x^4 = 0", "y^2 = x^3"):
+        text = tangent(equation, at="0,0", plot=False).text()
+        assert "a cusp, branches touching each other, or an isolated point" in text, text
+    assert "isolated point of the curve" in tangent("y^2 = x^2 (x - 1)", at="0,0", plot=False).text()  # x² + y²: no line
+    assert "crosses itself with 2 branches" in tangent("x^3 + y^3 = 6 x y", at="0,0", plot=False).text()
