@@ -1084,8 +1084,8 @@ def _curve_tangents(cell, curves, at, range, order: int, secant, normal: bool, d
             for point, texts in points[name]:
                 result.lines.append(curve_tangent_at(curve, derivative, point, texts, normal, box, range is not None))
         if any(line.errors for line in result.lines):
-            result.notes.append("Some points were found numerically (roots of a polynomial with no closed form in "
-                                "real radicals, to 30 digits): their coordinates and tangents are shown rounded.")
+            result.notes.append("Some points were found numerically (roots of a polynomial with no short closed form "
+                                "in real radicals, to 30 digits): their coordinates and tangents are shown rounded.")
         if at is None:
             x, y = curves[0][1].variables
             result.notes.append(f"Give points on the curve with --at ({x},{y} pairs separated by ';', or {x} = a "

@@ -393,8 +393,9 @@ def points_with(F: sp.Expr, fixed: sp.Symbol, value: sp.Expr, other: sp.Symbol) 
             raise EvaluationError(f"the points with {shown} are the roots of {unicode_text(poly.as_expr())}, which "
                                   "cannot be listed exactly: give the points as x,y pairs")
         real = sp.real_roots(poly)
-        radicals = ([r for r in sp.roots(poly, multiple=True) if not r.has(sp.I)]
+        radicals = ([r for r in sp.roots(poly, multiple=True) if not r.has(sp.I) and sp.count_ops(r) <= 25]
                     if poly.degree() <= 4 and any(isinstance(r, sp.CRootOf) for r in real) else [])
+        # (a quartic's radicals can fill a screen and take longer to print than the time limit: numeric then)
         for root in real:
             if isinstance(root, sp.CRootOf):  # in radicals where they are real (±√(√5 − 2)), else numeric
                 value = root.evalf(30)

@@ -269,3 +269,14 @@ def test_no_claim_about_a_singular_point_that_the_analysis_cannot_make():
         assert "a cusp, branches touching each other, or an isolated point" in text, text
     assert "isolated point of the curve" in tangent("y^2 = x^2 (x - 1)", at="0,0", plot=False).text()  # x² + y²: no line
     assert "crosses itself with 2 branches" in tangent("x^3 + y^3 = 6 x y", at="0,0", plot=False).text()
+
+
+def test_points_whose_radicals_would_fill_a_screen_are_shown_rounded_and_quickly():
+    import time
+
+    from ipython_gradients import tangent
+
+    start = time.perf_counter()
+    text = tangent("x^4 + y^4 = 4 x y", at="x=1", plot=False).text()  # printing the quartic's radicals took 22 s
+    assert time.perf_counter() - start < 5
+    assert "(1, 0.250992)" in text and "(1, 1.49336)" in text and "no short closed form" in text
