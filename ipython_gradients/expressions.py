@@ -159,7 +159,13 @@ def parse_function(text: str, namespace: dict | None = None, roots: str = "real"
     referenced = _namespace_function(text, namespace)
     if referenced is not None:
         return referenced
-    expr, reading = read_expression(text, namespace, roots=roots)
+    try:
+        expr, reading = read_expression(text, namespace, roots=roots)
+    except ExpressionError as error:
+        if str(error).startswith("'=' is only allowed"):  # x^2 + y^2 = 25 as a function
+            raise ExpressionError(f"{error} (for a curve's equation such as x^2 + y^2 = 25: %deriv ... "
+                                  "--implicit y, or a %%tangent cell)") from None
+        raise
     return ParsedFunction(expr, tuple(sorted(expr.free_symbols, key=natural_key)), reading=reading)
 
 
@@ -829,8 +835,7 @@ def _operator_message(op: str) -> str:
     if op in ("[", "]", "{", "}"):
         return f"brackets {op!r} are not allowed: use parentheses"
     if op == "=":
-        return ("'=' is only allowed in a definition such as f(x) = x^2 (for a curve's equation such as "
-                "x^2 + y^2 = 25: %deriv ... --implicit y, or a %%tangent cell)")
+        return "'=' is only allowed in a definition such as f(x) = x^2"
     return f"operator {op!r} is not part of the expression language"
 
 

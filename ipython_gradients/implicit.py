@@ -416,11 +416,23 @@ def points_with(F: sp.Expr, fixed: sp.Symbol, value: sp.Expr, other: sp.Symbol) 
     kept = []
     for root in found:
         below = sp.N(denominator.xreplace({other: root}), 30)
-        if below.is_number and abs(complex(below)) > 1e-25 and root not in kept:  # F defined there
+        if below.is_number and abs(complex(below)) > 1e-25 and root not in kept and _real_point_of(
+                F, {fixed: value, other: root}):  # F defined and real there (log(x) + log(y) = 0 has no x = -1)
             kept.append(root)
     if not kept:
         raise EvaluationError(f"no point of the curve has {shown}")
     return sorted(kept, key=lambda r: float(r)), numeric
+
+
+def _real_point_of(F: sp.Expr, at: dict) -> bool:
+    """Whether the point is real and F vanishes there, to 10⁻²⁰ of the size of its terms (at 30 digits)."""
+    values = [complex(sp.N(v, 30)) for v in at.values()]
+    if any(abs(v.imag) > 1e-25 * max(1.0, abs(v.real)) for v in values):
+        return False
+    at = {k: sp.Float(v.real, 30) if abs(v.imag) else sp.N(at[k], 30) for k, v in zip(at, values)}
+    residual = complex(sp.N(F.xreplace(at), 30))
+    size = max([abs(complex(sp.N(t.xreplace(at), 30))) for t in sp.Add.make_args(sp.expand(F))] + [1e-300])
+    return abs(residual) <= 1e-20 * size
 
 
 def curve_heights(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, grid_x, grid_y):
