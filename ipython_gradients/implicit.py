@@ -398,9 +398,9 @@ def points_with(F: sp.Expr, fixed: sp.Symbol, value: sp.Expr, other: sp.Symbol) 
         # (a quartic's radicals can fill a screen and take longer to print than the time limit: numeric then)
         for root in real:
             if isinstance(root, sp.CRootOf):  # in radicals where they are real (±√(√5 − 2)), else numeric
-                value = root.evalf(30)
-                closed = next((r for r in radicals if abs(sp.N(r, 30) - value) <= 1e-25 * max(1, abs(value))), None)
-                root, numeric = (closed, numeric) if closed is not None else (sp.Float(value, 30), True)
+                digits = root.evalf(30)
+                closed = next((r for r in radicals if abs(sp.N(r, 30) - digits) <= 1e-25 * max(1, abs(digits))), None)
+                root, numeric = (closed, numeric) if closed is not None else (sp.Float(digits, 30), True)
             found.append(root)
     else:
         solutions = sp.solveset(numerator, other, domain=sp.S.Reals)

@@ -280,3 +280,12 @@ def test_points_whose_radicals_would_fill_a_screen_are_shown_rounded_and_quickly
     text = tangent("x^4 + y^4 = 4 x y", at="x=1", plot=False).text()  # printing the quartic's radicals took 22 s
     assert time.perf_counter() - start < 5
     assert "(1, 0.250992)" in text and "(1, 1.49336)" in text and "no short closed form" in text
+
+
+def test_a_coordinate_with_no_real_point_is_said_to_have_none():
+    from ipython_gradients import tangent
+    from ipython_gradients.errors import EvaluationError
+
+    with pytest.raises(EvaluationError, match="^no point of the curve has x = -1$"):  # log(-1) is not real
+        tangent("log(x) + log(y) = 0", at="x=-1", plot=False)
+    assert "(2, 1/2)" in tangent("log(x) + log(y) = 0", at="x=2", plot=False).text()
