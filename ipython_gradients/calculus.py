@@ -37,9 +37,32 @@ MAX_TEST_ORDER = 8
 
 
 def derivative(expr: sp.Expr, wrt: Sequence[sp.Symbol], simplify: bool = False) -> sp.Expr:
-    """d^n expr / d wrt[0] ... d wrt[-1], optionally simplified."""
-    result = sp.diff(expr, *wrt)
+    """d^n expr / d wrt[0] ... d wrt[-1], optionally simplified, without the terms c·δ(u) whose factor c
+    vanishes wherever u does (2x²·δ(x) from x²·sign(x)): they are 0, as distributions and as values."""
+    result = drop_null_deltas(sp.diff(expr, *wrt))
     return sp.simplify(result) if simplify else result
+
+
+def drop_null_deltas(expr: sp.Expr) -> sp.Expr:
+    if not expr.has(sp.DiracDelta):
+        return expr
+
+    def null(term: sp.Expr) -> bool:
+        deltas = [f for f in sp.Mul.make_args(term) if isinstance(f, sp.DiracDelta) and len(f.args) == 1]
+        if len(deltas) != 1 or len(deltas[0].args[0].free_symbols) != 1:
+            return False
+        u = deltas[0].args[0]
+        (v,) = u.free_symbols
+        try:
+            zeros = sp.solve(u, v)
+        except (NotImplementedError, ValueError, TypeError):
+            return False
+        rest = term / deltas[0]
+        if rest.has(sp.sign, sp.Heaviside, sp.DiracDelta, sp.floor, sp.ceiling, sp.Piecewise):
+            return False  # (sign(0) = 0 is a convention, not a continuous 0: sign(x)·δ(x) stays)
+        return bool(zeros) and all(sp.simplify(rest.subs(v, z)) == 0 for z in zeros)
+
+    return expr.replace(lambda e: isinstance(e, sp.Mul) and e.has(sp.DiracDelta) and null(e), lambda e: sp.S.Zero)
 
 
 def classify_number(value: sp.Expr) -> tuple[str, float | None]:

@@ -22,6 +22,7 @@ import math
 import sympy as sp
 
 from .branches import bounded_limit
+from .calculus import drop_null_deltas
 from .results.notation import escape_text, unicode_text
 from .steps import Step
 
@@ -67,7 +68,7 @@ def from_definition(expr: sp.Expr, x: sp.Symbol, name: str = "f") -> tuple[list[
         return steps + [_not_found("SymPy could not take it for every x (a table at a point, --at, shows it there)")], None
     if not _same(left, right):
         return steps + [_not_found(f"from the left it is {_text(left)}, from the right {_text(right)}")], None
-    rules = sp.diff(expr, x)
+    rules = drop_null_deltas(sp.diff(expr, x))
     if not _same(right, rules):  # never shown as the derivative: a wrong limit is worse than none
         return steps + [_not_found(f"SymPy's limit, {_text(right)}, differs from the derivative by the rules, "
                                    f"{_text(rules)}")], None

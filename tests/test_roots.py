@@ -208,3 +208,10 @@ def test_away_from_zero_a_real_root_is_smooth_and_quick():
     assert p.value == 0 and p.meaning == "stationary: local minimum"  # the higher-derivative test applies
     [p] = grad("cbrt(2x)^x + x*y/7", vars="x,y", at="1.9,1.410759", plot=False, timeout=5).points
     assert p.gradient is not None
+
+
+def test_a_delta_times_a_factor_vanishing_at_its_support_is_no_term():
+    # d/dx (x²·sign(x)) = 2x·sign(x) + 2x²·δ(x), and x²·δ(x) is 0: the formula and the definition agree
+    assert deriv("x^2 sign(x)", plot=False).derivative == 2 * X * sp.sign(X)
+    assert "3. limit: f′(x) = 2·x·sign(x)" in deriv("x^2 sign(x)", definition=True, plot=False).text()
+    assert deriv("max(x^2, x)", plot=False).text().splitlines()[1].startswith("──⎝max⎝x, x ⎠⎠")  # not Max(x, x**2)

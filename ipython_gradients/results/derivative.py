@@ -17,7 +17,8 @@ import sympy as sp
 
 from .display import Display, FigureOutput
 from .graph import against_blocks, sweep_blocks
-from .notation import TEXT, Dialect, beside, format_number, prime_marks, runs, slope_words, superscript, unicode_text
+from .notation import (TEXT, Dialect, beside, format_number, pretty, prime_marks, runs, slope_words, superscript,
+                       unicode_text)
 from .values import Check, PointValue, QuotientTable
 
 
@@ -167,7 +168,7 @@ class DerivativeResult(FigureOutput):
         drawn = not d.latex and self.display.notation == "leibniz" and self.name is None
         if self.derivative is None:
             if drawn and self.expr is not None:
-                lhs = sp.pretty(sp.Derivative(self.expr, *self.wrt, evaluate=False))
+                lhs = pretty(sp.Derivative(self.expr, *self.wrt, evaluate=False))
             else:
                 lhs = self._prime(d) if self.display.notation == "prime" else self._leibniz(d)
             how = "by automatic differentiation" if self.method == "autodiff" else "numerically"
@@ -175,8 +176,8 @@ class DerivativeResult(FigureOutput):
                 return rf"{lhs} \quad \text{{computed {how} at the points}}"
             return beside(lhs, f": computed {how} at the points")
         if drawn:
-            return sp.pretty(sp.Eq(sp.Derivative(self.expr, *self.wrt, evaluate=False), self.derivative,
-                                   evaluate=False))
+            return pretty(sp.Eq(sp.Derivative(self.expr, *self.wrt, evaluate=False), self.derivative,
+                                evaluate=False))
         lhs = self._prime(d) if self.display.notation == "prime" else self._leibniz(d)
         return d.equation(lhs, self.derivative)
 

@@ -201,12 +201,30 @@ def beside(picture: str, text: str) -> str:
     return "\n".join(line.ljust(width) + (text if i == middle else "") for i, line in enumerate(lines))
 
 
+def _printer():
+    """SymPy's 2D unicode printer, with max and min drawn as functions (SymPy prints Max(x, x**2))."""
+    from sympy.printing.pretty.pretty import PrettyPrinter
+
+    class Printer(PrettyPrinter):
+        def _print_Max(self, e):
+            return self._print_Function(e, func_name="max")
+
+        def _print_Min(self, e):
+            return self._print_Function(e, func_name="min")
+
+    return Printer({"use_unicode": True, "wrap_line": False})
+
+
+def pretty(expr: sp.Basic) -> str:
+    """``expr`` in SymPy's 2D unicode form (as ``sp.pretty``, with max and min as functions)."""
+    return _printer()._print(expr).render(wrap_line=False)
+
+
 def pretty_equation(lhs: str, rhs: sp.Expr) -> str:
     """``lhs = rhs`` with rhs in SymPy's 2D unicode form and lhs on its baseline."""
-    from sympy.printing.pretty.pretty import PrettyPrinter
     from sympy.printing.pretty.stringpict import prettyForm
 
-    form = PrettyPrinter({"use_unicode": True, "wrap_line": False})._print(rhs)
+    form = _printer()._print(rhs)
     return prettyForm(*form.left(f"{lhs} = ")).render(wrap_line=False)
 
 
