@@ -50,16 +50,21 @@ def x_server():
         pytest.skip("tkinter is not installed: no Tk window to open")
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed (apt-get install xvfb): no X server for a real window")
-    read, write = os.pipe()
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
-                              pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        number = pipe.readline().strip()
-    if not number:
+    for _ in range(3):  # (under load a fresh server can refuse its first client: matplotlib then says "headless")
+        read, write = os.pipe()
+        server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+                                  pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(write)
+        with os.fdopen(read) as pipe:
+            number = pipe.readline().strip()
+        if number and subprocess.run(
+                [sys.executable, "-c", "from matplotlib import _c_internal_utils as u; "
+                                       "raise SystemExit(0 if u.display_is_valid() else 1)"],
+                env={**os.environ, "DISPLAY": f":{number}"}, timeout=60).returncode == 0:
+            return server, f":{number}"
         server.kill()
-        pytest.skip("Xvfb did not start")
-    return server, f":{number}"
+        server.wait(10)
+    pytest.fail("Xvfb did not start a display that clients can open, three times")
 
 
 @pytest.fixture
