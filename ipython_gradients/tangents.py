@@ -13,6 +13,7 @@ import sympy as sp
 from . import calculus, numeric
 from .derivatives import as_function, latex_coordinates, numeric_point, undecided_fallback
 from .errors import (
+    EvaluationError,
     ExpressionError,
     GradientError,
     OptionError,
@@ -498,12 +499,21 @@ def curve_points(at, curves: list[tuple[str, ImplicitCurve]]) -> dict[str, list]
                                   f"{', '.join(by_name)})")
             other = next(v for v in curve.variables if v != fixed)
             for value, text in parse_points(named.group(2), 1, what="value"):
-                roots, numeric = points_with(curve.F, fixed, value[0], other)
+                try:
+                    roots, numeric = points_with(curve.F, fixed, value[0], other)
+                except EvaluationError as error:
+                    if len(curves) == 1:
+                        raise
+                    if str(error).startswith("no point of the curve"):
+                        continue  # another curve of the cell may have some: each gets its own points
+                    raise EvaluationError(f"{curve.name}: {error}") from None
                 for root in roots:
                     shown = f"{float(root):.6g}" if numeric and isinstance(root, sp.Float) else unicode_text(root)
                     pair = {fixed: (value[0], text[0]), other: (root, shown.replace("−", "-"))}
                     found[name].append((tuple(pair[v][0] for v in curve.variables),
                                         tuple(pair[v][1] for v in curve.variables)))
+    if len(curves) > 1 and not any(found.values()):
+        raise EvaluationError(f"no point of any curve of the cell has {at.strip() if isinstance(at, str) else at}")
     return {name: list({tuple(p): (p, t) for p, t in points}.values()) for name, points in found.items()}
 
 

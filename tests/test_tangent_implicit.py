@@ -289,3 +289,13 @@ def test_a_coordinate_with_no_real_point_is_said_to_have_none():
     with pytest.raises(EvaluationError, match="^no point of the curve has x = -1$"):  # log(-1) is not real
         tangent("log(x) + log(y) = 0", at="x=-1", plot=False)
     assert "(2, 1/2)" in tangent("log(x) + log(y) = 0", at="x=2", plot=False).text()
+
+
+def test_each_curve_of_a_cell_gets_its_own_points_with_a_given_x():
+    from ipython_gradients import tangent
+    from ipython_gradients.errors import EvaluationError
+
+    text = tangent("x^2 + y^2 = 25\nx^2 + y^2 = 4", at="x=3", plot=False).text()  # the small circle has none
+    assert "(3, 4)" in text and "(3, -4)" in text
+    with pytest.raises(EvaluationError, match="no point of any curve of the cell has x=7"):
+        tangent("x^2 + y^2 = 25\nx^2 + y^2 = 4", at="x=7", plot=False)
