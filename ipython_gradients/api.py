@@ -959,7 +959,7 @@ def _subject_to(result: GradientResult, function, subject_to, vector: bool, meth
                           "leave no points to compare in general")
     result.constraints = equations
     result.constrained, result.constrained_note = constrained_points(
-        function.expr, function.variables, [e.lhs - e.rhs for e in equations], box, min(settings.timeout / 2, 5.0))
+        function.expr, function.variables, [e.lhs - e.rhs for e in equations], box, min(settings.timeout / 4, 2.5))
 
 
 def gradcheck(f, *, at, against: str = "jax", vars=None, namespace: dict | None = None,

@@ -102,7 +102,7 @@ def constrained_points(f: sp.Expr, variables: tuple[sp.Symbol, ...], constraints
               for point, lams, exact, kind in found]
     points.sort(key=lambda p: p.point)
     regular = sum(1 for p in points if p.kind not in (DEPENDENT, KINK, EDGE))
-    return points, _note(how, regular, box, periodic, families, exact_count, extra) + kink_note
+    return points, _note(how, regular, box, periodic, families, exact_count, extra, len(points) - regular) + kink_note
 
 
 def _fine(values) -> tuple:
@@ -211,7 +211,9 @@ def _kink_points(f, variables, constraints, box, seconds: float) -> tuple[list, 
                 found.append((point, values))
     searched = "" if complete else " (found numerically in the range; some may be missed)"
     return found, (f" f or a constraint is not differentiable where {where}: the constraint's points there are "
-                   f"listed too{searched}, to compare f.")
+                   f"listed too{searched}, to compare f. Between them only Newton's method looked for candidates: "
+                   "where f is constant along a whole piece of the constraint (x + y on |x| + |y| = 1), that piece "
+                   "is not named.")
 
 
 def _square_roots(equations, variables, box, seconds: float) -> tuple[list, bool]:
@@ -513,7 +515,8 @@ def _exactly_zero(value) -> bool:
     return bool(number.is_number and abs(complex(number)) < 1e-45)
 
 
-def _note(how: str, count: int, box, periodic: bool, families: list, exact_count: int, extra: int) -> str:
+def _note(how: str, count: int, box, periodic: bool, families: list, exact_count: int, extra: int,
+          listed_apart: int = 0) -> str:
     where = " × ".join(f"[{low:g}, {high:g}]" for low, high in box)
     sets = ""
     if families:
@@ -532,7 +535,7 @@ def _note(how: str, count: int, box, periodic: bool, families: list, exact_count
     if how == "exact":
         return (f"SymPy's exact solution ({exact_count} point(s)) gives one period of these periodic equations; "
                 f"Newton's method in {where} found no others; each point checked at 30 digits.{may_miss}" + sets)
-    if how == "empty" and not count:
+    if how == "empty" and not count and not listed_apart:
         return (f"No point satisfies the constraints: SymPy finds no real solution of them, and Newton's method "
                 f"found no candidate in {where}." + sets)
     why = {"failed": "SymPy could not solve the Lagrange system",

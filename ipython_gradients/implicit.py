@@ -218,7 +218,8 @@ def at_point(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, derivative: sp.Expr, order:
         if through is not None:
             return PointValue("not differentiable", reason=f"vertical tangent: {through[1]}")
         return PointValue("not differentiable", reason=f"singular point of the curve: ∂F/∂{x} = ∂F/∂{y} = 0 "
-                                                     "there; it may cross itself or have a cusp")
+                                                     "there, so the slope does not follow from F (the curve may "
+                                                     "cross itself, have a cusp or branches touching there)")
     value = sp.N(derivative.xreplace(at), 30)
     if not value.is_number or not value.is_real:
         return PointValue("undefined", reason="the derivative has no real value there")
@@ -372,8 +373,9 @@ def singular_point(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, point) -> str:
         return (f"singular point: {where}; the curve crosses itself with {len(lines)} branches, tangent to "
                 f"{' and '.join(text for text, _ in lines)}, so there is no single tangent line")
     listed = " and ".join(text + (" (twice)" if m == 2 else f" ({m} times)" if m > 2 else "") for text, m in lines)
-    return (f"singular point: {where}; the curve's lowest-order terms there point along {listed}: a cusp, branches "
-            "touching each other, or an isolated point, so there is no single tangent line")
+    return (f"singular point: {where}; the curve's lowest-order terms there point along {listed}, so every branch "
+            "through the point is tangent to that line, if any branch passes: a cusp, branches touching each other "
+            "(y² = x⁴), or an isolated point (y² + x⁴ = 0); the slope does not follow from F, so no tangent line is drawn")
 
 
 def points_with(F: sp.Expr, fixed: sp.Symbol, value: sp.Expr, other: sp.Symbol) -> tuple[list[sp.Expr], bool]:

@@ -43,6 +43,21 @@ class _Step(Step):
         return self.rule
 
 
+def _refuse_outside_the_domain(relation: sp.Expr, moment: dict) -> None:
+    """Every part of the relation the values at the moment decide must be real there: y = log(x) has no
+    moment with x = -1, whatever its rates would say."""
+    if not moment:
+        return
+    for part in sp.postorder_traversal(relation):  # (the innermost part first: log(x), not y − log(x))
+        if isinstance(part, sp.Symbol) or not part.free_symbols or not part.free_symbols <= set(moment):
+            continue
+        value = sp.N(part.xreplace(moment), 30)
+        if not (value.is_number and value.is_finite and value.is_real is not False
+                and abs(complex(value).imag) <= 1e-25 * max(1.0, abs(complex(value).real))):
+            shown = ", ".join(f"{k} = {unicode_text(v)}" for k, v in moment.items() if k in part.free_symbols)
+            raise OptionError(f"{unicode_text(part)} has no real value where {shown}: no such moment")
+
+
 def _real_values(expr: sp.Expr, v: sp.Symbol) -> tuple[list, bool]:
     """The real values of v with expr = 0, and whether that list is certainly complete: a polynomial's
     real roots are (a cubic's three, which SymPy's solve writes with I, included; irrational ones as
@@ -107,6 +122,7 @@ def related_rates(lhs: sp.Expr, rhs: sp.Expr, t: sp.Symbol, given: dict, values:
              _Step(f"solve for d{unknown.name}/d{t.name}", rf"{sp.latex(target)} = {sp.latex(formula)}",
                    f"{target} = {unicode_text(formula)}")]
     moment = dict(values)
+    _refuse_outside_the_domain(lhs - rhs, moment)
     missing = [v for v in quantities if v not in moment and formula.has(v)]
     if len(missing) == 1 and moment:  # the relation gives the last value: x² + y² = 10² with x = 6 gives y = 8
         v = missing[0]

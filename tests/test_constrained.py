@@ -214,3 +214,9 @@ def test_values_at_exact_points_are_exact():
     result = grad("sin(x)^2 + y", subject_to="y = 0", plot=False)
     at_pi = [p for p in result.constrained if p.exact is not None and p.point[0] == pytest.approx(math.pi)]
     assert len(at_pi) == 1 and at_pi[0].value == 0.0  # sin(π)² is 0, not 10⁻⁶²
+
+
+def test_a_non_smooth_constraint_with_points_is_never_said_to_have_none():
+    result = grad("x + y", subject_to="abs(x) + abs(y) = 1", plot=False)
+    assert "No point satisfies" not in result.constrained_note and "that piece is not named" in result.constrained_note
+    assert sorted(p.value for p in result.constrained) == [-1, -1, 1, 1]  # the corners, where the extremes are

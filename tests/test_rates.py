@@ -115,3 +115,13 @@ def test_a_rate_the_moment_does_not_determine_is_refused_with_the_equation_it_re
         deriv("y = x^3", rate="t", given="dy/dt = 0", at="x = 0", plot=False)
     with pytest.raises(OptionError, match=r"dy/dt is not determined at x = 10, y = 0: .*= -20 there, and no value"):
         deriv("x^2 + y^2 = 100", rate="t", given="dx/dt = 1", at="x = 10, y = 0", plot=False)
+
+
+def test_a_moment_outside_the_relations_domain_is_refused_whatever_its_rates_say():
+    from ipython_gradients.errors import OptionError
+
+    # dy/dt = dx/dt / x would give -1 at x = -1, but y = log(x) has no such moment
+    for relation, at, part in [("y = log(x)", "x = -1", r"log\(x\)"), ("y = log(x - 5)", "x = 3", r"log\(x - 5\)"),
+                               ("y = log(x)", "x = -1, y = 0", r"log\(x\)")]:
+        with pytest.raises(OptionError, match=f"^{part} has no real value where x = .*: no such moment$"):
+            deriv(relation, rate="t", given="dx/dt = 1", at=at, plot=False)

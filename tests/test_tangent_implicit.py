@@ -95,7 +95,7 @@ def test_a_vertical_tangent_is_x_equals_a(ip):
 @pytest.mark.parametrize("equation, words", [
     ("(x^2 + y^2)^2 = 2 (x^2 - y^2)", "crosses itself with 2 branches, tangent to y = -x and y = x"),
     ("x^3 + y^3 = 6 x y", "crosses itself with 2 branches, tangent to x = 0 and y = 0"),
-    ("y^2 = x^3", "point along y = 0 (twice): a cusp"),
+    ("y^2 = x^3", "point along y = 0 (twice), so every branch through the point is tangent to that line"),
     ("x^2 + y^2 = 0", "isolated point of the curve"),
 ])
 def test_singular_points_say_why_there_is_no_single_tangent_and_draw_none(equation, words):
@@ -266,7 +266,7 @@ def test_no_claim_about_a_singular_point_that_the_analysis_cannot_make():
     # y² = x⁴ is two parabolas touching, y² + x⁴ = 0 a single point: the same lowest-order terms y²
     for equation in ("y^2 = x^4", "y^2 + x^4 = 0", "y^2 = x^3"):
         text = tangent(equation, at="0,0", plot=False).text()
-        assert "a cusp, branches touching each other, or an isolated point" in text, text
+        assert "a cusp, branches touching each other (y² = x⁴), or an isolated point" in text, text
     assert "isolated point of the curve" in tangent("y^2 = x^2 (x - 1)", at="0,0", plot=False).text()  # x² + y²: no line
     assert "crosses itself with 2 branches" in tangent("x^3 + y^3 = 6 x y", at="0,0", plot=False).text()
 
