@@ -273,18 +273,19 @@ def _one_branch_through(F, x, y, point):
     halves = half_branches(F, x, y, point)
     if halves is None or len(halves) != 2 or not _opposite(*halves):
         return None
-    directions = _cone_directions(F, x, y, point)
-    if directions is None or len(directions) != 1:
+    cone = _tangent_cone(F, x, y, point)
+    if cone is None or len(cone[1]) != 1:
         return None
-    slope, multiplicity = directions[0]
+    slope, _ = cone[1][0]
     words = (f"∇F = 0 there, but one branch of the curve passes through the point, tangent to F's only real "
              f"lowest-order direction (the slope follows from the branch, not from the gradient)")
     return slope, words
 
 
-def _cone_directions(F, x, y, point):
-    """The real directions of F's lowest-order terms at a point with rational coordinates of a polynomial F
-    with rational coefficients: [(slope or None for vertical, multiplicity)], or None."""
+def _tangent_cone(F, x, y, point):
+    """F's lowest-order terms at a point with rational coordinates, F a polynomial with rational coefficients:
+    (those terms as a polynomial in x − a and y − b, their real directions [(slope, or None for vertical,
+    multiplicity)]), or None."""
     a, b = point
     if not F.is_polynomial(x, y) or not (sp.sympify(a).is_Rational and sp.sympify(b).is_Rational):
         return None
@@ -300,9 +301,10 @@ def _cone_directions(F, x, y, point):
         real = sp.real_roots(slopes)
     except (sp.PolynomialError, NotImplementedError, ValueError):
         return None
-    vertical = lowest - slopes.degree()
-    return ([(None, vertical)] if vertical else []) + sorted(
+    vertical = lowest - slopes.degree()  # a factor u (x − a) of the cone for each degree lost
+    directions = ([(None, vertical)] if vertical else []) + sorted(
         {r: real.count(r) for r in real}.items(), key=lambda item: float(item[0]))
+    return cone.xreplace({u: x - a, v: y - b}), directions
 
 
 def half_branches(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, point) -> list[float] | None:
@@ -345,29 +347,15 @@ def singular_point(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, point) -> str:
         heading = math.degrees(math.atan2(sum(map(math.sin, halves)), sum(map(math.cos, halves)))) % 360
         return (f"singular point: {where}; a cusp: both halves of the curve leave the point in the same direction "
                 f"(about {heading:.0f}° from the {x}-axis), so there is no tangent line")
+    cone = _tangent_cone(F, x, y, point)
+    if cone is None:
+        return general
     a, b = point
-    if not F.is_polynomial(x, y) or not (sp.sympify(a).is_Rational and sp.sympify(b).is_Rational):
-        return general
-    u, v = sp.Dummy("u"), sp.Dummy("v")
-    try:
-        shifted = sp.Poly(sp.expand(F.xreplace({x: a + u, y: b + v})), u, v)
-        if not all(c.is_Rational for c in shifted.coeffs()):
-            return general
-        lowest = min(sum(m) for m in shifted.monoms())
-        cone = sum(c * u ** i * v ** j for (i, j), c in zip(shifted.monoms(), shifted.coeffs()) if i + j == lowest)
-        t = sp.Dummy("t")
-        slopes = sp.Poly(cone.xreplace({u: 1, v: t}), t)
-        real = sp.real_roots(slopes)
-        directions = sorted({r: real.count(r) for r in real}.items(), key=lambda item: float(item[0]))
-        vertical = lowest - slopes.degree()  # a factor u (x − a) of the cone for each degree lost
-    except (sp.PolynomialError, NotImplementedError, ValueError):
-        return general
-    where = f"∂F/∂{x} = ∂F/∂{y} = 0 there"
-    lines = ([(f"{x} = {unicode_text(a)}", vertical)] if vertical else []) + [
-        (f"{y} = {unicode_text(sp.expand(b + r * (x - a)))}", m) for r, m in directions]
+    lines = [(f"{x} = {unicode_text(a)}" if slope is None else f"{y} = {unicode_text(sp.expand(b + slope * (x - a)))}",
+              m) for slope, m in cone[1]]
     if not lines:
         return (f"isolated point of the curve: {where} and no branch of the curve passes through it "
-                f"({unicode_text(sp.factor(cone.xreplace({u: x - a, v: y - b})))} has no real zero but the point); "
+                f"({unicode_text(sp.factor(cone[0]))} has no real zero but the point); "
                 "there is no tangent line")
     if len(lines) > 1 and all(m == 1 for _, m in lines):
         return (f"singular point: {where}; the curve crosses itself with {len(lines)} branches, tangent to "
