@@ -25,7 +25,6 @@ from __future__ import annotations
 import html
 import io
 import math
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,14 +55,9 @@ def widgets_problem() -> str | None:
 def ipympl_active() -> bool:
     """Whether the user chose ipympl for pyplot (``%matplotlib widget`` or ``ipympl``). Only what is already
     there is read: nothing is imported, and the user's backend stays as it is."""
-    if "matplotlib.pyplot" not in sys.modules:
-        return False
-    import matplotlib
+    from .plotting import chosen_backend
 
-    try:
-        backend = matplotlib.get_backend(auto_select=False)
-    except TypeError:  # matplotlib before 3.10
-        backend = matplotlib.rcParams._get_backend_or_none()
+    backend = chosen_backend()
     return bool(backend) and ("ipympl" in backend.lower() or backend.lower() == "widget")
 
 

@@ -752,6 +752,19 @@ def lines_and_surfaces_figure(curves: list[Curve], segments: list[Segment], surf
 _windows: dict[int, object] = {}  # number -> figure manager of each window still open
 
 
+def chosen_backend() -> str | None:
+    """The backend the user chose for pyplot (``%matplotlib ...``, ``matplotlib.use``), or None where pyplot is
+    not imported or none is chosen yet. Nothing is imported or resolved that was not: the choice stays the user's."""
+    if "matplotlib.pyplot" not in sys.modules:
+        return None
+    import matplotlib
+
+    try:
+        return matplotlib.get_backend(auto_select=False) or None
+    except TypeError:  # matplotlib before 3.10
+        return matplotlib.rcParams._get_backend_or_none()
+
+
 def window_backend() -> str | None:
     """The GUI backend (TkAgg, QtAgg, ...) the user chose for pyplot, or None.
 
@@ -760,14 +773,7 @@ def window_backend() -> str | None:
     and its backend already chosen. Nothing is imported or resolved here that was not, so the
     user's backend stays as it is; Agg, inline and other non-GUI backends give None.
     """
-    if "matplotlib.pyplot" not in sys.modules:
-        return None
-    import matplotlib
-
-    try:
-        backend = matplotlib.get_backend(auto_select=False)
-    except TypeError:  # matplotlib before 3.10
-        backend = matplotlib.rcParams._get_backend_or_none()
+    backend = chosen_backend()
     if not backend:
         return None
     try:
